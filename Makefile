@@ -1,0 +1,52 @@
+# CiteCare: `make run` sets up and starts the app on the seed corpus; `make test` sets up and runs the tests.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export HF_HUB_OFFLINE=1
+export HF_HUB_DISABLE_TELEMETRY=1
+export ANONYMIZED_TELEMETRY=False
+export GRADIO_ANALYTICS_ENABLED=False
+
+.PHONY: run test install install-test ingest lint bench eval clean
+
+run: install ingest
+	$(PY) app.py
+
+test: install-test
+	$(PY) -m ruff check citecare tests app.py scripts
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# torch is pinned in pyproject (torch==2.13.0, the CPU wheel) so pip never pulls a CUDA build.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+# Incremental: unchanged documents cost nothing, so this is cheap when the index is current.
+ingest: install
+	$(VENV)/bin/citecare ingest
+
+lint: install-test
+	$(PY) -m ruff check citecare tests app.py scripts
+	$(PY) -m mypy citecare
+
+bench: install
+	$(PY) scripts/bench_ingest.py
+	$(PY) scripts/bench_ask.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,106 @@
+"""BM25 over the committed chunks (bm25s + Snowball stemmer), saved beside the index at ingest."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+class Bm25Index:
+    """Lexical retriever; its document order is `chunk_ids`."""
+
+    def __init__(self, retriever: Any, chunk_ids: list[str], stamp: str) -> None:
+        self.retriever = retriever
+        self.chunk_ids = chunk_ids
+        self.stamp = stamp
+
+    @staticmethod
+    def _stemmer() -> Any:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+
+    @classmethod
+    def _tokenize(cls, texts: Sequence[str], stemmer: Any) -> Any:
+        import bm25s
+
+        from citecare.lexicon import fold
+
+        return bm25s.tokenize([fold(t) for t in texts], stopwords="en", stemmer=stemmer, show_progress=False)
+
+    @classmethod
+    def build(cls, chunk_ids: Sequence[str], texts: Sequence[str], stamp: str) -> Bm25Index:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if texts:
+            retriever.index(cls._tokenize(texts, cls._stemmer()), show_progress=False)
+        index = cls(retriever, list(chunk_ids), stamp)
+        index._stemmer_obj = cls._stemmer()
+        return index
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder.with_name(folder.name + ".tmp")
+        if self.chunk_ids:
+            self.retriever.save(str(tmp))
+        else:
+            tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / "citecare.json").write_text(json.dumps({"stamp": self.stamp, "chunk_ids": self.chunk_ids}))
+        # Swap whole folders so a reader never loads a half-written index.
+        old = folder.with_name(folder.name + ".old")
+        if old.exists():
+            _rmtree(old)
+        folder.rename(old)
+        tmp.rename(folder)
+        _rmtree(old)
+
+    @staticmethod
+    def saved_stamp(folder: Path) -> str | None:
+        info_path = folder / "citecare.json"
+        if not info_path.is_file():
+            return None
+        return str(json.loads(info_path.read_text())["stamp"])
+
+    @classmethod
+    def load(cls, folder: Path) -> Bm25Index | None:
+        import bm25s
+
+        info_path = folder / "citecare.json"
+        if not info_path.is_file():
+            return None
+        info = json.loads(info_path.read_text())
+        retriever = bm25s.BM25.load(str(folder)) if info["chunk_ids"] else bm25s.BM25()
+        index = cls(retriever, list(info["chunk_ids"]), str(info["stamp"]))
+        index._stemmer_obj = cls._stemmer()
+        return index
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Best chunks for the query, as (chunk_id, score), score > 0 only."""
+        if not self.chunk_ids:
+            return []
+        tokens = self._tokenize([query], self._stemmer_obj)
+        if not tokens.vocab or not any(tokens.ids):
+            return []
+        k = min(k, len(self.chunk_ids))
+        docs, scores = self.retriever.retrieve(tokens, k=k, show_progress=False, n_threads=1)
+        out: list[tuple[str, float]] = []
+        for idx, score in zip(np.asarray(docs)[0], np.asarray(scores)[0], strict=True):
+            if score > 0:
+                out.append((self.chunk_ids[int(idx)], float(score)))
+        return out
+
+    _stemmer_obj: Any = None
+
+
+def _rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

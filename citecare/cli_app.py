@@ -1,0 +1,52 @@
+"""`citecare serve` (the web app) and `citecare export-ratings` (educator ratings → eval cases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from citecare.config import Settings
+from citecare.errors import CiteCareError
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: CITECARE_HOST, 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: CITECARE_PORT, 7860).")] = None,
+) -> None:
+    """Start the web app: patient chat, educator workbench, /answer API and /healthz."""
+    from citecare.engine import ChatEngine
+
+    settings = Settings()
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = settings.model_copy(update=overrides) if overrides else settings
+    try:
+        engine = ChatEngine.from_settings(settings)
+    except CiteCareError as exc:
+        typer.echo(f"Cannot start CiteCare: {exc}", err=True)
+        raise typer.Exit(1) from None
+    from citecare import ui  # Gradio is heavy: import it only when serving
+
+    ui.build_app(engine, settings).launch()
+
+
+def export_ratings(
+    out: Annotated[Path, typer.Option("--out", help="JSONL file to write (eval-case format).")],
+    db: Annotated[Path | None, typer.Option(help="Ratings database (default: CITECARE_RATINGS_DB).")] = None,
+) -> None:
+    """Write every educator rating as an eval case (JSONL), ready for `citecare eval`."""
+    from citecare.ratings import RatingsStore
+
+    path = db or Settings().ratings_db
+    if not path.exists():
+        typer.echo(f"No ratings yet ({path} does not exist).", err=True)
+        raise typer.Exit(1)
+    n = RatingsStore(path).export_jsonl(out)
+    typer.echo(f"Wrote {n} eval case(s) to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` and `export-ratings` to the `citecare` command."""
+    app.command("serve")(serve)
+    app.command("export-ratings")(export_ratings)

@@ -1,0 +1,151 @@
+"""The default, extractive answer writer: source sentences only, each with its [n] citation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from citecare.lexicon import content_terms
+from citecare.protocols import Embedder
+from citecare.types import Citation, Hit
+
+# Leading connectors that only make sense inside the original paragraph; trimming them adds no claim.
+_CONNECTOR = re.compile(
+    r"^(however|in addition|additionally|furthermore|moreover|also|in summary|in conclusion|"
+    r"therefore|thus|in these cases|as a result|overall|finally|for example)\s*,\s*",
+    re.IGNORECASE,
+)
+_MIN_WORDS = 5
+_MAX_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_index: int  # position of the passage in the retrieved list
+    position: int  # sentence position inside the passage
+    source_sentence: str  # exactly as in the passage
+    text: str  # lightly trimmed, shown to the patient
+
+
+@dataclass(frozen=True)
+class Composition:
+    text: str
+    citations: tuple[Citation, ...]
+    used: tuple[Candidate, ...]
+
+
+def trim(sentence: str) -> str:
+    """Drop a leading connector and tidy spacing; never adds words."""
+    out = _CONNECTOR.sub("", sentence.strip())
+    out = re.sub(r"\s+", " ", out)
+    return out[:1].upper() + out[1:] if out else out
+
+
+def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    from citecare.verify import split_sentences
+
+    out: list[Candidate] = []
+    for i, hit in enumerate(hits):
+        blocked = set(hit.chunk.quarantined)
+        for pos, sentence in enumerate(split_sentences(hit.chunk.text)):
+            n_words = len(sentence.split())
+            if sentence in blocked or not (_MIN_WORDS <= n_words <= _MAX_WORDS):
+                continue
+            if sentence.rstrip().endswith(":") or sentence.endswith("?"):
+                continue  # list lead-ins and questions are not answers
+            out.append(Candidate(i, pos, sentence, trim(sentence)))
+    return out
+
+
+class ExtractiveComposer:
+    """Relevance + diversity (MMR) over the sentences of the retrieved passages."""
+
+    def __init__(self, embedder: Embedder, *, max_sentences: int = 5, diversity: float = 0.3) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.diversity = diversity
+
+    def compose(
+        self,
+        question: str,
+        query_vector: Sequence[float],
+        hits: Sequence[Hit],
+        *,
+        outdated: Sequence[bool] | None = None,
+    ) -> Composition:
+        candidates = _candidates(hits)
+        if not candidates:
+            return Composition("", (), ())
+        relevance, vectors = self._relevance(question, query_vector, hits, candidates)
+        chosen = self._mmr(relevance, vectors)
+        if not chosen:
+            return Composition("", (), ())
+        first, rest = chosen[0], chosen[1:]
+        rest.sort(key=lambda j: (candidates[j].hit_index, candidates[j].position))
+        used = [candidates[j] for j in [first, *rest]]
+        return self._render(used, hits, outdated)
+
+    def _relevance(
+        self, question: str, query_vector: Sequence[float], hits: Sequence[Hit], cands: list[Candidate]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        vectors = np.asarray(self.embedder.embed_documents([c.source_sentence for c in cands]), dtype=np.float32)
+        q = np.asarray(query_vector, dtype=np.float32)
+        semantic = vectors @ q
+        q_terms = content_terms(question)
+        lexical = np.array(
+            [len(q_terms & content_terms(c.source_sentence)) / max(1, len(q_terms)) for c in cands], dtype=np.float32
+        )
+        # Earlier passages ranked better; a small prior keeps the answer anchored in the best source.
+        rank_prior = np.array([1.0 / (1.0 + 0.15 * c.hit_index) for c in cands], dtype=np.float32)
+        return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior, vectors
+
+    def _mmr(self, relevance: np.ndarray, vectors: np.ndarray) -> list[int]:
+        best = float(relevance.max())
+        floor = max(0.25, best * 0.6)  # sentences much weaker than the best one would be padding
+        chosen: list[int] = []
+        remaining = set(range(len(relevance)))
+        while remaining and len(chosen) < self.max_sentences:
+            def score(j: int) -> float:
+                redundancy = max((float(vectors[j] @ vectors[k]) for k in chosen), default=0.0)
+                return (1 - self.diversity) * float(relevance[j]) - self.diversity * redundancy
+
+            j = max(remaining, key=score)
+            remaining.discard(j)
+            if float(relevance[j]) < floor:
+                break
+            if chosen and max(float(vectors[j] @ vectors[k]) for k in chosen) > 0.9:
+                continue  # says the same thing again
+            chosen.append(j)
+        return chosen
+
+    @staticmethod
+    def _render(used: list[Candidate], hits: Sequence[Hit], outdated: Sequence[bool] | None) -> Composition:
+        numbers: dict[int, int] = {}
+        quotes: dict[int, list[str]] = {}
+        parts: list[str] = []
+        for cand in used:
+            n = numbers.setdefault(cand.hit_index, len(numbers) + 1)
+            quotes.setdefault(cand.hit_index, []).append(cand.source_sentence)
+            parts.append(f"{cand.text} [{n}]")
+        citations = []
+        for hit_index, n in numbers.items():
+            chunk = hits[hit_index].chunk
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=chunk.doc_id,
+                    chunk_id=chunk.chunk_id,
+                    title=chunk.meta.title,
+                    source=chunk.meta.publisher,
+                    url=chunk.meta.url,
+                    reviewed=chunk.meta.reviewed,
+                    passage=chunk.text,
+                    quote=quotes[hit_index][0],
+                    quotes=tuple(quotes[hit_index]),
+                    outdated=bool(outdated[hit_index]) if outdated else False,
+                )
+            )
+        return Composition(" ".join(parts), tuple(citations), tuple(used))

@@ -1,0 +1,235 @@
+"""ChatEngine: the whole flow, guard → follow-up → retrieve → write → verify → Answer, in one method."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from citecare.bm25 import Bm25Index
+from citecare.compose import Composition, ExtractiveComposer
+from citecare.config import Settings
+from citecare.conversation import TopicFinder, resolve_follow_up
+from citecare.embedder import SentenceTransformerEmbedder
+from citecare.errors import IndexNotReady
+from citecare.index import ChromaIndex
+from citecare.ingest import bm25_dir
+from citecare.lexicon import KNOWN_TOPICS
+from citecare.protocols import Embedder
+from citecare.retrieval import HybridRetriever, Retrieval
+from citecare.safety import GuardResult, SafetyMessages, disclaimer_text, guard, is_outdated
+from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn
+
+log = logging.getLogger("citecare.engine")
+
+_REFRESH_EVERY_S = 10.0
+_TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+def topics_from(chunks: Sequence[Chunk]) -> list[str]:
+    """Topic names: curated ones plus the subject of titles such as 'Lupus - What is Lupus?'."""
+    found = set(KNOWN_TOPICS)
+    for chunk in chunks:
+        m = _TITLE_TOPIC.match(chunk.meta.title)
+        if m:
+            found.add(m.group(1).strip().lower())
+    return sorted(found)
+
+
+class ChatEngine:
+    """Answers questions from the committed index. Heavy objects are loaded once and shared."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, index: ChromaIndex, writer: Any = None) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self.messages = SafetyMessages(settings)
+        self.disclaimer = disclaimer_text(settings, self.messages)
+        self.no_evidence_text = self.messages.render("no_evidence") if self.messages.has("no_evidence") else (
+            "My sources don't cover that, so I can't answer it reliably. Please ask your doctor, nurse or pharmacist."
+        )
+        self.composer = ExtractiveComposer(embedder, max_sentences=settings.max_answer_sentences)
+        self.writer = writer  # optional LLM writer; None means extractive only
+        self._lock = threading.Lock()
+        self._version = -1
+        self._checked_at = 0.0
+        self._load_snapshot()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> ChatEngine:
+        settings = settings or Settings()
+        embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+        index = ChromaIndex.from_settings(settings, embedder)
+        writer = None
+        if settings.llm != "none":
+            from citecare.generate import LLMWriter, build_chat_model
+            from citecare.prompts import load_prompts
+
+            writer = LLMWriter(
+                build_chat_model(settings), load_prompts(settings), timeout_s=settings.llm_timeout_s
+            )
+        return cls(settings, embedder, index, writer)
+
+    # --- the flow --------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        """Answer one message of a conversation."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        history = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
+
+        t = time.perf_counter()
+        checked = guard(question, self.settings, self.messages, [h.content for h in history if h.role == "user"])
+        timings["guard"] = _ms(t)
+        if checked.kind in ("emergency", "invalid_input", "out_of_scope"):
+            return self._fixed(checked.kind, checked.message, checked, timings, started)
+
+        self._refresh_if_changed()
+        resolved = resolve_follow_up(checked.question, history, self.topics, self.settings.history_turns)
+        t = time.perf_counter()
+        found = self.retriever.retrieve(resolved)
+        timings["retrieve"] = _ms(t)
+
+        t = time.perf_counter()
+        if not found.enough_evidence:
+            kind: AnswerKind = "medical_advice" if checked.kind == "medical_advice" else "no_evidence"
+            text = checked.message if kind == "medical_advice" else self._no_evidence_message(checked)
+            answer = self._fixed(kind, text, checked, timings, started, resolved, found)
+            return answer
+        composition, writer, verification = self._write(resolved, found)
+        timings["compose"] = _ms(t)
+        if not composition.text:
+            kind = "medical_advice" if checked.kind == "medical_advice" else "no_evidence"
+            text = checked.message if kind == "medical_advice" else self._no_evidence_message(checked)
+            return self._fixed(kind, text, checked, timings, started, resolved, found)
+        text = composition.text
+        kind = "answer"
+        if checked.kind == "medical_advice":
+            kind = "medical_advice"
+            text = f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n{text}"
+        timings["total"] = _ms(started)
+        self._log(kind, timings)
+        return Answer(
+            kind=kind,
+            text=text,
+            citations=composition.citations,
+            disclaimer=self.disclaimer,
+            resolved_question=resolved,
+            writer=writer,
+            verification=verification,
+            timings_ms=timings,
+            retrieved=self._retrieved_info(found, composition),
+        )
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        """Stream the answer sentence by sentence; every sentence is final (already verified) when sent."""
+        answer = self.ask(question, history)
+        for piece in re.split(r"(?<=\]) (?=\S)|\n\n", answer.text):
+            yield StreamEvent(delta=piece + " ")
+        yield StreamEvent(answer=answer)
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "ok": bool(self.chunk_map),
+            "documents": len({c.doc_id for c in self.chunk_map.values()}),
+            "chunks": len(self.chunk_map),
+            "index_version": self._version,
+            "writer": "llm" if self.writer else "extractive",
+        }
+
+    # --- steps -----------------------------------------------------------------------------
+    def _write(self, question: str, found: Retrieval) -> tuple[Composition, str, dict[str, Any]]:
+        hits = list(found.hits[: self.settings.top_k])
+        outdated = [is_outdated(h.chunk.meta.reviewed, self.settings) for h in hits]
+        extractive = self.composer.compose(question, found.query_vector, hits, outdated=outdated)
+        verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
+        if self.writer is None:
+            return extractive, "extractive", verification
+        from citecare.llm_answer import write_with_llm
+
+        return write_with_llm(self.writer, question, hits, outdated, extractive)
+
+    def _no_evidence_message(self, checked: GuardResult) -> str:
+        if "language:probably_not_english" in checked.reasons:
+            return self.messages.render("non_english")
+        return self.no_evidence_text
+
+    def _fixed(
+        self,
+        kind: AnswerKind,
+        text: str,
+        checked: GuardResult,
+        timings: dict[str, float],
+        started: float,
+        resolved: str = "",
+        found: Retrieval | None = None,
+    ) -> Answer:
+        timings["total"] = _ms(started)
+        self._log(kind, timings)
+        return Answer(
+            kind=kind,
+            text=text,
+            disclaimer=self.disclaimer,
+            resolved_question=resolved or checked.question,
+            verification={"guard": list(checked.reasons)},
+            timings_ms=timings,
+            retrieved=self._retrieved_info(found, None) if found else (),
+        )
+
+    @staticmethod
+    def _retrieved_info(found: Retrieval, composition: Composition | None) -> tuple[RetrievedInfo, ...]:
+        used = {c.chunk_id for c in composition.citations} if composition else set()
+        return tuple(
+            RetrievedInfo(
+                chunk_id=h.chunk.chunk_id,
+                doc_id=h.chunk.doc_id,
+                title=h.chunk.meta.title,
+                score=round(h.score, 5),
+                dense_rank=h.dense_rank,
+                bm25_rank=h.bm25_rank,
+                dense_score=round(h.dense_score, 4) if h.dense_score is not None else None,
+                text=h.chunk.text,
+                used=h.chunk.chunk_id in used,
+            )
+            for h in found.hits
+        )
+
+    def _log(self, kind: str, timings: dict[str, float]) -> None:
+        log.info("answered kind=%s total_ms=%s", kind, timings.get("total"))
+
+    # --- snapshot of the committed index -----------------------------------------------------
+    def _load_snapshot(self) -> None:
+        version = self.index.version()
+        chunks = self.index.committed_chunks()
+        if not chunks:
+            raise IndexNotReady("The index is empty: run `citecare ingest` (or `make run`).")
+        folder = bm25_dir(self.settings)
+        bm25 = Bm25Index.load(folder) if Bm25Index.saved_stamp(folder) == str(version) else None
+        chunk_map = {c.chunk_id: c for c in chunks}
+        if bm25 is None or set(bm25.chunk_ids) != set(chunk_map):
+            bm25 = Bm25Index.build(list(chunk_map), [c.embedding_text() for c in chunks], stamp=str(version))
+        retriever = HybridRetriever(chunk_map, bm25, self.index, self.embedder, self.settings)
+        with self._lock:
+            self.chunk_map = chunk_map
+            self.retriever = retriever
+            self.topics = TopicFinder(topics_from(chunks))
+            self._version = version
+            self._checked_at = time.monotonic()
+
+    def _refresh_if_changed(self) -> None:
+        """Pick up a finished ingest; never a half-done one (the manifest is committed last)."""
+        if time.monotonic() - self._checked_at < _REFRESH_EVERY_S:
+            return
+        self._checked_at = time.monotonic()
+        try:
+            if self.index.version() != self._version:
+                self._load_snapshot()
+        except Exception as exc:  # keep serving the snapshot we have
+            log.warning("index refresh failed: %s", type(exc).__name__)

@@ -1,0 +1,284 @@
+"""The only module that talks to Chroma: chunk vectors plus a manifest of committed documents.
+
+Readers trust the manifest, not the raw collection: ingest writes a document's chunks first and
+commits the manifest entry last, so a serving app never sees a half-ingested document and a killed
+ingest leaves only orphans that the next run removes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from citecare.config import Settings
+from citecare.errors import IndexNotReady
+from citecare.protocols import Embedder
+from citecare.types import Chunk, SourceMeta
+
+_STATE_ID = "__state__"
+_WRITE_BATCH = 256
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """A committed document as the manifest knows it."""
+
+    doc_id: str
+    content_hash: str
+    chunk_ids: tuple[str, ...]
+    meta: SourceMeta
+    quarantined: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    chunk_id: str
+    similarity: float
+
+
+def _embedding_function(embedder: Embedder) -> Any:
+    """Wrap our embedder so Chroma never falls back to its default one (which downloads a model)."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+    class CiteCareEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            self._embedder = embedder
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return self._embedder.embed_documents(list(input))  # type: ignore[return-value]
+
+        def embed_query(self, input: Documents) -> Embeddings:
+            return [self._embedder.embed_query(t) for t in input]  # type: ignore[misc]
+
+        @staticmethod
+        def name() -> str:
+            return "default"  # matches what Chroma persisted for collections made without a registered function
+
+        def get_config(self) -> dict[str, Any]:
+            return {}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> CiteCareEmbeddingFunction:
+            raise NotImplementedError("CiteCare passes its embedder explicitly")
+
+        def is_legacy(self) -> bool:
+            return True
+
+    return CiteCareEmbeddingFunction()
+
+
+def make_client(settings: Settings) -> Any:
+    """Embedded persistent client, or an HttpClient when CITECARE_CHROMA_URL is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    path = Path(settings.index_dir) / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _meta_to_chroma(chunk: Chunk, content_hash: str) -> dict[str, Any]:
+    m = chunk.meta
+    return {
+        "doc_id": chunk.doc_id,
+        "doc_hash": content_hash,
+        "ordinal": chunk.ordinal,
+        "heading": chunk.heading,
+        "page": chunk.page if chunk.page is not None else -1,
+        "title": m.title,
+        "publisher": m.publisher,
+        "url": m.url,
+        "licence": m.licence,
+        "reviewed": m.reviewed,
+        "audience": m.audience,
+        "path": m.path,
+        "quarantined": json.dumps(list(chunk.quarantined)),
+    }
+
+
+def _chunk_from_chroma(chunk_id: str, text: str, md: dict[str, Any]) -> Chunk:
+    meta = SourceMeta(
+        doc_id=str(md.get("doc_id", "")),
+        title=str(md.get("title", "")),
+        publisher=str(md.get("publisher", "")),
+        url=str(md.get("url", "")),
+        licence=str(md.get("licence", "")),
+        reviewed=str(md.get("reviewed", "")),
+        audience=str(md.get("audience", "")),
+        path=str(md.get("path", "")),
+    )
+    page = int(md.get("page", -1))
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=meta.doc_id,
+        text=text,
+        ordinal=int(md.get("ordinal", 0)),
+        meta=meta,
+        heading=str(md.get("heading", "")),
+        page=None if page < 0 else page,
+        quarantined=tuple(json.loads(str(md.get("quarantined", "[]")))),
+    )
+
+
+class ChromaIndex:
+    """Chunk vectors and the committed-document manifest, in two Chroma collections."""
+
+    def __init__(self, client: Any, collection: str, embedder: Embedder) -> None:
+        self.client = client
+        self.name = collection
+        self.embedder = embedder
+        ef = _embedding_function(embedder)
+        self.chunks = client.get_or_create_collection(
+            name=collection,
+            embedding_function=ef,
+            configuration={"hnsw": {"space": "cosine", "ef_search": 128, "ef_construction": 128}},
+        )
+        # The manifest holds no meaningful vectors; a fixed 2-d vector keeps Chroma satisfied.
+        self.manifest = client.get_or_create_collection(name=f"{collection}__docs", embedding_function=ef)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder) -> ChromaIndex:
+        return cls(make_client(settings), settings.collection, embedder)
+
+    # --- writes (ingest only) --------------------------------------------------------------
+    def existing_chunk_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), _WRITE_BATCH):
+            got = self.chunks.get(ids=list(ids[start : start + _WRITE_BATCH]), include=[])
+            found.update(got["ids"])
+        return found
+
+    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], content_hash: str) -> None:
+        for start in range(0, len(chunks), _WRITE_BATCH):
+            part = chunks[start : start + _WRITE_BATCH]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                documents=[c.text for c in part],
+                embeddings=[list(v) for v in vectors[start : start + _WRITE_BATCH]],
+                metadatas=[_meta_to_chroma(c, content_hash) for c in part],
+            )
+
+    def update_chunk_metadata(self, chunks: Sequence[Chunk], content_hash: str) -> None:
+        """Refresh governance metadata (title, review date…) of chunks whose text did not change."""
+        for start in range(0, len(chunks), _WRITE_BATCH):
+            part = chunks[start : start + _WRITE_BATCH]
+            self.chunks.update(
+                ids=[c.chunk_id for c in part], metadatas=[_meta_to_chroma(c, content_hash) for c in part]
+            )
+
+    def commit_document(self, record: DocRecord) -> None:
+        """The atomic step: after this, readers see the document's new chunks."""
+        m = record.meta
+        self.manifest.upsert(
+            ids=[record.doc_id],
+            embeddings=[[1.0, 0.0]],
+            documents=[json.dumps({"chunk_ids": list(record.chunk_ids), "quarantined": list(record.quarantined)})],
+            metadatas=[
+                {
+                    "content_hash": record.content_hash,
+                    "title": m.title,
+                    "publisher": m.publisher,
+                    "url": m.url,
+                    "licence": m.licence,
+                    "reviewed": m.reviewed,
+                    "audience": m.audience,
+                    "path": m.path,
+                    "n_chunks": len(record.chunk_ids),
+                }
+            ],
+        )
+
+    def remove_document(self, doc_id: str) -> None:
+        """Uncommit first, then delete its chunks: readers never see a document with missing chunks."""
+        self.manifest.delete(ids=[doc_id])
+        self.chunks.delete(where={"doc_id": doc_id})
+
+    def delete_chunks(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), _WRITE_BATCH):
+            self.chunks.delete(ids=ids[start : start + _WRITE_BATCH])
+
+    def bump_version(self) -> int:
+        version = self.version() + 1
+        self.manifest.upsert(
+            ids=[_STATE_ID],
+            embeddings=[[0.0, 1.0]],
+            documents=["state"],
+            metadatas=[{"version": version, "updated_at": time.time()}],
+        )
+        return version
+
+    # --- reads -----------------------------------------------------------------------------
+    def version(self) -> int:
+        got = self.manifest.get(ids=[_STATE_ID], include=["metadatas"])
+        if not got["ids"]:
+            return 0
+        return int(got["metadatas"][0].get("version", 0))
+
+    def documents(self) -> dict[str, DocRecord]:
+        """The committed documents."""
+        got = self.manifest.get(include=["documents", "metadatas"])
+        records: dict[str, DocRecord] = {}
+        for doc_id, body, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            if doc_id == _STATE_ID:
+                continue
+            data = json.loads(body)
+            meta = SourceMeta(
+                doc_id=doc_id,
+                title=str(md.get("title", "")),
+                publisher=str(md.get("publisher", "")),
+                url=str(md.get("url", "")),
+                licence=str(md.get("licence", "")),
+                reviewed=str(md.get("reviewed", "")),
+                audience=str(md.get("audience", "")),
+                path=str(md.get("path", "")),
+            )
+            records[doc_id] = DocRecord(
+                doc_id=doc_id,
+                content_hash=str(md.get("content_hash", "")),
+                chunk_ids=tuple(data["chunk_ids"]),
+                meta=meta,
+                quarantined=tuple(data.get("quarantined", [])),
+            )
+        return records
+
+    def all_chunk_ids(self) -> set[str]:
+        return set(self.chunks.get(include=[])["ids"])
+
+    def committed_chunks(self) -> list[Chunk]:
+        """Every chunk of every committed document, in document order."""
+        committed = self.documents()
+        wanted = [cid for rec in committed.values() for cid in rec.chunk_ids]
+        chunks: dict[str, Chunk] = {}
+        for start in range(0, len(wanted), 1000):
+            got = self.chunks.get(ids=wanted[start : start + 1000], include=["documents", "metadatas"])
+            for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                chunks[cid] = _chunk_from_chroma(cid, text, md)
+        return [chunks[c] for c in wanted if c in chunks]
+
+    def query(self, vector: Sequence[float], k: int) -> list[DenseHit]:
+        n = self.chunks.count()
+        if n == 0:
+            raise IndexNotReady("The index is empty: run `citecare ingest`.")
+        got = self.chunks.query(query_embeddings=[list(vector)], n_results=min(k, n), include=["distances"])
+        return [
+            DenseHit(chunk_id=cid, similarity=1.0 - float(dist))
+            for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
+        ]
+
+    def count(self) -> int:
+        return int(self.chunks.count())

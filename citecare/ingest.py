@@ -1,0 +1,241 @@
+"""Sources → chunks → vectors → index, embedding only what changed.
+
+Order of writes per document: new chunks, then the manifest entry (the commit), then stale chunks
+are deleted. Readers follow the manifest, so they never see a half-ingested document; a killed run
+leaves orphan chunks that the next run's garbage collection removes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from citecare.bm25 import Bm25Index
+from citecare.chunking import chunk_document
+from citecare.config import Settings
+from citecare.errors import LoadError
+from citecare.index import ChromaIndex, DocRecord
+from citecare.loaders import SUPPORTED_SUFFIXES, load_document
+from citecare.protocols import Embedder
+from citecare.sources import SourceEntry, doc_id_for, load_manifest, meta_for
+from citecare.types import Chunk, Document, SourceMeta
+
+_SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt"}
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, sentence)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    orphans_removed: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
+            "failed": len(self.failed),
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_total": self.chunks_total,
+            "quarantined_sentences": len(self.quarantined),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Supported documents under the given files/folders, in a stable order."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for p in candidates:
+            if p.name.startswith(".") or p.name.lower() in _SKIPPED_NAMES:
+                continue
+            if p.suffix.lower() in SUPPORTED_SUFFIXES or path.is_file():
+                found[p.resolve()] = None
+    return list(found)
+
+
+def _unique_doc_ids(files: Sequence[Path]) -> dict[Path, str]:
+    ids: dict[Path, str] = {}
+    used: dict[str, Path] = {}
+    for f in files:
+        base = doc_id_for(f)
+        doc_id, n = base, 2
+        while doc_id in used:
+            doc_id, n = f"{base}-{n}", n + 1
+        used[doc_id] = f
+        ids[f] = doc_id
+    return ids
+
+
+def _quarantine(chunks: list[Chunk]) -> list[Chunk]:
+    """Mark source sentences that must never reach a patient (see safety.flag_unsafe_source_sentence)."""
+    from citecare.safety import flag_unsafe_source_sentence
+    from citecare.verify import split_sentences
+
+    marked: list[Chunk] = []
+    for chunk in chunks:
+        bad = tuple(s for s in split_sentences(chunk.text) if flag_unsafe_source_sentence(s))
+        marked.append(replace(chunk, quarantined=bad) if bad else chunk)
+    return marked
+
+
+class Ingestor:
+    """Keeps the index in step with a set of source files."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, index: ChromaIndex) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self._refreshed = False
+
+    def run(
+        self,
+        paths: Sequence[Path] | None = None,
+        *,
+        prune: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Ingest the given files/folders (default: the corpus folder)."""
+        started = time.perf_counter()
+        roots = [Path(p).resolve() for p in (paths or [self.settings.corpus_dir])]
+        manifest = load_manifest(self.settings.sources_file)
+        files = collect_files(roots)
+        doc_ids = _unique_doc_ids(files)
+        committed = self.index.documents()
+        report = IngestReport()
+        self._refreshed = False
+
+        for i, path in enumerate(files, start=1):
+            if progress:
+                progress(i, len(files), path.name)
+            self._ingest_one(path, doc_ids[path], manifest.get(path.name), committed.get(doc_ids[path]), report)
+
+        seen = set(doc_ids.values())
+        for doc_id, record in committed.items():
+            if doc_id in seen:
+                continue
+            if prune or _under_any(Path(record.meta.path), roots):
+                self.index.remove_document(doc_id)
+                report.removed.append(doc_id)
+
+        report.orphans_removed = self._collect_garbage()
+        changed = report.added or report.updated or report.removed or report.orphans_removed or self._refreshed
+        if changed or not self._bm25_current():
+            self._save_bm25()
+        report.chunks_total = self.index.count()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_one(
+        self,
+        path: Path,
+        doc_id: str,
+        entry: SourceEntry | None,
+        previous: DocRecord | None,
+        report: IngestReport,
+    ) -> None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            report.failed.append((str(path), f"cannot read file: {exc.strerror or exc}"))
+            return
+        import hashlib
+
+        content_hash = hashlib.sha256(raw).hexdigest()
+        if previous and previous.content_hash == content_hash:
+            meta = meta_for(path, doc_id, entry, previous.meta.title)
+            if meta.title == previous.meta.title:
+                if meta != previous.meta:
+                    self._refresh_metadata(previous, meta)
+                report.unchanged.append(doc_id)
+                return
+        try:
+            # An empty title lets the loader take it from the file itself.
+            provisional = replace(meta_for(path, doc_id, entry, ""), title=entry.title if entry else "")
+            doc = load_document(path, provisional)
+            doc = replace(doc, meta=meta_for(path, doc_id, entry, doc.meta.title))
+        except LoadError as exc:
+            report.failed.append((str(path), str(exc)))
+            return
+        except Exception as exc:  # a loader library choking on a malformed file must not stop the run
+            report.failed.append((str(path), f"could not be read ({type(exc).__name__})"))
+            return
+        self._write(doc, previous, report)
+        (report.updated if previous else report.added).append(doc_id)
+
+    def _write(self, doc: Document, previous: DocRecord | None, report: IngestReport) -> None:
+        chunks = chunk_document(
+            doc,
+            self.embedder.count_tokens,
+            chunk_tokens=self.settings.chunk_tokens,
+            overlap_tokens=self.settings.chunk_overlap_tokens,
+        )
+        chunks = _quarantine(chunks)
+        ids = [c.chunk_id for c in chunks]
+        have = self.index.existing_chunk_ids(ids)
+        fresh = [c for c in chunks if c.chunk_id not in have]
+        kept = [c for c in chunks if c.chunk_id in have]
+        t0 = time.perf_counter()
+        vectors = self.embedder.embed_documents([c.embedding_text() for c in fresh])
+        report.embed_seconds += time.perf_counter() - t0
+        self.index.upsert_chunks(fresh, vectors, doc.content_hash)
+        if kept:
+            self.index.update_chunk_metadata(kept, doc.content_hash)
+        quarantined = tuple(s for c in chunks for s in c.quarantined)
+        self.index.commit_document(DocRecord(doc.doc_id, doc.content_hash, tuple(ids), doc.meta, quarantined))
+        if previous:
+            self.index.delete_chunks(set(previous.chunk_ids) - set(ids))
+        report.chunks_embedded += len(fresh)
+        report.quarantined.extend((doc.doc_id, s) for s in quarantined)
+
+    def _refresh_metadata(self, previous: DocRecord, meta: SourceMeta) -> None:
+        chunks = [c for c in self.index.committed_chunks() if c.doc_id == previous.doc_id]
+        chunks = [replace(c, meta=meta) for c in chunks]
+        self.index.update_chunk_metadata(chunks, previous.content_hash)
+        self.index.commit_document(replace(previous, meta=meta))
+        self._refreshed = True
+
+    def _collect_garbage(self) -> int:
+        live = {cid for rec in self.index.documents().values() for cid in rec.chunk_ids}
+        orphans = self.index.all_chunk_ids() - live
+        self.index.delete_chunks(orphans)
+        return len(orphans)
+
+    def _bm25_current(self) -> bool:
+        return Bm25Index.saved_stamp(bm25_dir(self.settings)) == str(self.index.version())
+
+    def _save_bm25(self) -> None:
+        version = self.index.bump_version()
+        chunks = self.index.committed_chunks()
+        bm25 = Bm25Index.build([c.chunk_id for c in chunks], [c.embedding_text() for c in chunks], stamp=str(version))
+        bm25.save(bm25_dir(self.settings))
+
+
+def bm25_dir(settings: Settings) -> Path:
+    """Where the BM25 index lives: beside the embedded index, or keyed by server and collection."""
+    if settings.chroma_url:
+        import hashlib
+
+        key = hashlib.sha256(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:12]
+        return Path(settings.index_dir) / f"bm25-remote-{key}"
+    return Path(settings.index_dir) / f"bm25-{settings.collection}"
+
+
+def _under_any(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)

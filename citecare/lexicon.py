@@ -1,0 +1,221 @@
+"""Words: content-word extraction, lay-term expansion and typo correction against the corpus vocabulary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+from collections import Counter
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[a-z][a-z0-9'-]*")
+
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "will", "just", "also", "get", "got", "really", "much", "many", "please", "tell", "know", "want", "need", "thing", "things", "like", "take", "taking", "took", "use", "used", "using", "way", "ok", "okay", "hi", "hello", "thanks", "thank", "dear", "s", "t", "is", "are", "am", "be", "i'm", "ive", "im", "dont", "doesnt", "cant", "wont", "isnt"]
+)
+
+# Question words that carry no topic: they are kept out of overlap and follow-up topic detection.
+GENERIC_QUESTION_WORDS = frozenset(
+    ["what", "whats", "how", "why", "when", "where", "which", "who", "whom", "is", "are", "can", "could", "should", "would", "will", "does", "do", "did", "mean", "means", "meaning", "cause", "causes", "caused", "happen", "happens", "help", "helps", "work", "works", "good", "bad", "safe", "okay", "normal", "common", "usual", "treat", "treated", "treatment", "treatments", "about", "tell", "explain", "information", "info"]
+)
+
+# Lay words → corpus words, appended to the query (never replacing what the patient said).
+LAY_TERMS: dict[str, str] = {
+    "steroid": "corticosteroids",
+    "steroids": "corticosteroids",
+    "cortisone": "corticosteroids",
+    "immune suppressants": "immunosuppressants",
+    "immune suppressant": "immunosuppressants",
+    "immunosuppressive": "immunosuppressants",
+    "immune system drugs": "immunosuppressants",
+    "blood work": "blood tests",
+    "bloodwork": "blood tests",
+    "blood test": "blood tests monitored",
+    "labs": "blood tests",
+    "checkups": "monitored",
+    "check ups": "monitored",
+    "ra": "rheumatoid arthritis",
+    "sle": "lupus",
+    "ms": "multiple sclerosis",
+    "tnf blockers": "tnf inhibitors",
+    "tnf blocker": "tnf inhibitors",
+    "anti-tnf": "tnf inhibitors",
+    "biologics": "biologic agents",
+    "biologic": "biologic agents",
+    "swelling": "inflammation",
+    "inflamed": "inflammation",
+    "hurts": "pain",
+    "hurt": "pain",
+    "aching": "pain",
+    "ache": "pain",
+    "aches": "pain",
+    "germs": "infections",
+    "bugs": "infections",
+    "catch": "infections",
+    "sick": "infections",
+    "get around": "mobility",
+    "move better": "mobility",
+    "walk": "mobility",
+    "move around": "mobility",
+    "moving": "mobility",
+    "risky": "risks",
+    "dangers": "risks",
+    "dangerous": "risks",
+    "downsides": "risks side effects",
+    "shot": "injection vaccine",
+    "shots": "injection vaccine",
+    "jab": "vaccine",
+    "meds": "medications",
+    "pills": "medications",
+    "drugs": "medications",
+    "tummy": "stomach",
+    "pee": "urine",
+    "kidney": "kidneys",
+    # What a patient asks → the section names drug labels and fact sheets use.
+    "side effects": "adverse reactions",
+    "side effect": "adverse reactions",
+    "do to the body": "adverse reactions",
+    "do to your body": "adverse reactions",
+    "dose": "dosage administration",
+    "doses": "dosage administration",
+    "how much": "dosage administration",
+    "milligrams": "dosage how supplied strengths",
+    "mg": "dosage how supplied strengths",
+    "strength": "how supplied strengths",
+    "strengths": "how supplied strengths",
+    "breast feeding": "nursing mothers lactation precautions",
+    "breastfeeding": "nursing mothers lactation precautions",
+    "breast milk": "nursing mothers lactation",
+    "nursing": "nursing mothers lactation",
+    "pregnant": "pregnancy precautions",
+    "stored": "storage how supplied",
+    "store": "storage how supplied",
+    "storage": "how supplied",
+    "interact": "drug interactions",
+    "interactions": "drug interactions",
+    "together with": "drug interactions",
+    "used for": "indications usage",
+    "what is it for": "indications usage",
+    "how long": "duration",
+    "how often": "schedule doses",
+}
+
+# Brand and everyday names → the generic names labels use (appended, like lay terms).
+BRAND_NAMES: dict[str, str] = {
+    "paracetamol": "acetaminophen",
+    "tylenol": "acetaminophen",
+    "vicodin": "hydrocodone acetaminophen",
+    "norco": "hydrocodone acetaminophen",
+    "percocet": "oxycodone acetaminophen",
+    "oxycontin": "oxycodone",
+    "toradol": "ketorolac",
+    "advil": "ibuprofen",
+    "motrin": "ibuprofen",
+    "aleve": "naproxen",
+    "trexall": "methotrexate",
+    "otrexup": "methotrexate",
+    "rheumatrex": "methotrexate",
+    "imuran": "azathioprine",
+    "deltasone": "prednisone",
+    "medrol": "methylprednisolone",
+    "humira": "adalimumab tnf inhibitors",
+    "enbrel": "etanercept tnf inhibitors",
+    "remicade": "infliximab tnf inhibitors",
+    "plaquenil": "hydroxychloroquine",
+    "shingrix": "shingles zoster vaccine",
+    "zostavax": "shingles zoster vaccine",
+    "prevnar": "pneumococcal conjugate vaccine",
+    "pneumovax": "pneumococcal polysaccharide vaccine",
+    "ultram": "tramadol",
+    "neurontin": "gabapentin",
+    "lyrica": "pregabalin",
+    "celebrex": "celecoxib",
+    "hydro coding": "hydrocodone",
+}
+LAY_TERMS.update(BRAND_NAMES)
+
+# Names the composer and conversation treat as topics (the corpus adds its own from titles).
+KNOWN_TOPICS: tuple[str, ...] = (
+    "immunosuppressants",
+    "corticosteroids",
+    "prednisone",
+    "methotrexate",
+    "tnf inhibitors",
+    "biologic agents",
+    "rheumatoid arthritis",
+    "lupus",
+    "multiple sclerosis",
+    "chronic pain",
+    "inflammation",
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'Sjögren' matches 'Sjogren'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _snowball() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem, as BM25 uses: tests → test, planned → plan."""
+    return str(_snowball().stemWord(word))
+
+
+def content_terms(text: str, *, drop_generic: bool = True) -> set[str]:
+    """Stemmed content words of a text."""
+    out = set()
+    for w in words(text):
+        w = w.strip("'-")
+        if len(w) < 2 or w in STOPWORDS or (drop_generic and w in GENERIC_QUESTION_WORDS):
+            continue
+        out.add(stem(w))
+    return out
+
+
+def expand_lay_terms(text: str) -> str:
+    """Append corpus words for lay words the text uses."""
+    lowered = " " + " ".join(words(text)) + " "
+    extra = [target for lay, target in LAY_TERMS.items() if f" {lay} " in lowered]
+    return text if not extra else f"{text} {' '.join(dict.fromkeys(extra))}"
+
+
+class Vocabulary:
+    """Corpus words, for correcting typos in drug and condition names."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(w for w in words(text) if len(w) >= 4 and w.isalpha())
+        self.counts = counts
+        self._choices = [w for w, n in counts.items() if len(w) >= 5]
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.counts
+
+    def correct(self, text: str) -> str:
+        """Replace unknown long words by the closest corpus word (e.g. 'methotrexat' → 'methotrexate')."""
+        from rapidfuzz import fuzz, process
+
+        out = []
+        for token in re.split(r"(\W+)", text):
+            low = token.lower()
+            if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS:
+                match = process.extractOne(low, self._choices, scorer=fuzz.ratio, score_cutoff=82)
+                if match is not None:
+                    out.append(match[0])
+                    continue
+            out.append(token)
+        return "".join(out)

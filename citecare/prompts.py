@@ -1,0 +1,129 @@
+"""Prompt templates as files, loaded once, with their placeholders checked at load time.
+
+A template is plain text with ``{name}`` placeholders (``{{`` and ``}}`` for literal braces). Each
+template has a spec: the placeholders it must contain and those it may contain. A missing file, a
+missing required placeholder, an unknown placeholder or a malformed one raises PromptError at load,
+so a broken prompt stops the app at start-up instead of in front of a patient.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from citecare.errors import PromptError
+
+if TYPE_CHECKING:
+    from citecare.config import Settings
+
+# The writer's cannot-answer phrase: rendered into the system prompt and recognised in its output.
+NOT_COVERED = "My sources don't cover that."
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    """Placeholders a template must contain, and those it may contain."""
+
+    required: frozenset[str]
+    optional: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return self.required | self.optional
+
+
+# Templates of the optional LLM writer, by file stem in prompts_dir.
+WRITER_PROMPTS: dict[str, PromptSpec] = {
+    "answer_system": PromptSpec(frozenset({"not_covered"})),
+    "answer_user": PromptSpec(frozenset({"question", "passages"})),
+}
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """A checked template; ``render`` fills every placeholder it contains."""
+
+    name: str
+    text: str
+    placeholders: frozenset[str]
+    allowed: frozenset[str]
+
+    def render(self, **values: Any) -> str:
+        """Fill the placeholders; a missing value or a name the spec does not allow raises PromptError."""
+        if missing := self.placeholders - values.keys():
+            raise PromptError(f"prompt {self.name!r}: no value for {sorted(missing)}")
+        if unknown := values.keys() - self.allowed:
+            raise PromptError(f"prompt {self.name!r}: unknown placeholders {sorted(unknown)}")
+        # Values are inserted once and never re-parsed, so braces inside them are harmless.
+        return self.text.format_map({k: str(v) for k, v in values.items()})
+
+
+def placeholders_of(name: str, text: str) -> frozenset[str]:
+    """The ``{name}`` placeholders of a template; positional, dotted, indexed or formatted ones raise."""
+    found: set[str] = set()
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise PromptError(
+            f"prompt {name!r} is malformed: {exc} (write {{{{ and }}}} for literal braces)"
+        ) from exc
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conversion:
+            raise PromptError(f"prompt {name!r}: placeholder {{{field}}} must be a plain {{name}}")
+        found.add(field)
+    return frozenset(found)
+
+
+def load_prompt(path: Path, spec: PromptSpec) -> PromptTemplate:
+    """Read one template file and check its placeholders against ``spec``."""
+    name = path.stem
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise PromptError(f"prompt file {path} cannot be read: {exc.strerror or exc}") from exc
+    found = placeholders_of(name, text)
+    if missing := spec.required - found:
+        raise PromptError(f"prompt {name!r} ({path}) lacks placeholders {sorted(missing)}")
+    if unknown := found - spec.allowed:
+        raise PromptError(f"prompt {name!r} ({path}) has unknown placeholders {sorted(unknown)}")
+    return PromptTemplate(name, text, found, spec.allowed)
+
+
+class Prompts:
+    """A set of checked templates, loaded once and shared."""
+
+    def __init__(self, templates: Mapping[str, PromptTemplate]) -> None:
+        self._templates = dict(templates)
+
+    @classmethod
+    def load(cls, prompts_dir: Path, specs: Mapping[str, PromptSpec] = WRITER_PROMPTS) -> Prompts:
+        """Load ``<prompts_dir>/<name>.txt`` for every name in ``specs``."""
+        return cls(
+            {name: load_prompt(Path(prompts_dir) / f"{name}.txt", spec) for name, spec in specs.items()}
+        )
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._templates
+
+    def __getitem__(self, name: str) -> PromptTemplate:
+        try:
+            return self._templates[name]
+        except KeyError:
+            raise PromptError(f"no prompt named {name!r} was loaded") from None
+
+    def render(self, name: str, **values: Any) -> str:
+        """Render the template ``name`` with ``values``."""
+        return self[name].render(**values)
+
+
+def load_prompts(
+    settings_or_dir: Settings | Path | str, specs: Mapping[str, PromptSpec] = WRITER_PROMPTS
+) -> Prompts:
+    """Load the writer's templates from ``settings.prompts_dir`` (or a folder given directly)."""
+    prompts_dir = settings_or_dir if isinstance(settings_or_dir, str | Path) else settings_or_dir.prompts_dir
+    return Prompts.load(Path(prompts_dir), specs)

@@ -1,0 +1,30 @@
+"""Small protocols at the seams, so collaborators can be passed in and faked in unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from citecare.types import Answer, StreamEvent, Turn
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors."""
+
+    dimension: int
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+class AnswerEngine(Protocol):
+    """What the UI, the CLI and the evals need from the engine."""
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer: ...
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]: ...
+
+    def health(self) -> dict[str, Any]: ...

@@ -1,0 +1,171 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, de-duplicated, capped per source."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from citecare.bm25 import Bm25Index
+from citecare.config import Settings
+from citecare.index import DenseHit
+from citecare.lexicon import Vocabulary, content_terms, expand_lay_terms, fold
+from citecare.protocols import Embedder
+from citecare.types import Chunk, Hit
+
+
+class DenseSearch(Protocol):
+    def query(self, vector: list[float], k: int) -> list[DenseHit]: ...
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval found for one question, and whether it is enough to answer."""
+
+    query: str  # the question after typo correction and lay-term expansion
+    hits: tuple[Hit, ...]
+    query_vector: tuple[float, ...]
+    best_similarity: float
+    overlap: float  # share of the question's content words found in the top passages
+    enough_evidence: bool
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def _strip_publisher(title: str) -> str:
+    """'Lupus - What is Lupus? (MedlinePlus (NLM))' → 'Lupus - What is Lupus?'."""
+    from citecare.sources import publisher_from_title
+
+    publisher = publisher_from_title(title)
+    return title[: -len(publisher) - 2].strip() if publisher else title
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class HybridRetriever:
+    """Dense + BM25 over a snapshot of committed chunks (chunks outside it are never returned)."""
+
+    def __init__(
+        self,
+        chunks: Mapping[str, Chunk],
+        bm25: Bm25Index,
+        dense: DenseSearch,
+        embedder: Embedder,
+        settings: Settings,
+    ) -> None:
+        self.chunks = chunks
+        self.bm25 = bm25
+        self.dense = dense
+        self.embedder = embedder
+        self.settings = settings
+        self.vocabulary = Vocabulary(c.embedding_text() for c in chunks.values())
+        self._terms = {cid: content_terms(c.embedding_text()) for cid, c in chunks.items()}
+        # A title index ranks whole documents: titles name the topic and, often, the question answered.
+        self._doc_chunks: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for cid, c in chunks.items():
+            self._doc_chunks.setdefault(c.doc_id, []).append(cid)
+            titles[c.doc_id] = fold(_strip_publisher(c.meta.title))
+        self.titles = Bm25Index.build(list(titles), list(titles.values()), stamp="titles")
+        # The question part of FAQ-style titles ('Lupus - What causes Lupus?'), for near-exact matches.
+        self._title_ids = list(titles)
+        self._title_questions = [_normalise(t.split(" - ", 1)[-1]) for t in titles.values()]
+
+    def prepare_query(self, question: str) -> str:
+        return expand_lay_terms(self.vocabulary.correct(question))
+
+    def retrieve(self, question: str, mode: str = "hybrid") -> Retrieval:
+        """mode: "hybrid" (default), or "dense" / "bm25" alone for comparisons."""
+        s = self.settings
+        query = self.prepare_query(question)
+        vector = self.embedder.embed_query(query)
+        dense = [h for h in self.dense.query(vector, s.dense_k) if h.chunk_id in self.chunks]
+        lexical = [(cid, score) for cid, score in self.bm25.search(query, s.bm25_k) if cid in self.chunks]
+
+        fused: dict[str, float] = {}
+        dense_rank: dict[str, tuple[int, float]] = {}
+        bm25_rank: dict[str, tuple[int, float]] = {}
+        for rank, h in enumerate(dense, start=1):
+            dense_rank[h.chunk_id] = (rank, h.similarity)
+            if mode != "bm25":
+                fused[h.chunk_id] = fused.get(h.chunk_id, 0.0) + s.dense_weight / (s.rrf_k + rank)
+        for rank, (cid, score) in enumerate(lexical, start=1):
+            bm25_rank[cid] = (rank, score)
+            if mode != "dense":
+                fused[cid] = fused.get(cid, 0.0) + s.bm25_weight / (s.rrf_k + rank)
+        if mode == "hybrid":
+            for rank, (doc_id, _) in enumerate(self.titles.search(query, s.bm25_k), start=1):
+                for cid in self._doc_chunks[doc_id]:
+                    if cid in fused:
+                        fused[cid] += s.title_weight / (s.rrf_k + rank)
+            for doc_id in self._same_question(question):
+                for cid in self._doc_chunks[doc_id]:
+                    fused[cid] = fused.get(cid, 0.0) + s.title_weight / (s.rrf_k + 1)
+
+        ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+        hits = self._select(ranked, fused, dense_rank, bm25_rank)
+        q_terms = content_terms(query)
+        best_similarity = max((h.similarity for h in dense), default=0.0)
+        overlap = self._overlap(q_terms, hits[:3])
+        enough = bool(hits) and (
+            best_similarity >= s.strong_dense_score
+            or (best_similarity >= s.min_dense_score and overlap >= s.min_overlap)
+        )
+        return Retrieval(query, tuple(hits), tuple(vector), best_similarity, overlap, enough)
+
+    def _same_question(self, question: str) -> list[str]:
+        """Documents whose title asks (almost) exactly this question."""
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(
+            _normalise(question), self._title_questions, scorer=fuzz.ratio, limit=3, score_cutoff=90
+        )
+        return [self._title_ids[i] for _, _, i in found]
+
+    def _select(
+        self,
+        ranked: list[str],
+        fused: dict[str, float],
+        dense_rank: dict[str, tuple[int, float]],
+        bm25_rank: dict[str, tuple[int, float]],
+    ) -> list[Hit]:
+        """Top passages, near-duplicates collapsed, at most per_source_cap from one document."""
+        s = self.settings
+        chosen: list[Hit] = []
+        per_doc: dict[str, int] = {}
+        for cid in ranked:
+            chunk = self.chunks[cid]
+            if per_doc.get(chunk.doc_id, 0) >= s.per_source_cap:
+                continue
+            terms = self._terms[cid]
+            if any(_jaccard(terms, self._terms[h.chunk.chunk_id]) >= 0.8 for h in chosen):
+                continue
+            d = dense_rank.get(cid)
+            b = bm25_rank.get(cid)
+            chosen.append(
+                Hit(
+                    chunk=chunk,
+                    score=fused[cid],
+                    dense_rank=d[0] if d else None,
+                    bm25_rank=b[0] if b else None,
+                    dense_score=d[1] if d else None,
+                    bm25_score=b[1] if b else None,
+                )
+            )
+            per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+            if len(chosen) >= s.top_k * 2:
+                break
+        return chosen
+
+    def _overlap(self, q_terms: set[str], hits: list[Hit]) -> float:
+        if not q_terms:
+            return 0.0
+        found: set[str] = set()
+        for h in hits:
+            found |= q_terms & self._terms[h.chunk.chunk_id]
+        return len(found) / len(q_terms)

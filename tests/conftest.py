@@ -1,0 +1,98 @@
+"""Session fixtures: the real embedding model and real indexes are built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from citecare.config import PROJECT_ROOT, Settings
+from citecare.embedder import SentenceTransformerEmbedder, set_offline_env
+
+set_offline_env()
+
+SEED_DOC = PROJECT_ROOT / "corpus" / "immunosuppressants-and-chronic-pain.txt"
+EXTDATA = PROJECT_ROOT.parent / "shared" / "extdata"
+EXTDATA_MISSING = "../shared/extdata is absent beside the clone (it holds the external NIH/NLM data set)"
+
+
+def make_settings(tmp: Path, **overrides: object) -> Settings:
+    """Settings isolated in a temp folder (no .env, no environment leaking in)."""
+    base = {
+        "index_dir": tmp / "index",
+        "corpus_dir": PROJECT_ROOT / "corpus",
+        "sources_file": PROJECT_ROOT / "ingest" / "sources.toml",
+        "ratings_db": tmp / "ratings.sqlite3",
+        "chroma_url": None,
+        "llm": "none",
+        "educator_username": None,
+        "educator_password": None,
+    }
+    base.update(overrides)
+    return Settings(_env_file=None, **base)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    """The real all-MiniLM-L6-v2, loaded once."""
+    emb = SentenceTransformerEmbedder(Settings(_env_file=None).embedding_model, threads=2)  # type: ignore[call-arg]
+    emb.embed_query("warm up")
+    return emb
+
+
+def _ingest(settings: Settings, embedder: SentenceTransformerEmbedder, paths: list[Path] | None = None) -> None:
+    from citecare.index import ChromaIndex
+    from citecare.ingest import Ingestor
+
+    index = ChromaIndex.from_settings(settings, embedder)
+    report = Ingestor(settings, embedder, index).run(paths)
+    assert not report.failed, report.failed
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Settings:
+    """A temp index ingested from the product's corpus/ (the seed document)."""
+    settings = make_settings(tmp_path_factory.mktemp("seed"))
+    _ingest(settings, embedder)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_settings: Settings, embedder: SentenceTransformerEmbedder):  # type: ignore[no-untyped-def]
+    """The real ChatEngine on the seed index."""
+    from citecare.engine import ChatEngine
+    from citecare.index import ChromaIndex
+
+    return ChatEngine(seed_settings, embedder, ChromaIndex.from_settings(seed_settings, embedder))
+
+
+@pytest.fixture(scope="session")
+def extdata_settings(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Settings:
+    """A separate index of ../shared/extdata/docs plus the seed (built once; ~2 minutes)."""
+    if not (EXTDATA / "docs").is_dir():
+        pytest.skip(EXTDATA_MISSING)
+    cached = os.environ.get("CITECARE_TEST_EXTDATA_INDEX")
+    if cached and Path(cached).is_dir():
+        return make_settings(Path(cached).parent, index_dir=Path(cached))
+    settings = make_settings(tmp_path_factory.mktemp("extdata"))
+    _ingest(settings, embedder, [EXTDATA / "docs", SEED_DOC])
+    return settings
+
+
+@pytest.fixture(scope="session")
+def extdata_engine(extdata_settings: Settings, embedder: SentenceTransformerEmbedder):  # type: ignore[no-untyped-def]
+    from citecare.engine import ChatEngine
+    from citecare.index import ChromaIndex
+
+    return ChatEngine(extdata_settings, embedder, ChromaIndex.from_settings(extdata_settings, embedder))
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of corpus/ for tests that change files."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus", dest)
+    yield dest

@@ -1,0 +1,61 @@
+"""Deterministic fakes for the seams (unit tests of the flow only; end-to-end tests use the real parts)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from citecare.types import Answer, Citation, StreamEvent, Turn
+
+
+class FakeEmbedder:
+    """Bag-of-words hashing embedder: same text, same vector; shared words, closer vectors."""
+
+    dimension = 64
+
+    def _vec(self, text: str) -> list[float]:
+        v = [0.0] * self.dimension
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norm = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / norm for x in v]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+class FakeEngine:
+    """Answers every question with one fixed cited sentence; 'emergency' in the text triggers that kind."""
+
+    def __init__(self) -> None:
+        self.questions: list[str] = []
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        self.questions.append(question)
+        if "emergency" in question.lower():
+            return Answer(kind="emergency", text="Call 911 now.", disclaimer="Not medical advice.",
+                          resolved_question=question)
+        quote = "Regular blood tests can help track potential side effects."
+        cite = Citation(n=1, doc_id="seed", chunk_id="seed-1", title="Immunosuppressants", source="CiteCare",
+                        url="", reviewed="2024-05", passage=f"Patients are monitored. {quote}", quote=quote)
+        return Answer(kind="answer", text=f"{quote} [1]", citations=(cite,), disclaimer="Not medical advice.",
+                      resolved_question=question, timings_ms={"guard": 0.1, "retrieve": 1.0, "compose": 0.5,
+                                                              "total": 1.6})
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        answer = self.ask(question, history)
+        for word in answer.text.split(" "):
+            yield StreamEvent(delta=word + " ")
+        yield StreamEvent(answer=answer)
+
+    def health(self) -> dict[str, Any]:
+        return {"ok": True, "documents": 1, "chunks": 1}

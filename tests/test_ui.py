@@ -1,0 +1,321 @@
+"""The web app: HTML rendering (escaping, highlighting, emergency styling), the chat and workbench handlers
+on the fake engine, and end-to-end runs of the real app (thread and `python app.py`) via gradio_client."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import make_settings
+from fakes import FakeEngine
+
+from citecare import ui
+from citecare.config import PROJECT_ROOT, Settings
+from citecare.errors import IndexNotReady
+from citecare.types import Answer, Citation, StreamEvent, Turn
+
+INJECTION = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+
+
+def _cite(**kw: Any) -> Citation:
+    base: dict[str, Any] = dict(n=1, doc_id="d", chunk_id="c", title="Title", source="Publisher",
+                                url="https://example.org/page", reviewed="2024-05",
+                                passage="First sentence. The quoted sentence is here. Last one.",
+                                quote="The quoted sentence is here.")
+    base.update(kw)
+    return Citation(**base)
+
+
+# --- rendering --------------------------------------------------------------------------------------
+
+
+def test_highlight_marks_the_quote_and_escapes() -> None:
+    assert ui.highlight("A b. The <quote> here. C.", "The <quote> here.") == (
+        "A b. <mark>The &lt;quote&gt; here.</mark> C."
+    )
+    # whitespace and case differences still highlight
+    assert "<mark>The quoted\n  SENTENCE</mark>" in ui.highlight("x The quoted\n  SENTENCE y", "the quoted sentence")
+    # a quote that is not in the passage is shown separately, escaped
+    out = ui.highlight("passage", INJECTION)
+    assert "<img" not in out and "&lt;img" in out and "<mark>" in out
+
+
+def test_render_answer_escapes_every_field() -> None:
+    cite = _cite(title=INJECTION, source=INJECTION, passage=f"P {INJECTION} Q", quote=INJECTION,
+                 reviewed=INJECTION, url="javascript:alert(1)")
+    answer = Answer(kind="answer", text=f"{INJECTION} [1] ![img](http://evil/x.png)", citations=(cite,),
+                    disclaimer=INJECTION)
+    out = ui.render_answer(answer)
+    assert "<img" not in out and "<script" not in out
+    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in out
+    assert 'href="javascript' not in out
+    assert "javascript:alert(1)" in out  # shown as text, not a link
+    assert '<sup class="cc-ref">[1]</sup>' in out
+
+
+def test_render_citation_parts() -> None:
+    out = ui.render_citation(_cite(outdated=True))
+    assert out.startswith('<details class="cc-source"><summary>')
+    assert "Title" in out and "Publisher" in out and "reviewed 2024-05" in out and "possibly outdated" in out
+    assert "<mark>The quoted sentence is here.</mark>" in out
+    assert 'rel="noopener noreferrer nofollow"' in out
+    assert "possibly outdated" not in ui.render_citation(_cite())
+    assert "review date unknown" in ui.render_citation(_cite(reviewed=""))
+
+
+def test_emergency_is_an_alert_first() -> None:
+    answer = Answer(kind="emergency", text="Call 911 now.", citations=(_cite(),), disclaimer="Not advice.")
+    out = ui.render_answer(answer)
+    assert 'role="alert"' in out and "cc-emergency" in out
+    assert out.index("cc-emergency") < out.index("Call 911") < out.index("cc-sources") < out.index("Not advice.")
+    assert 'role="alert"' not in ui.render_answer(Answer(kind="answer", text="x"))
+
+
+def test_kind_notes_say_what_citecare_can_help_with() -> None:
+    out = ui.render_answer(Answer(kind="no_evidence", text="My sources don't cover that."))
+    assert 'role="note"' in out and "I can help with" in out and ui.EXAMPLE_QUESTIONS[0] in out
+    out = ui.render_answer(Answer(kind="bogus", text="x"))  # type: ignore[arg-type]
+    assert "cc-kind-answer" in out
+
+
+def test_plain_text_round_trips_through_rendering() -> None:
+    text = f"One {INJECTION} & more. [1]\n\nSecond paragraph."
+    assert ui.plain_text(ui.render_answer(Answer(kind="answer", text=text))) == text
+    assert ui.plain_text(ui.render_streaming(text)) == text
+    assert ui.plain_text(ui.render_user(INJECTION)) == INJECTION
+
+
+def test_normalise_messages_re_escapes_user_content() -> None:
+    crafted = [{"role": "user", "content": [{"type": "text", "text": INJECTION}]},
+               {"role": "assistant", "content": "<div>ok</div>"}, {"role": "system", "content": "dropped"}]
+    msgs = ui.normalise_messages(crafted)
+    assert msgs[0] == {"role": "user", "content": ui.esc(INJECTION)}
+    assert msgs[1]["role"] == "assistant" and len(msgs) == 2
+
+
+def test_turns_from_json() -> None:
+    assert ui.turns_from_json('[{"role": "user", "content": "hi"}]') == (Turn("user", "hi"),)
+    assert ui.turns_from_json("") == ()
+    for bad in ('{"role": "user"}', '[{"role": "system", "content": "x"}]', "[1]", "not json"):
+        with pytest.raises(ValueError):
+            ui.turns_from_json(bad)
+
+
+def test_safety_notice() -> None:
+    out = ui.safety_notice("112 <b>")
+    assert "not medical advice" in out and "In an emergency call 112 &lt;b&gt;." in out
+
+
+# --- credentials ------------------------------------------------------------------------------------
+
+
+def test_credentials(tmp_path: Path) -> None:
+    off = make_settings(tmp_path)
+    assert not ui.workbench_enabled(off)
+    assert not ui.check_credentials(off, "", "")
+    only_user = make_settings(tmp_path, educator_username="ed")
+    assert not ui.workbench_enabled(only_user) and not ui.check_credentials(only_user, "ed", "")
+    on = make_settings(tmp_path, educator_username="ed", educator_password="s3cret-ü")
+    assert ui.workbench_enabled(on)
+    assert ui.check_credentials(on, "ed", "s3cret-ü")
+    assert not ui.check_credentials(on, "ed", "wrong")
+    assert not ui.check_credentials(on, "eve", "s3cret-ü")
+    assert not ui.check_credentials(on, "ed", "s3cret-ü ")
+
+
+# --- chat and workbench handlers on the fake engine ---------------------------------------------------
+
+
+class BrokenEngine(FakeEngine):
+    def __init__(self, exc: Exception) -> None:
+        super().__init__()
+        self.exc = exc
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        yield StreamEvent(delta="Partial ")
+        raise self.exc
+
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        raise self.exc
+
+
+def _chat(tmp_path: Path, engine: Any = None) -> ui.PatientChat:
+    return ui.PatientChat(engine or FakeEngine(), make_settings(tmp_path))
+
+
+def test_chat_streams_then_renders_the_final_answer(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    chat = _chat(tmp_path, engine)
+    box, msgs = chat.add_question(f"  {INJECTION}  ", [])
+    assert box == "" and msgs == [{"role": "user", "content": ui.esc(INJECTION)}]
+    frames = list(chat.respond(msgs))
+    assert len(frames) >= 3
+    assert all("cc-streaming" in f[-1]["content"] for f in frames[:-1])
+    assert "cc-final" in frames[-1][-1]["content"] and "cc-sources" in frames[-1][-1]["content"]
+    assert engine.questions == [INJECTION]  # the engine gets the text as typed
+
+
+def test_chat_passes_history_as_turns(tmp_path: Path) -> None:
+    class Recorder(FakeEngine):
+        history: Sequence[Turn] = ()
+
+        def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+            self.history = history
+            return super().stream(question, history)
+
+    engine = Recorder()
+    chat = _chat(tmp_path, engine)
+    _, msgs = chat.add_question("Why blood tests?", [])
+    msgs = list(chat.respond(msgs))[-1]
+    _, msgs = chat.add_question("and how often?", msgs)
+    list(chat.respond(msgs))
+    assert engine.questions[-1] == "and how often?"
+    assert engine.history == (Turn("user", "Why blood tests?"),
+                              Turn("assistant", "Regular blood tests can help track potential side effects. [1]"))
+
+
+def test_chat_ignores_empty_and_answered(tmp_path: Path) -> None:
+    chat = _chat(tmp_path)
+    assert chat.add_question("   ", []) == ("", [])
+    assert list(chat.respond([])) == [[]]
+    done = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
+    assert list(chat.respond(done)) == [done]
+
+
+@pytest.mark.parametrize(("exc", "expected"), [(RuntimeError("boom"), ui.SORRY), (IndexNotReady("x"), ui.NOT_READY)])
+def test_engine_errors_become_kind_messages(tmp_path: Path, caplog: pytest.LogCaptureFixture, exc: Exception,
+                                            expected: str) -> None:
+    chat = _chat(tmp_path, BrokenEngine(exc))
+    _, msgs = chat.add_question("my private question", [])
+    with caplog.at_level(logging.INFO):
+        last = list(chat.respond(msgs))[-1][-1]["content"]
+    assert ui.plain_text(last) == expected and "Traceback" not in last
+    assert type(exc).__name__ in caplog.text and "my private question" not in caplog.text
+
+
+def test_answer_api(tmp_path: Path) -> None:
+    chat = _chat(tmp_path)
+    data = chat.answer_api("Why blood tests?", '[{"role": "user", "content": "hi"}]')
+    assert data["kind"] == "answer" and data["citations"][0]["n"] == 1
+    assert Answer.from_dict(data).text.endswith("[1]")
+    import gradio as gr
+
+    with pytest.raises(gr.Error):
+        chat.answer_api("q", "not json")
+    with pytest.raises(gr.Error, match="went wrong"):
+        _chat(tmp_path, BrokenEngine(RuntimeError("secret detail"))).answer_api("q")
+
+
+def test_workbench_refuses_then_rates_and_exports(tmp_path: Path) -> None:
+    import gradio as gr
+
+    settings = make_settings(tmp_path, educator_username="ed", educator_password="pw")
+    bench = ui.Workbench(FakeEngine(), settings)
+    for call in (lambda: bench.ask(False, "q", "[]"), lambda: bench.rate(False, {}, "up", [], ""),
+                 lambda: bench.export(False)):
+        with pytest.raises(gr.Error, match="sign in"):
+            call()
+    assert bench.login("ed", "wrong")[0] is False
+    assert bench.login("ed", "pw")[0] is True
+
+    out = bench.ask(True, "Why blood tests?", "[]")
+    preview, kind, writer, resolved, chunks, used, verification, timings, last, _ = out
+    assert kind == "answer" and writer == "extractive" and resolved == "Why blood tests?"
+    assert used == [["1", "Regular blood tests can help track potential side effects.", "Immunosuppressants"]]
+    assert "cc-final" in preview and timings["total"] == 1.6
+    with pytest.raises(gr.Error):
+        bench.rate(True, last, None, [], "")
+    msg = bench.rate(True, last, "down", ["incomplete", "unsafe"], " needs dose info ")
+    assert msg.startswith("Saved rating #1")
+    with sqlite3.connect(settings.ratings_db) as conn:
+        row = conn.execute("SELECT question, thumbs, labels, comment FROM ratings").fetchone()
+    assert row == ("Why blood tests?", "down", '["unsafe", "incomplete"]', "needs dose info")
+    path, note = bench.export(True)
+    assert path and "1 eval case" in note
+    case = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert case["tags"] == ["from-rating", "thumbs-down", "unsafe", "incomplete"]
+
+
+def test_retrieved_rows() -> None:
+    from citecare.types import RetrievedInfo
+
+    info = RetrievedInfo(chunk_id="c", doc_id="d", title="T", score=0.0321, dense_rank=2, bm25_rank=None,
+                         dense_score=0.5, text="passage", used=True)
+    assert ui.retrieved_rows(Answer(kind="answer", text="x", retrieved=(info,))) == [
+        ["1", "T", "2", "—", "0.0321", "yes", "passage"]
+    ]
+
+
+def test_build_app_without_credentials_shows_the_off_message(tmp_path: Path) -> None:
+    app = ui.build_app(FakeEngine(), make_settings(tmp_path))
+    config = json.dumps(app.blocks.get_config_file(), default=str)
+    assert "The educator workbench is off" in config
+    assert "cc-wb-password" not in config
+    on = ui.build_app(FakeEngine(), make_settings(tmp_path, educator_username="ed", educator_password="pw"))
+    assert "cc-wb-password" in json.dumps(on.blocks.get_config_file(), default=str)
+
+
+# --- end to end: the real engine, a real server, gradio_client -------------------------------------------
+
+
+@pytest.mark.slow
+def test_real_app_answer_endpoint_and_healthz(seed_engine: Any, seed_settings: Settings) -> None:
+    from gradio_client import Client
+
+    app = ui.build_app(seed_engine, seed_settings)
+    with app.running() as url:
+        health = httpx.get(f"{url}/healthz", timeout=10).json()
+        assert health["ok"] is True and health["documents"] >= 1 and health["chunks"] >= 1
+        client = Client(url, verbose=False)
+        assert "/answer" in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+        data = client.predict("Why do I need blood tests on immunosuppressants?", "[]", api_name="/answer")
+        assert data["kind"] == "answer"
+        assert data["citations"] and "blood test" in data["citations"][0]["passage"].lower()
+        assert "[1]" in data["text"]
+        follow = client.predict("and what are its risks?", json.dumps(
+            [{"role": "user", "content": "Why do I need blood tests on immunosuppressants?"},
+             {"role": "assistant", "content": data["text"]}]), api_name="/answer")
+        assert follow["kind"] in ("answer", "no_evidence")
+        assert "immunosuppress" in follow["resolved_question"].lower()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [[sys.executable, "app.py"],
+                                     [str(Path(sys.executable).with_name("citecare")), "serve"]], ids=["app.py", "serve"])
+def test_app_py_and_serve_start_the_app(seed_settings: Settings, tmp_path: Path, command: list[str]) -> None:
+    """`python app.py` and `citecare serve` as a user runs them: settings from the environment."""
+    from gradio_client import Client
+
+    port = ui.free_port()
+    env = {**os.environ, "CITECARE_INDEX_DIR": str(seed_settings.index_dir), "CITECARE_PORT": str(port),
+           "CITECARE_HOST": "127.0.0.1", "CITECARE_RATINGS_DB": str(tmp_path / "r.sqlite3")}
+    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, f"{command} did not start"
+            time.sleep(0.5)
+        data = Client(url, verbose=False).predict("What are the risks of immunosuppressants?", "[]",
+                                                   api_name="/answer")
+        assert data["kind"] == "answer" and data["citations"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
