@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,7 +58,7 @@ def register(app: typer.Typer, engine_factory: EngineFactory | None = None) -> N
         verbose: Annotated[bool, typer.Option(help="Keep the engine's per-answer log lines.")] = False,
     ) -> None:
         """Run eval sets through the engine and write report.json, report.md and report.html."""
-        console = Console(stderr=False)
+        console = Console(width=None if sys.stdout.isatty() else 140)  # CI logs: do not squeeze the tables
         if fmt not in ("jsonl", "nlm"):
             _die(console, f"--format must be jsonl or nlm, not {fmt!r}")
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,6 +35,7 @@ class Composition:
     text: str
     citations: tuple[Citation, ...]
     used: tuple[Candidate, ...]
+    best_similarity: float = 0.0  # cosine of the question to its closest source sentence
 
 
 def trim(sentence: str) -> str:
@@ -79,18 +80,19 @@ class ExtractiveComposer:
         candidates = _candidates(hits)
         if not candidates:
             return Composition("", (), ())
-        relevance, vectors = self._relevance(question, query_vector, hits, candidates)
+        relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates)
+        best = float(semantic.max())
         chosen = self._mmr(relevance, vectors)
         if not chosen:
-            return Composition("", (), ())
+            return Composition("", (), (), best)
         first, rest = chosen[0], chosen[1:]
         rest.sort(key=lambda j: (candidates[j].hit_index, candidates[j].position))
         used = [candidates[j] for j in [first, *rest]]
-        return self._render(used, hits, outdated)
+        return replace(self._render(used, hits, outdated), best_similarity=best)
 
     def _relevance(
         self, question: str, query_vector: Sequence[float], hits: Sequence[Hit], cands: list[Candidate]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         vectors = np.asarray(self.embedder.embed_documents([c.source_sentence for c in cands]), dtype=np.float32)
         q = np.asarray(query_vector, dtype=np.float32)
         semantic = vectors @ q
@@ -100,7 +102,7 @@ class ExtractiveComposer:
         )
         # Earlier passages ranked better; a small prior keeps the answer anchored in the best source.
         rank_prior = np.array([1.0 / (1.0 + 0.15 * c.hit_index) for c in cands], dtype=np.float32)
-        return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior, vectors
+        return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior, vectors, semantic
 
     def _mmr(self, relevance: np.ndarray, vectors: np.ndarray) -> list[int]:
         best = float(relevance.max())

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     min_overlap: float = Field(
         0.5, description="Evidence threshold: share of the question's content words found in the top passages."
     )
+    min_sentence_score: float = Field(
+        0.45, description="Evidence threshold: a source sentence this similar to the question also counts."
+    )
     strong_dense_score: float = Field(
         0.5, description="A passage at least this similar is evidence even when the wording differs."
     )

@@ -7,7 +7,6 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 from citecare.bm25 import Bm25Index
@@ -19,15 +18,21 @@ from citecare.errors import IndexNotReady
 from citecare.index import ChromaIndex
 from citecare.ingest import bm25_dir
 from citecare.lexicon import KNOWN_TOPICS
+from citecare.llm_answer import LLMOutcome, stream_llm_answer
 from citecare.protocols import Embedder
 from citecare.retrieval import HybridRetriever, Retrieval
 from citecare.safety import GuardResult, SafetyMessages, disclaimer_text, guard, is_outdated
-from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn
+from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn, Writer
 
 log = logging.getLogger("citecare.engine")
 
 _REFRESH_EVERY_S = 10.0
 _TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
+
+
+def _pieces(text: str) -> list[str]:
+    """Stream an extractive answer a cited sentence at a time."""
+    return [p + " " for p in re.split(r"(?<=\]) (?=\S)", text) if p]
 
 
 def _ms(start: float) -> float:
@@ -70,53 +75,74 @@ class ChatEngine:
         index = ChromaIndex.from_settings(settings, embedder)
         writer = None
         if settings.llm != "none":
-            from citecare.generate import LLMWriter, build_chat_model
-            from citecare.prompts import load_prompts
+            from citecare.generate import LLMWriter
 
-            writer = LLMWriter(
-                build_chat_model(settings), load_prompts(settings), timeout_s=settings.llm_timeout_s
-            )
+            writer = LLMWriter.from_settings(settings)
         return cls(settings, embedder, index, writer)
 
     # --- the flow --------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer one message of a conversation."""
+        for event in self.stream(question, history):
+            if event.answer is not None:
+                return event.answer
+        raise AssertionError("stream() always ends with an answer")  # pragma: no cover
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        """The whole flow. Text deltas first (each already verified), then one event with the Answer."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        history = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
+        turns = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
 
         t = time.perf_counter()
-        checked = guard(question, self.settings, self.messages, [h.content for h in history if h.role == "user"])
+        checked = guard(question, self.settings, self.messages, [h.content for h in turns if h.role == "user"])
         timings["guard"] = _ms(t)
         if checked.kind in ("emergency", "invalid_input", "out_of_scope"):
-            return self._fixed(checked.kind, checked.message, checked, timings, started)
+            yield from self._fixed(checked.kind, checked.message, checked, timings, started)
+            return
 
         self._refresh_if_changed()
-        resolved = resolve_follow_up(checked.question, history, self.topics, self.settings.history_turns)
+        resolved = resolve_follow_up(checked.question, turns, self.topics, self.settings.history_turns)
         t = time.perf_counter()
         found = self.retriever.retrieve(resolved)
         timings["retrieve"] = _ms(t)
+        advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()
-        if not found.enough_evidence:
-            kind: AnswerKind = "medical_advice" if checked.kind == "medical_advice" else "no_evidence"
-            text = checked.message if kind == "medical_advice" else self._no_evidence_message(checked)
-            answer = self._fixed(kind, text, checked, timings, started, resolved, found)
-            return answer
-        composition, writer, verification = self._write(resolved, found)
+        hits = list(found.hits[: self.settings.top_k])
+        outdated = [is_outdated(h.chunk.meta.reviewed, self.settings) for h in hits]
+        composition = self.composer.compose(resolved, found.query_vector, hits, outdated=outdated)
+        if not self._enough_evidence(found, composition):
+            text = checked.message if advice else self._no_evidence_message(checked)
+            yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
+                                   resolved, found)
+            return
+        if advice and composition.text:  # the referral comes first, general cited information after it
+            yield StreamEvent(delta=f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n")
+        writer: Writer = "extractive"
+        verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
+        if self.writer is not None and composition.text:
+            outcome = LLMOutcome()
+            yield from (StreamEvent(delta=d) for d in stream_llm_answer(self.writer, resolved, hits, outdated, outcome))
+            verification = outcome.verification or verification
+            if outcome.composition is not None:
+                composition, writer = outcome.composition, "llm"
+        if writer == "extractive":
+            yield from (StreamEvent(delta=piece) for piece in _pieces(composition.text))
         timings["compose"] = _ms(t)
+
         if not composition.text:
-            kind = "medical_advice" if checked.kind == "medical_advice" else "no_evidence"
-            text = checked.message if kind == "medical_advice" else self._no_evidence_message(checked)
-            return self._fixed(kind, text, checked, timings, started, resolved, found)
+            text = checked.message if advice else self._no_evidence_message(checked)
+            yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
+                                   resolved, found)
+            return
         text = composition.text
-        kind = "answer"
-        if checked.kind == "medical_advice":
-            kind = "medical_advice"
+        if advice:
             text = f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n{text}"
         timings["total"] = _ms(started)
+        kind: AnswerKind = "medical_advice" if advice else "answer"
         self._log(kind, timings)
-        return Answer(
+        yield StreamEvent(answer=Answer(
             kind=kind,
             text=text,
             citations=composition.citations,
@@ -126,14 +152,7 @@ class ChatEngine:
             verification=verification,
             timings_ms=timings,
             retrieved=self._retrieved_info(found, composition),
-        )
-
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
-        """Stream the answer sentence by sentence; every sentence is final (already verified) when sent."""
-        answer = self.ask(question, history)
-        for piece in re.split(r"(?<=\]) (?=\S)|\n\n", answer.text):
-            yield StreamEvent(delta=piece + " ")
-        yield StreamEvent(answer=answer)
+        ))
 
     def health(self) -> dict[str, Any]:
         return {
@@ -145,16 +164,12 @@ class ChatEngine:
         }
 
     # --- steps -----------------------------------------------------------------------------
-    def _write(self, question: str, found: Retrieval) -> tuple[Composition, str, dict[str, Any]]:
-        hits = list(found.hits[: self.settings.top_k])
-        outdated = [is_outdated(h.chunk.meta.reviewed, self.settings) for h in hits]
-        extractive = self.composer.compose(question, found.query_vector, hits, outdated=outdated)
-        verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
-        if self.writer is None:
-            return extractive, "extractive", verification
-        from citecare.llm_answer import write_with_llm
-
-        return write_with_llm(self.writer, question, hits, outdated, extractive)
+    def _enough_evidence(self, found: Retrieval, composition: Composition) -> bool:
+        """In code, not in a prompt: weak evidence means 'my sources don't cover that', never a guess."""
+        if not composition.text:
+            return False
+        close_sentence = composition.best_similarity >= self.settings.min_sentence_score
+        return found.enough_evidence or (close_sentence and found.overlap >= self.settings.min_overlap)
 
     def _no_evidence_message(self, checked: GuardResult) -> str:
         if "language:probably_not_english" in checked.reasons:
@@ -170,10 +185,11 @@ class ChatEngine:
         started: float,
         resolved: str = "",
         found: Retrieval | None = None,
-    ) -> Answer:
+    ) -> Iterator[StreamEvent]:
         timings["total"] = _ms(started)
         self._log(kind, timings)
-        return Answer(
+        yield StreamEvent(delta=text)
+        yield StreamEvent(answer=Answer(
             kind=kind,
             text=text,
             disclaimer=self.disclaimer,
@@ -181,7 +197,7 @@ class ChatEngine:
             verification={"guard": list(checked.reasons)},
             timings_ms=timings,
             retrieved=self._retrieved_info(found, None) if found else (),
-        )
+        ))
 
     @staticmethod
     def _retrieved_info(found: Retrieval, composition: Composition | None) -> tuple[RetrievedInfo, ...]:

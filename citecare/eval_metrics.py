@@ -49,6 +49,7 @@ STAGES: tuple[str, ...] = ("guard", "retrieve", "compose", "total", "wall")
 _NUMS = r"\d+(?:\s*(?:,|;|-|\u2013|and)\s*\d+)*"
 _MARKERS = re.compile(r"\[\s*(?:passage|source|ref)?\s*(" + _NUMS + r")\s*\]", re.I)
 _LEADING_MARKERS = re.compile(r"^\s*((?:" + _MARKERS.pattern + r"\s*)+)", re.I)
+_MARKER_BOUNDARY = re.compile(r"((?:\s*(?i:" + _MARKERS.pattern + r"))+)\s+(?=[A-Z\"\u201c(])")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\[\"'(A-Z0-9])")
 
 
@@ -139,10 +140,21 @@ def fallback_split(text: str) -> list[str]:
     return [p for p in (s.strip() for s in _FALLBACK_SPLIT.split(text.strip())) if p]
 
 
+def _split_after_markers(piece: str) -> list[str]:
+    """Cut after a marker group followed by a capitalised word: "... MS. [1] The ..." is two sentences
+    even when the splitter takes "MS." for an abbreviation; each cited quote ends with its marker."""
+    parts, start = [], 0
+    for match in _MARKER_BOUNDARY.finditer(piece):
+        parts.append(piece[start:match.end(1)])
+        start = match.end()
+    parts.append(piece[start:])
+    return [p for p in parts if p.strip()]
+
+
 def cited_sentences(text: str, split: SplitFn = fallback_split) -> list[CitedSentence]:
     """Split an answer into sentences; markers that open a piece ("... done. [1] Next") go to the sentence before."""
     out: list[tuple[str, list[int]]] = []
-    for piece in split(text):
+    for piece in (p for raw in split(text) for p in _split_after_markers(raw)):
         lead = _LEADING_MARKERS.match(piece)
         if lead and out:
             out[-1][1].extend(_numbers(lead.group(1)))

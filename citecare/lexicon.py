@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Any
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]*")
 
@@ -183,6 +183,18 @@ def content_terms(text: str, *, drop_generic: bool = True) -> set[str]:
             continue
         out.add(stem(w))
     return out
+
+
+def lay_alternatives(text: str) -> dict[str, set[str]]:
+    """For each content word of a lay phrase in the text, the corpus words that can stand for it."""
+    lowered = " " + " ".join(words(text)) + " "
+    alternatives: dict[str, set[str]] = {}
+    for lay, target in LAY_TERMS.items():
+        if f" {lay} " in lowered:
+            stand_ins = content_terms(target, drop_generic=False)
+            for term in content_terms(lay, drop_generic=False):
+                alternatives.setdefault(term, set()).update(stand_ins)
+    return alternatives
 
 
 def expand_lay_terms(text: str) -> str:

@@ -10,7 +10,7 @@ from typing import Protocol
 from citecare.bm25 import Bm25Index
 from citecare.config import Settings
 from citecare.index import DenseHit
-from citecare.lexicon import Vocabulary, content_terms, expand_lay_terms, fold
+from citecare.lexicon import Vocabulary, content_terms, expand_lay_terms, fold, lay_alternatives
 from citecare.protocols import Embedder
 from citecare.types import Chunk, Hit
 
@@ -109,9 +109,9 @@ class HybridRetriever:
 
         ranked = sorted(fused, key=lambda cid: fused[cid], reverse=True)
         hits = self._select(ranked, fused, dense_rank, bm25_rank)
-        q_terms = content_terms(query)
+        corrected = self.vocabulary.correct(question)
         best_similarity = max((h.similarity for h in dense), default=0.0)
-        overlap = self._overlap(q_terms, hits[:3])
+        overlap = self._overlap(content_terms(corrected), lay_alternatives(corrected), hits[:3])
         enough = bool(hits) and (
             best_similarity >= s.strong_dense_score
             or (best_similarity >= s.min_dense_score and overlap >= s.min_overlap)
@@ -162,10 +162,12 @@ class HybridRetriever:
                 break
         return chosen
 
-    def _overlap(self, q_terms: set[str], hits: list[Hit]) -> float:
+    def _overlap(self, q_terms: set[str], alternatives: dict[str, set[str]], hits: list[Hit]) -> float:
+        """Share of the question's content words (or their corpus stand-ins) found in the passages."""
         if not q_terms:
             return 0.0
-        found: set[str] = set()
+        passage_terms: set[str] = set()
         for h in hits:
-            found |= q_terms & self._terms[h.chunk.chunk_id]
+            passage_terms |= self._terms[h.chunk.chunk_id]
+        found = [t for t in q_terms if t in passage_terms or alternatives.get(t, set()) & passage_terms]
         return len(found) / len(q_terms)

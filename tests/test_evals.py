@@ -141,6 +141,14 @@ def test_cited_sentences_attach_trailing_markers_to_the_sentence_before() -> Non
         ("Blood tests help.", (1,)), ("Infections are a risk.", (2, 3)), ("Also this.", (1, 2))]
 
 
+def test_markers_before_a_capital_end_a_sentence_even_after_an_abbreviation() -> None:
+    from citecare.verify import split_sentences
+
+    text = "Women and men are equally affected by progressive MS. [1] The McDonald criteria use MRI. [2]"
+    assert [s.cites for s in m.cited_sentences(text, split_sentences)] == [(1,), (2,)]
+    assert [s.cites for s in m.cited_sentences("Take it with food [1] and water. [2]")] == [(1, 2)]
+
+
 def test_citation_precision_and_recall_alce() -> None:
     p1 = "Regular blood tests can help track potential side effects."
     p2 = "Immunosuppressants lower the ability to fight infections."
