@@ -16,6 +16,7 @@ run: install ingest
 
 test: install-test
 	$(PY) -m ruff check citecare tests app.py scripts
+	$(PY) -m mypy citecare
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 $(VENV)/bin/python:

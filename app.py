@@ -1,6 +1,7 @@
 """Start CiteCare's web app: settings → engine → UI (`python app.py`; same as `citecare serve`)."""
 
 import logging
+import sys
 
 from citecare.config import Settings
 from citecare.embedder import set_offline_env
@@ -9,7 +10,12 @@ if __name__ == "__main__":
     set_offline_env()
     from citecare import ui
     from citecare.engine import ChatEngine
+    from citecare.errors import CiteCareError
 
     settings = Settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    ui.build_app(ChatEngine.from_settings(settings), settings).launch()
+    try:
+        engine = ChatEngine.from_settings(settings)
+    except CiteCareError as exc:
+        sys.exit(f"CiteCare cannot start: {exc}")
+    ui.build_app(engine, settings).launch()

@@ -7,6 +7,7 @@ leaves orphan chunks that the next run's garbage collection removes.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,16 @@ from citecare.types import Chunk, Document, SourceMeta
 _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt"}
 
 ProgressFn = Callable[[int, int, str], None]
+# Chunks embedded per call: big enough for efficient batches, small enough that a killed run loses little.
+_EMBED_GROUP = 256
+
+
+@dataclass
+class _Pending:
+    doc: Document
+    previous: DocRecord | None
+    chunks: list[Chunk]
+    fresh: list[Chunk]  # chunks whose vectors are not in the index yet
 
 
 @dataclass
@@ -121,10 +132,16 @@ class Ingestor:
         report = IngestReport()
         self._refreshed = False
 
+        pending: list[_Pending] = []
         for i, path in enumerate(files, start=1):
             if progress:
                 progress(i, len(files), path.name)
-            self._ingest_one(path, doc_ids[path], manifest.get(path.name), committed.get(doc_ids[path]), report)
+            item = self._prepare(path, doc_ids[path], manifest.get(path.name), committed.get(doc_ids[path]), report)
+            if item is not None:
+                pending.append(item)
+            if sum(len(p.fresh) for p in pending) >= _EMBED_GROUP:
+                self._flush(pending, report)
+        self._flush(pending, report)
 
         seen = set(doc_ids.values())
         for doc_id, record in committed.items():
@@ -142,20 +159,20 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _ingest_one(
+    def _prepare(
         self,
         path: Path,
         doc_id: str,
         entry: SourceEntry | None,
         previous: DocRecord | None,
         report: IngestReport,
-    ) -> None:
+    ) -> _Pending | None:
+        """Load and chunk a new or changed document; None when it is unchanged or unreadable."""
         try:
             raw = path.read_bytes()
         except OSError as exc:
             report.failed.append((str(path), f"cannot read file: {exc.strerror or exc}"))
-            return
-        import hashlib
+            return None
 
         content_hash = hashlib.sha256(raw).hexdigest()
         if previous and previous.content_hash == content_hash:
@@ -164,7 +181,7 @@ class Ingestor:
                 if meta != previous.meta:
                     self._refresh_metadata(previous, meta)
                 report.unchanged.append(doc_id)
-                return
+                return None
         try:
             # An empty title lets the loader take it from the file itself.
             provisional = replace(meta_for(path, doc_id, entry, ""), title=entry.title if entry else "")
@@ -172,14 +189,10 @@ class Ingestor:
             doc = replace(doc, meta=meta_for(path, doc_id, entry, doc.meta.title))
         except LoadError as exc:
             report.failed.append((str(path), str(exc)))
-            return
+            return None
         except Exception as exc:  # a loader library choking on a malformed file must not stop the run
             report.failed.append((str(path), f"could not be read ({type(exc).__name__})"))
-            return
-        self._write(doc, previous, report)
-        (report.updated if previous else report.added).append(doc_id)
-
-    def _write(self, doc: Document, previous: DocRecord | None, report: IngestReport) -> None:
+            return None
         chunks = chunk_document(
             doc,
             self.embedder.count_tokens,
@@ -187,22 +200,38 @@ class Ingestor:
             overlap_tokens=self.settings.chunk_overlap_tokens,
         )
         chunks = _quarantine(chunks)
-        ids = [c.chunk_id for c in chunks]
-        have = self.index.existing_chunk_ids(ids)
-        fresh = [c for c in chunks if c.chunk_id not in have]
-        kept = [c for c in chunks if c.chunk_id in have]
+        have = self.index.existing_chunk_ids([c.chunk_id for c in chunks])
+        return _Pending(doc, previous, chunks, [c for c in chunks if c.chunk_id not in have])
+
+    def _flush(self, pending: list[_Pending], report: IngestReport) -> None:
+        """Embed the fresh chunks of several documents in one call, then commit each document."""
+        if not pending:
+            return
+        texts = [c.embedding_text() for item in pending for c in item.fresh]
         t0 = time.perf_counter()
-        vectors = self.embedder.embed_documents([c.embedding_text() for c in fresh])
+        vectors = self.embedder.embed_documents(texts)
         report.embed_seconds += time.perf_counter() - t0
-        self.index.upsert_chunks(fresh, vectors, doc.content_hash)
+        start = 0
+        for item in pending:
+            self._commit(item, vectors[start : start + len(item.fresh)], report)
+            start += len(item.fresh)
+        pending.clear()
+
+    def _commit(self, item: _Pending, vectors: Sequence[Sequence[float]], report: IngestReport) -> None:
+        doc, previous, chunks = item.doc, item.previous, item.chunks
+        ids = [c.chunk_id for c in chunks]
+        fresh_ids = {c.chunk_id for c in item.fresh}
+        self.index.upsert_chunks(item.fresh, vectors, doc.content_hash)
+        kept = [c for c in chunks if c.chunk_id not in fresh_ids]
         if kept:
             self.index.update_chunk_metadata(kept, doc.content_hash)
         quarantined = tuple(s for c in chunks for s in c.quarantined)
         self.index.commit_document(DocRecord(doc.doc_id, doc.content_hash, tuple(ids), doc.meta, quarantined))
         if previous:
             self.index.delete_chunks(set(previous.chunk_ids) - set(ids))
-        report.chunks_embedded += len(fresh)
+        report.chunks_embedded += len(item.fresh)
         report.quarantined.extend((doc.doc_id, s) for s in quarantined)
+        (report.updated if previous else report.added).append(doc.doc_id)
 
     def _refresh_metadata(self, previous: DocRecord, meta: SourceMeta) -> None:
         chunks = [c for c in self.index.committed_chunks() if c.doc_id == previous.doc_id]

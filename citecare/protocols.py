@@ -11,7 +11,8 @@ from citecare.types import Answer, StreamEvent, Turn
 class Embedder(Protocol):
     """Turns texts into unit-length vectors."""
 
-    dimension: int
+    @property
+    def dimension(self) -> int: ...
 
     def embed_query(self, text: str) -> list[float]: ...
 
