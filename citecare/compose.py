@@ -18,6 +18,7 @@ _CONNECTOR = re.compile(
     r"therefore|thus|in these cases|as a result|overall|finally|for example)\s*,\s*",
     re.IGNORECASE,
 )
+_COMPLETE = re.compile(r"[.!][\"'”’)\]]*$")
 _MIN_WORDS = 5
 _MAX_WORDS = 60
 
@@ -55,8 +56,8 @@ def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
             n_words = len(sentence.split())
             if sentence in blocked or not (_MIN_WORDS <= n_words <= _MAX_WORDS):
                 continue
-            if sentence.rstrip().endswith(":") or sentence.endswith("?"):
-                continue  # list lead-ins and questions are not answers
+            if not _COMPLETE.search(sentence):
+                continue  # list lead-ins, questions and fragments cut at a chunk edge are not answers
             out.append(Candidate(i, pos, sentence, trim(sentence)))
     return out
 
@@ -82,7 +83,8 @@ class ExtractiveComposer:
             return Composition("", (), ())
         relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates)
         best = float(semantic.max())
-        chosen = self._mmr(relevance, vectors)
+        top = [j for j, c in enumerate(candidates) if c.hit_index == min(c.hit_index for c in candidates)]
+        chosen = self._mmr(relevance, vectors, top)
         if not chosen:
             return Composition("", (), (), best)
         first, rest = chosen[0], chosen[1:]
@@ -104,11 +106,16 @@ class ExtractiveComposer:
         rank_prior = np.array([1.0 / (1.0 + 0.15 * c.hit_index) for c in cands], dtype=np.float32)
         return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior, vectors, semantic
 
-    def _mmr(self, relevance: np.ndarray, vectors: np.ndarray) -> list[int]:
+    def _mmr(self, relevance: np.ndarray, vectors: np.ndarray, from_top_passage: list[int]) -> list[int]:
         best = float(relevance.max())
         floor = max(0.25, best * 0.6)  # sentences much weaker than the best one would be padding
         chosen: list[int] = []
-        remaining = set(range(len(relevance)))
+        # The answer opens with the best sentence of the best-ranked passage: its source is the one
+        # retrieval trusts most, so the first citation points at the right document.
+        anchor = max(from_top_passage, key=lambda j: float(relevance[j]), default=None)
+        if anchor is not None and float(relevance[anchor]) >= floor:
+            chosen.append(anchor)
+        remaining = set(range(len(relevance))) - set(chosen)
         while remaining and len(chosen) < self.max_sentences:
             def score(j: int) -> float:
                 redundancy = max((float(vectors[j] @ vectors[k]) for k in chosen), default=0.0)

@@ -65,13 +65,19 @@ class Settings(BaseSettings):
         0.2, description="Evidence threshold: best cosine similarity below this means 'no evidence'."
     )
     min_overlap: float = Field(
-        0.5, description="Evidence threshold: share of the question's content words found in the top passages."
+        0.6, description="Evidence threshold: share of the question's content words found in the top passages."
+    )
+    min_sentence_overlap: float = Field(
+        0.5, description="Evidence threshold: word share needed when a source sentence is close in meaning."
+    )
+    min_strong_overlap: float = Field(
+        0.25, description="Evidence threshold: word share needed when a passage is very close in meaning."
     )
     min_sentence_score: float = Field(
         0.45, description="Evidence threshold: a source sentence this similar to the question also counts."
     )
     strong_dense_score: float = Field(
-        0.5, description="A passage at least this similar is evidence even when the wording differs."
+        0.55, description="A passage at least this similar is evidence even when the wording differs."
     )
 
     # --- answers -------------------------------------------------------------------------------

@@ -8,9 +8,13 @@ from collections.abc import Iterable, Sequence
 from citecare.lexicon import GENERIC_QUESTION_WORDS, STOPWORDS, words
 from citecare.types import Turn
 
-_PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs|this|that|these|those|this drug|this medicine|"
-                      r"that drug|that medicine|the drug|the medicine|the medication|these drugs|these medicines)\b",
-                      re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(this drug|this medicine|that drug|that medicine|these drugs|these medicines|"
+                      r"it|its|it's|they|them|their|theirs|this|that|these|those)\b", re.IGNORECASE)
+# What a follow-up asks about a topic already on the table ("and the side effects?", "what's the upside?").
+_ASPECTS = frozenset("""side effects effect risks risk dangers danger upside downside benefits benefit dose doses
+    dosage monitored monitoring monitor tests test long term work works working safe safety interactions
+    alternatives alternative options option treatment treatments symptoms signs causes cause outlook prognosis
+    cost price stop stopping start starting children pregnancy pregnant breastfeeding elderly then else""".split())
 _ELLIPSIS_START = re.compile(r"^\s*(and|also|what about|how about|but|so|then|what if|and what about|and how)\b",
                              re.IGNORECASE)
 _FILLER = frozenset(STOPWORDS | GENERIC_QUESTION_WORDS | {"side", "effects", "effect", "risks", "risk",
@@ -25,21 +29,24 @@ class TopicFinder:
         self.topics = sorted({t.lower() for t in topics if len(t) >= 3}, key=len, reverse=True)
 
     def find(self, text: str) -> list[str]:
+        """Topics named in the text, in the order they appear."""
         low = " " + " ".join(words(text)) + " "
         found: list[str] = []
         for topic in self.topics:
             if f" {topic} " in low and not any(topic in f for f in found):
                 found.append(topic)
-        return found
+        return sorted(found, key=lambda t: low.index(f" {t} "))
 
 
 def is_follow_up(question: str, topic_in_question: bool) -> bool:
+    """Elliptical ('and the risks?') or pronoun-led ('how is it monitored?') questions with no topic of their own."""
+    if topic_in_question:
+        return False
     content = [w for w in words(question) if w not in _FILLER]
-    if _ELLIPSIS_START.match(question) and not topic_in_question:
+    only_aspects = all(w in _ASPECTS for w in content)
+    if _PRONOUN.search(question):
         return True
-    if _PRONOUN.search(question) and not topic_in_question:
-        return True
-    return len(content) == 0 and not topic_in_question
+    return only_aspects
 
 
 def resolve_follow_up(question: str, history: Sequence[Turn], finder: TopicFinder, max_turns: int = 6) -> str:
@@ -66,7 +73,9 @@ def resolve_follow_up(question: str, history: Sequence[Turn], finder: TopicFinde
 
 
 def _pronoun_replacement(pronoun: str, topic: str) -> str:
-    return f"{topic}'s" if pronoun.lower() in {"its", "their", "theirs"} else topic
+    if pronoun.lower() in {"its", "their", "theirs"}:
+        return f"{topic}'" if topic.endswith("s") else f"{topic}'s"
+    return topic
 
 
 def _last_topic(earlier: list[str], finder: TopicFinder) -> str:
@@ -85,7 +94,9 @@ def _standalone(earlier: list[str], finder: TopicFinder) -> str:
 
 
 def _swap_topic(previous: str, finder: TopicFinder, new_topic: str) -> str:
+    """'Can immunosuppressants help RA?' + 'what about lupus?' → 'Can immunosuppressants help lupus?'."""
     old = finder.find(previous)
     if not old:
         return ""
-    return re.sub(re.escape(old[0]), new_topic, previous, count=1, flags=re.IGNORECASE)
+    # The condition usually comes last ("Can <drug> help <condition>?"), and "what about X" swaps like for like.
+    return re.sub(re.escape(old[-1]), new_topic, previous, count=1, flags=re.IGNORECASE)

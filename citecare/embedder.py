@@ -50,7 +50,6 @@ class SentenceTransformerEmbedder:
             )
         import torch
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # token counting of long texts warns once per process; it is expected

@@ -169,7 +169,7 @@ class ChatEngine:
         if not composition.text:
             return False
         close_sentence = composition.best_similarity >= self.settings.min_sentence_score
-        return found.enough_evidence or (close_sentence and found.overlap >= self.settings.min_overlap)
+        return found.enough_evidence or (close_sentence and found.overlap >= self.settings.min_sentence_overlap)
 
     def _no_evidence_message(self, checked: GuardResult) -> str:
         if "language:probably_not_english" in checked.reasons:

@@ -162,43 +162,53 @@ class ChromaIndex:
             found.update(got["ids"])
         return found
 
-    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], content_hash: str) -> None:
+    def upsert_chunks(
+        self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], content_hashes: Sequence[str]
+    ) -> None:
+        """Write chunks (invisible to readers until their document is committed)."""
         for start in range(0, len(chunks), _WRITE_BATCH):
-            part = chunks[start : start + _WRITE_BATCH]
+            end = start + _WRITE_BATCH
+            part = chunks[start:end]
             self.chunks.upsert(
                 ids=[c.chunk_id for c in part],
                 documents=[c.text for c in part],
-                embeddings=[list(v) for v in vectors[start : start + _WRITE_BATCH]],
-                metadatas=[_meta_to_chroma(c, content_hash) for c in part],
+                embeddings=[list(v) for v in vectors[start:end]],
+                metadatas=[_meta_to_chroma(c, h) for c, h in zip(part, content_hashes[start:end], strict=True)],
             )
 
-    def update_chunk_metadata(self, chunks: Sequence[Chunk], content_hash: str) -> None:
+    def update_chunk_metadata(self, chunks: Sequence[Chunk], content_hashes: Sequence[str]) -> None:
         """Refresh governance metadata (title, review date…) of chunks whose text did not change."""
         for start in range(0, len(chunks), _WRITE_BATCH):
-            part = chunks[start : start + _WRITE_BATCH]
+            end = start + _WRITE_BATCH
+            part = chunks[start:end]
             self.chunks.update(
-                ids=[c.chunk_id for c in part], metadatas=[_meta_to_chroma(c, content_hash) for c in part]
+                ids=[c.chunk_id for c in part],
+                metadatas=[_meta_to_chroma(c, h) for c, h in zip(part, content_hashes[start:end], strict=True)],
             )
 
-    def commit_document(self, record: DocRecord) -> None:
-        """The atomic step: after this, readers see the document's new chunks."""
-        m = record.meta
+    def commit_documents(self, records: Sequence[DocRecord]) -> None:
+        """The atomic step: one write after which readers see these documents' new chunks."""
+        if not records:
+            return
         self.manifest.upsert(
-            ids=[record.doc_id],
-            embeddings=[[1.0, 0.0]],
-            documents=[json.dumps({"chunk_ids": list(record.chunk_ids), "quarantined": list(record.quarantined)})],
+            ids=[r.doc_id for r in records],
+            embeddings=[[1.0, 0.0] for _ in records],
+            documents=[
+                json.dumps({"chunk_ids": list(r.chunk_ids), "quarantined": list(r.quarantined)}) for r in records
+            ],
             metadatas=[
                 {
-                    "content_hash": record.content_hash,
-                    "title": m.title,
-                    "publisher": m.publisher,
-                    "url": m.url,
-                    "licence": m.licence,
-                    "reviewed": m.reviewed,
-                    "audience": m.audience,
-                    "path": m.path,
-                    "n_chunks": len(record.chunk_ids),
+                    "content_hash": r.content_hash,
+                    "title": r.meta.title,
+                    "publisher": r.meta.publisher,
+                    "url": r.meta.url,
+                    "licence": r.meta.licence,
+                    "reviewed": r.meta.reviewed,
+                    "audience": r.meta.audience,
+                    "path": r.meta.path,
+                    "n_chunks": len(r.chunk_ids),
                 }
+                for r in records
             ],
         )
 

@@ -27,7 +27,7 @@ _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt",
 
 ProgressFn = Callable[[int, int, str], None]
 # Chunks embedded per call: big enough for efficient batches, small enough that a killed run loses little.
-_EMBED_GROUP = 256
+_EMBED_GROUP = 1024
 
 
 @dataclass
@@ -35,7 +35,6 @@ class _Pending:
     doc: Document
     previous: DocRecord | None
     chunks: list[Chunk]
-    fresh: list[Chunk]  # chunks whose vectors are not in the index yet
 
 
 @dataclass
@@ -139,7 +138,7 @@ class Ingestor:
             item = self._prepare(path, doc_ids[path], manifest.get(path.name), committed.get(doc_ids[path]), report)
             if item is not None:
                 pending.append(item)
-            if sum(len(p.fresh) for p in pending) >= _EMBED_GROUP:
+            if sum(len(p.chunks) for p in pending) >= _EMBED_GROUP:
                 self._flush(pending, report)
         self._flush(pending, report)
 
@@ -199,45 +198,47 @@ class Ingestor:
             chunk_tokens=self.settings.chunk_tokens,
             overlap_tokens=self.settings.chunk_overlap_tokens,
         )
-        chunks = _quarantine(chunks)
-        have = self.index.existing_chunk_ids([c.chunk_id for c in chunks])
-        return _Pending(doc, previous, chunks, [c for c in chunks if c.chunk_id not in have])
+        return _Pending(doc, previous, _quarantine(chunks))
 
     def _flush(self, pending: list[_Pending], report: IngestReport) -> None:
-        """Embed the fresh chunks of several documents in one call, then commit each document."""
+        """Embed the new chunks of several documents in one call, then commit those documents together.
+
+        Chunks are written before the manifest entries that make them visible, so a reader (or a
+        killed run) never sees part of a document; stale chunks are deleted only after the commit.
+        """
         if not pending:
             return
-        texts = [c.embedding_text() for item in pending for c in item.fresh]
+        chunks = [c for item in pending for c in item.chunks]
+        have = self.index.existing_chunk_ids([c.chunk_id for c in chunks])
+        fresh = [c for c in chunks if c.chunk_id not in have]
         t0 = time.perf_counter()
-        vectors = self.embedder.embed_documents(texts)
+        vectors = self.embedder.embed_documents([c.embedding_text() for c in fresh])
         report.embed_seconds += time.perf_counter() - t0
-        start = 0
-        for item in pending:
-            self._commit(item, vectors[start : start + len(item.fresh)], report)
-            start += len(item.fresh)
-        pending.clear()
-
-    def _commit(self, item: _Pending, vectors: Sequence[Sequence[float]], report: IngestReport) -> None:
-        doc, previous, chunks = item.doc, item.previous, item.chunks
-        ids = [c.chunk_id for c in chunks]
-        fresh_ids = {c.chunk_id for c in item.fresh}
-        self.index.upsert_chunks(item.fresh, vectors, doc.content_hash)
-        kept = [c for c in chunks if c.chunk_id not in fresh_ids]
+        hashes = {item.doc.doc_id: item.doc.content_hash for item in pending}
+        self.index.upsert_chunks(fresh, vectors, [hashes[c.doc_id] for c in fresh])
+        kept = [c for c in chunks if c.chunk_id in have]
         if kept:
-            self.index.update_chunk_metadata(kept, doc.content_hash)
-        quarantined = tuple(s for c in chunks for s in c.quarantined)
-        self.index.commit_document(DocRecord(doc.doc_id, doc.content_hash, tuple(ids), doc.meta, quarantined))
-        if previous:
-            self.index.delete_chunks(set(previous.chunk_ids) - set(ids))
-        report.chunks_embedded += len(item.fresh)
-        report.quarantined.extend((doc.doc_id, s) for s in quarantined)
-        (report.updated if previous else report.added).append(doc.doc_id)
+            self.index.update_chunk_metadata(kept, [hashes[c.doc_id] for c in kept])
+        records = []
+        stale: set[str] = set()
+        for item in pending:
+            ids = tuple(c.chunk_id for c in item.chunks)
+            quarantined = tuple(q for c in item.chunks for q in c.quarantined)
+            records.append(DocRecord(item.doc.doc_id, item.doc.content_hash, ids, item.doc.meta, quarantined))
+            if item.previous:
+                stale |= set(item.previous.chunk_ids) - set(ids)
+            report.quarantined.extend((item.doc.doc_id, q) for q in quarantined)
+            (report.updated if item.previous else report.added).append(item.doc.doc_id)
+        self.index.commit_documents(records)
+        self.index.delete_chunks(stale)
+        report.chunks_embedded += len(fresh)
+        pending.clear()
 
     def _refresh_metadata(self, previous: DocRecord, meta: SourceMeta) -> None:
         chunks = [c for c in self.index.committed_chunks() if c.doc_id == previous.doc_id]
         chunks = [replace(c, meta=meta) for c in chunks]
-        self.index.update_chunk_metadata(chunks, previous.content_hash)
-        self.index.commit_document(replace(previous, meta=meta))
+        self.index.update_chunk_metadata(chunks, [previous.content_hash] * len(chunks))
+        self.index.commit_documents([replace(previous, meta=meta)])
         self._refreshed = True
 
     def _collect_garbage(self) -> int:

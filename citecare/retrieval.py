@@ -113,7 +113,7 @@ class HybridRetriever:
         best_similarity = max((h.similarity for h in dense), default=0.0)
         overlap = self._overlap(content_terms(corrected), lay_alternatives(corrected), hits[:3])
         enough = bool(hits) and (
-            best_similarity >= s.strong_dense_score
+            (best_similarity >= s.strong_dense_score and overlap >= s.min_strong_overlap)
             or (best_similarity >= s.min_dense_score and overlap >= s.min_overlap)
         )
         return Retrieval(query, tuple(hits), tuple(vector), best_similarity, overlap, enough)

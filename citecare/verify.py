@@ -168,7 +168,10 @@ def _ends_sentence(block: str, punct_start: int, next_start: int) -> bool:
     if block[punct_start] != ".":
         return True
     before = block[:punct_start].split()
-    word = before[-1].lower().lstrip("([\"'") if before else ""
+    raw = before[-1].lstrip("([\"'") if before else ""
+    if len(raw) > 1 and raw.isupper():
+        return True  # an acronym such as "MS." (multiple sclerosis), not the title "Ms."
+    word = raw.lower()
     return word not in _ABBREVIATIONS or (word == "no" and not nxt.isdigit())
 
 

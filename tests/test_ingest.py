@@ -104,7 +104,8 @@ def test_killed_ingest_leaves_index_usable_and_rerun_finishes(tmp_path: Path, em
 
     doc = load_document(corpus / "methotrexate.txt", before["methotrexate"].meta)
     new_chunks = split(doc, embedder.count_tokens)
-    index.upsert_chunks(new_chunks, embedder.embed_documents([c.text for c in new_chunks]), doc.content_hash)
+    vectors = embedder.embed_documents([c.text for c in new_chunks])
+    index.upsert_chunks(new_chunks, vectors, [doc.content_hash] * len(new_chunks))
 
     # Readers still see exactly the committed version.
     assert index.documents() == before
