@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,6 +19,9 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 _COMPLETE = re.compile(r"[.!][\"'”’)\]]*$")
+_ASKS_DEFINITION = re.compile(r"^\s*what\s+(is|are|'?s)\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"^[\w'-]+(\s[\w'-]+){0,3}\s(is|are)\s(a|an|the|one|any)\b", re.IGNORECASE)
+_CONTINUES = re.compile(r"^(since|because|this|these|they|it|such|that is why|as a result)\b", re.IGNORECASE)
 _MIN_WORDS = 5
 _MAX_WORDS = 60
 
@@ -65,10 +68,19 @@ def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
 class ExtractiveComposer:
     """Relevance + diversity (MMR) over the sentences of the retrieved passages."""
 
-    def __init__(self, embedder: Embedder, *, max_sentences: int = 5, diversity: float = 0.3) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        max_sentences: int = 5,
+        diversity: float = 0.3,
+        term_weight: Callable[[str], float] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.diversity = diversity
+        # Rare words (drug and condition names) matter more than common ones when matching sentences.
+        self.term_weight = term_weight or (lambda term: 1.0)
 
     def compose(
         self,
@@ -84,7 +96,7 @@ class ExtractiveComposer:
         relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates)
         best = float(semantic.max())
         top = [j for j, c in enumerate(candidates) if c.hit_index == min(c.hit_index for c in candidates)]
-        chosen = self._mmr(relevance, vectors, top)
+        chosen = self._with_follow_on(self._mmr(relevance, vectors, top), candidates)
         if not chosen:
             return Composition("", (), (), best)
         first, rest = chosen[0], chosen[1:]
@@ -99,12 +111,31 @@ class ExtractiveComposer:
         q = np.asarray(query_vector, dtype=np.float32)
         semantic = vectors @ q
         q_terms = content_terms(question)
+        total = sum(self.term_weight(t) for t in q_terms) or 1.0
         lexical = np.array(
-            [len(q_terms & content_terms(c.source_sentence)) / max(1, len(q_terms)) for c in cands], dtype=np.float32
+            [sum(self.term_weight(t) for t in q_terms & content_terms(c.source_sentence)) / total for c in cands],
+            dtype=np.float32,
         )
         # Earlier passages ranked better; a small prior keeps the answer anchored in the best source.
         rank_prior = np.array([1.0 / (1.0 + 0.15 * c.hit_index) for c in cands], dtype=np.float32)
-        return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior, vectors, semantic
+        # "What is X?" is best answered by a sentence that says what X is.
+        defines = np.array(
+            [0.1 if _ASKS_DEFINITION.match(question) and _DEFINITION.match(c.text) else 0.0 for c in cands],
+            dtype=np.float32,
+        )
+        return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior + defines, vectors, semantic
+
+    def _with_follow_on(self, chosen: list[int], cands: list[Candidate]) -> list[int]:
+        """Add the next source sentence when it continues a chosen one ("…come with risks. Since they…")."""
+        position = {(c.hit_index, c.position): j for j, c in enumerate(cands)}
+        out = list(chosen)
+        for j in chosen:
+            nxt = position.get((cands[j].hit_index, cands[j].position + 1))
+            if len(out) >= self.max_sentences:
+                break
+            if nxt is not None and nxt not in out and _CONTINUES.match(cands[nxt].source_sentence):
+                out.insert(out.index(j) + 1, nxt)
+        return out
 
     def _mmr(self, relevance: np.ndarray, vectors: np.ndarray, from_top_passage: list[int]) -> list[int]:
         best = float(relevance.max())

@@ -61,7 +61,6 @@ class ChatEngine:
         self.no_evidence_text = self.messages.render("no_evidence") if self.messages.has("no_evidence") else (
             "My sources don't cover that, so I can't answer it reliably. Please ask your doctor, nurse or pharmacist."
         )
-        self.composer = ExtractiveComposer(embedder, max_sentences=settings.max_answer_sentences)
         self.writer = writer  # optional LLM writer; None means extractive only
         self._lock = threading.Lock()
         self._version = -1
@@ -111,7 +110,7 @@ class ChatEngine:
         t = time.perf_counter()
         hits = list(found.hits[: self.settings.top_k])
         outdated = [is_outdated(h.chunk.meta.reviewed, self.settings) for h in hits]
-        composition = self.composer.compose(resolved, found.query_vector, hits, outdated=outdated)
+        composition = self.composer.compose(found.query, found.query_vector, hits, outdated=outdated)
         if not self._enough_evidence(found, composition):
             text = checked.message if advice else self._no_evidence_message(checked)
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
@@ -232,7 +231,11 @@ class ChatEngine:
         if bm25 is None or set(bm25.chunk_ids) != set(chunk_map):
             bm25 = Bm25Index.build(list(chunk_map), [c.embedding_text() for c in chunks], stamp=str(version))
         retriever = HybridRetriever(chunk_map, bm25, self.index, self.embedder, self.settings)
+        composer = ExtractiveComposer(
+            self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight
+        )
         with self._lock:
+            self.composer = composer
             self.chunk_map = chunk_map
             self.retriever = retriever
             self.topics = TopicFinder(topics_from(chunks))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,10 @@ class HybridRetriever:
         self.settings = settings
         self.vocabulary = Vocabulary(c.embedding_text() for c in chunks.values())
         self._terms = {cid: content_terms(c.embedding_text()) for cid, c in chunks.items()}
+        self._df: dict[str, int] = {}
+        for terms in self._terms.values():
+            for t in terms:
+                self._df[t] = self._df.get(t, 0) + 1
         # A title index ranks whole documents: titles name the topic and, often, the question answered.
         self._doc_chunks: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
@@ -75,6 +80,10 @@ class HybridRetriever:
         # The question part of FAQ-style titles ('Lupus - What causes Lupus?'), for near-exact matches.
         self._title_ids = list(titles)
         self._title_questions = [_normalise(t.split(" - ", 1)[-1]) for t in titles.values()]
+
+    def term_weight(self, term: str) -> float:
+        """Inverse document frequency over the chunks: names weigh more than everyday words."""
+        return math.log(1.0 + len(self._terms) / (1.0 + self._df.get(term, 0)))
 
     def prepare_query(self, question: str) -> str:
         return expand_lay_terms(self.vocabulary.correct(question))
