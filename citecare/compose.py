@@ -18,8 +18,14 @@ _CONNECTOR = re.compile(
     r"therefore|thus|in these cases|as a result|overall|finally|for example)\s*,\s*",
     re.IGNORECASE,
 )
-_COMPLETE = re.compile(r"[.!][\"'”’)\]]*$")
-_ASKS_DEFINITION = re.compile(r"^\s*what\s+(is|are|'?s)\b", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"\b(to|of|and|or|the|a|an|with|for|in|on|by|from|as|that|which|than|related|such|including|include|are|is|"
+    r"have|has|can|may|will|be|been|was|were|not|into|at|about|because|while|when|if|but|often)$",
+    re.IGNORECASE,
+)
+_ASKS_DEFINITION = re.compile(
+    r"^\s*what\s*(is|are|'s)\s+(\(are\)\s+)?(?!the\b|a\b|an\b|some\b|my\b|your\b)", re.IGNORECASE
+)
 _DEFINITION = re.compile(r"^[\w'-]+(\s[\w'-]+){0,3}\s(is|are)\s(a|an|the|one|any)\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"^(since|because|this|these|they|it|such|that is why|as a result)\b", re.IGNORECASE)
 _MIN_WORDS = 5
@@ -42,6 +48,16 @@ class Composition:
     best_similarity: float = 0.0  # cosine of the question to its closest source sentence
 
 
+def _is_fragment(sentence: str, *, starts_document: bool = False) -> bool:
+    """Questions, list lead-ins, and pieces of a sentence cut where a long passage was split."""
+    text = sentence.strip()
+    if text.endswith(("?", ":", ",", ";")):
+        return True
+    if text[:1].islower() and not starts_document:
+        return True  # the tail of a sentence that began in the previous chunk
+    return bool(_DANGLING.search(text.rstrip(".!\"')]”’ ")) and not text.endswith((".", "!")))
+
+
 def trim(sentence: str) -> str:
     """Drop a leading connector and tidy spacing; never adds words."""
     out = _CONNECTOR.sub("", sentence.strip())
@@ -59,8 +75,8 @@ def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
             n_words = len(sentence.split())
             if sentence in blocked or not (_MIN_WORDS <= n_words <= _MAX_WORDS):
                 continue
-            if not _COMPLETE.search(sentence):
-                continue  # list lead-ins, questions and fragments cut at a chunk edge are not answers
+            if _is_fragment(sentence, starts_document=hit.chunk.ordinal == 0 and pos == 0):
+                continue  # list lead-ins, questions and pieces cut at a chunk edge are not answers
             out.append(Candidate(i, pos, sentence, trim(sentence)))
     return out
 
@@ -144,7 +160,7 @@ class ExtractiveComposer:
         # The answer opens with the best sentence of the best-ranked passage: its source is the one
         # retrieval trusts most, so the first citation points at the right document.
         anchor = max(from_top_passage, key=lambda j: float(relevance[j]), default=None)
-        if anchor is not None and float(relevance[anchor]) >= floor:
+        if anchor is not None:
             chosen.append(anchor)
         remaining = set(range(len(relevance))) - set(chosen)
         while remaining and len(chosen) < self.max_sentences:
