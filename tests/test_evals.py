@@ -341,8 +341,7 @@ def test_cli_nlm_format_with_limit(tmp_path: Path) -> None:
 def test_shipped_set_against_committed_baseline(set_name: str, request: pytest.FixtureRequest) -> None:
     """The CI gate: the real engine on the product corpus must not fall below the committed baseline."""
     set_path, base_path = ROOT / "evals" / f"{set_name}.jsonl", ROOT / "evals" / "baselines" / f"{set_name}.json"
-    if not set_path.is_file() or not base_path.is_file():
-        pytest.skip(f"{set_path.name} or its baseline is not committed yet")
+    assert set_path.is_file() and base_path.is_file(), f"{set_path.name} and its baseline must be committed"
     cases = load_cases(set_path)
     baseline = json.loads(base_path.read_text())
     assert baseline["n_cases"] == len(cases), (
