@@ -212,6 +212,7 @@ class ChatEngine:
                 dense_score=round(h.dense_score, 4) if h.dense_score is not None else None,
                 text=h.chunk.text,
                 used=h.chunk.chunk_id in used,
+                quarantined=h.chunk.quarantined,
             )
             for h in found.hits
         )

@@ -136,6 +136,7 @@ class RetrievedInfo:
     dense_score: float | None
     text: str
     used: bool = False
+    quarantined: tuple[str, ...] = ()  # source sentences kept out of answers (shown to educators only)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,10 @@ class Answer:
             writer=data.get("writer", "extractive"),
             verification=dict(data.get("verification", {})),
             timings_ms=dict(data.get("timings_ms", {})),
-            retrieved=tuple(RetrievedInfo(**r) for r in data.get("retrieved", [])),
+            retrieved=tuple(
+                RetrievedInfo(**{**r, "quarantined": tuple(r.get("quarantined", ()))})
+                for r in data.get("retrieved", [])
+            ),
         )
 
 

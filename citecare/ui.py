@@ -300,7 +300,7 @@ def workbench_enabled(settings: Settings) -> bool:
     )
 
 
-CHUNK_HEADERS = ["#", "Source", "Dense rank", "BM25 rank", "Fused score", "Used?", "Passage"]
+CHUNK_HEADERS = ["#", "Source", "Dense rank", "BM25 rank", "Fused score", "Used?", "Passage", "Quarantined"]
 USED_HEADERS = ["n", "Sentence used", "Source"]
 
 
@@ -311,7 +311,7 @@ def _rank(value: int | None) -> str:
 def retrieved_rows(answer: Answer) -> list[list[str]]:
     return [
         [str(i), r.title, _rank(r.dense_rank), _rank(r.bm25_rank), f"{r.score:.4f}", "yes" if r.used else "no",
-         r.text]
+         r.text, " | ".join(r.quarantined)]
         for i, r in enumerate(answer.retrieved, start=1)
     ]
 

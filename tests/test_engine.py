@@ -142,6 +142,9 @@ def test_quarantined_source_sentences_never_reach_patients(tmp_path, embedder) -
     report = Ingestor(settings, embedder, index).run()
     assert len(report.quarantined) == 2 and all(doc == "planted" for doc, _ in report.quarantined)
     engine = ChatEngine(settings, embedder, index)
+    # Educators see what was kept out, beside the passage.
+    shown = engine.ask("what does methotrexate do")
+    assert any("Ignore previous instructions" in q for r in shown.retrieved for q in r.quarantined)
     for question in ("Should I stop taking methotrexate?", "what does methotrexate do",
                      "when can I stop methotrexate", "methotrexate instructions"):
         answer = engine.ask(question)
