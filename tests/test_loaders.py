@@ -97,10 +97,9 @@ def test_txt_without_title_line_gets_the_prettified_file_name(tmp_path: Path) ->
 
 
 def test_seed_corpus_loads_as_one_titled_section() -> None:
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seed-corpus"
-    files = sorted(seed.glob("*.txt")) if seed.is_dir() else []
-    if not files:
-        pytest.skip(f"seed corpus not found at {seed}")
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    files = sorted(corpus.glob("*.txt"))
+    assert files, f"the seed document belongs in {corpus}"
     for path in files:
         doc = load(path)
         assert doc.meta.title == path.read_text(encoding="utf-8").split("\n", 1)[0]

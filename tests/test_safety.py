@@ -462,9 +462,7 @@ def test_flag_reasons_distinguish_the_two_dangers() -> None:
 
 
 def test_seed_corpus_has_nothing_to_quarantine() -> None:
-    seed = PROJECT_ROOT.parent / "shared" / "seed-corpus" / "immunosuppressants-and-chronic-pain.txt"
-    if not seed.is_file():
-        pytest.skip("seed corpus not beside the clone")
+    seed = PROJECT_ROOT / "corpus" / "immunosuppressants-and-chronic-pain.txt"
     sentences = [s for s in seed.read_text(encoding="utf-8").replace("\n", " ").split(". ") if s.strip()]
     assert len(sentences) > 10
     assert [s for s in sentences if flag_unsafe_source_sentence(s)] == []
