@@ -1,5 +1,5 @@
 # CiteCare: `make run` sets up and starts the app on the seed corpus; `make test` sets up and runs the tests.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
