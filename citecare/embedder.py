@@ -32,6 +32,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        self._token_counts: dict[str, int] = {}
 
     @property
     def model(self) -> Any:
@@ -92,7 +93,14 @@ class SentenceTransformerEmbedder:
         return [[float(x) for x in row] for row in vecs]
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer.tokenize(text))
+        """Word pieces in the text (the splitter asks about the same pieces many times, hence the cache)."""
+        cached = self._token_counts.get(text)
+        if cached is None:
+            cached = len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
+            if len(self._token_counts) > 50_000:
+                self._token_counts.clear()
+            self._token_counts[text] = cached
+        return cached
 
     @property
     def tokenizer(self) -> Any:
