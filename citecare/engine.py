@@ -58,9 +58,7 @@ class ChatEngine:
         self.index = index
         self.messages = SafetyMessages(settings)
         self.disclaimer = disclaimer_text(settings, self.messages)
-        self.no_evidence_text = self.messages.render("no_evidence") if self.messages.has("no_evidence") else (
-            "My sources don't cover that, so I can't answer it reliably. Please ask your doctor, nurse or pharmacist."
-        )
+        self.no_evidence_text = self.messages.render("no_evidence")
         self.writer = writer  # optional LLM writer; None means extractive only
         self._lock = threading.Lock()
         self._version = -1
@@ -116,11 +114,11 @@ class ChatEngine:
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
                                    resolved, found)
             return
-        if advice and composition.text:  # the referral comes first, general cited information after it
+        if advice:  # the referral comes first, general cited information after it
             yield StreamEvent(delta=f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n")
         writer: Writer = "extractive"
         verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
-        if self.writer is not None and composition.text:
+        if self.writer is not None:
             outcome = LLMOutcome()
             yield from (StreamEvent(delta=d) for d in stream_llm_answer(self.writer, resolved, hits, outdated, outcome))
             verification = outcome.verification or verification
@@ -130,11 +128,6 @@ class ChatEngine:
             yield from (StreamEvent(delta=piece) for piece in _pieces(composition.text))
         timings["compose"] = _ms(t)
 
-        if not composition.text:
-            text = checked.message if advice else self._no_evidence_message(checked)
-            yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
-                                   resolved, found)
-            return
         text = composition.text
         if advice:
             text = f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n{text}"

@@ -91,36 +91,31 @@ def make_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+_SOURCE_FIELDS = ("title", "publisher", "url", "licence", "reviewed", "audience", "path")
+
+
+def _source_to_chroma(meta: SourceMeta) -> dict[str, Any]:
+    return {name: getattr(meta, name) for name in _SOURCE_FIELDS}
+
+
+def _source_from_chroma(doc_id: str, md: dict[str, Any]) -> SourceMeta:
+    return SourceMeta(doc_id=doc_id, **{name: str(md.get(name, "")) for name in _SOURCE_FIELDS})
+
+
 def _meta_to_chroma(chunk: Chunk, content_hash: str) -> dict[str, Any]:
-    m = chunk.meta
     return {
         "doc_id": chunk.doc_id,
         "doc_hash": content_hash,
         "ordinal": chunk.ordinal,
         "heading": chunk.heading,
         "page": chunk.page if chunk.page is not None else -1,
-        "title": m.title,
-        "publisher": m.publisher,
-        "url": m.url,
-        "licence": m.licence,
-        "reviewed": m.reviewed,
-        "audience": m.audience,
-        "path": m.path,
+        **_source_to_chroma(chunk.meta),
         "quarantined": json.dumps(list(chunk.quarantined)),
     }
 
 
 def _chunk_from_chroma(chunk_id: str, text: str, md: dict[str, Any]) -> Chunk:
-    meta = SourceMeta(
-        doc_id=str(md.get("doc_id", "")),
-        title=str(md.get("title", "")),
-        publisher=str(md.get("publisher", "")),
-        url=str(md.get("url", "")),
-        licence=str(md.get("licence", "")),
-        reviewed=str(md.get("reviewed", "")),
-        audience=str(md.get("audience", "")),
-        path=str(md.get("path", "")),
-    )
+    meta = _source_from_chroma(str(md.get("doc_id", "")), md)
     page = int(md.get("page", -1))
     return Chunk(
         chunk_id=chunk_id,
@@ -197,17 +192,7 @@ class ChromaIndex:
                 json.dumps({"chunk_ids": list(r.chunk_ids), "quarantined": list(r.quarantined)}) for r in records
             ],
             metadatas=[
-                {
-                    "content_hash": r.content_hash,
-                    "title": r.meta.title,
-                    "publisher": r.meta.publisher,
-                    "url": r.meta.url,
-                    "licence": r.meta.licence,
-                    "reviewed": r.meta.reviewed,
-                    "audience": r.meta.audience,
-                    "path": r.meta.path,
-                    "n_chunks": len(r.chunk_ids),
-                }
+                {"content_hash": r.content_hash, "n_chunks": len(r.chunk_ids), **_source_to_chroma(r.meta)}
                 for r in records
             ],
         )
@@ -247,16 +232,7 @@ class ChromaIndex:
             if doc_id == _STATE_ID:
                 continue
             data = json.loads(body)
-            meta = SourceMeta(
-                doc_id=doc_id,
-                title=str(md.get("title", "")),
-                publisher=str(md.get("publisher", "")),
-                url=str(md.get("url", "")),
-                licence=str(md.get("licence", "")),
-                reviewed=str(md.get("reviewed", "")),
-                audience=str(md.get("audience", "")),
-                path=str(md.get("path", "")),
-            )
+            meta = _source_from_chroma(doc_id, md)
             records[doc_id] = DocRecord(
                 doc_id=doc_id,
                 content_hash=str(md.get("content_hash", "")),
