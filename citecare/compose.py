@@ -29,6 +29,8 @@ _ASKS_DEFINITION = re.compile(
 _DEFINITION = re.compile(r"^[\w'-]+(\s[\w'-]+){0,3}\s(is|are)\s(a|an|the|one|any)\b", re.IGNORECASE)
 _CONTINUES = re.compile(r"^(since|because|this|these|they|it|such|that is why|as a result)\b", re.IGNORECASE)
 _MIN_WORDS = 5
+_EMBED_AT_MOST = 24
+_CACHE_SENTENCES = 50_000  # ~75 MB of float32 vectors at most
 _MAX_WORDS = 60
 
 
@@ -97,6 +99,7 @@ class ExtractiveComposer:
         self.diversity = diversity
         # Rare words (drug and condition names) matter more than common ones when matching sentences.
         self.term_weight = term_weight or (lambda term: 1.0)
+        self._vectors: dict[str, np.ndarray] = {}
 
     def compose(
         self,
@@ -106,7 +109,7 @@ class ExtractiveComposer:
         *,
         outdated: Sequence[bool] | None = None,
     ) -> Composition:
-        candidates = _candidates(hits)
+        candidates = self._shortlist(question, _candidates(hits))
         if not candidates:
             return Composition("", (), ())
         relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates)
@@ -120,10 +123,35 @@ class ExtractiveComposer:
         used = [candidates[j] for j in [first, *rest]]
         return replace(self._render(used, hits, outdated), best_similarity=best)
 
+    def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+        """Embeddings of source sentences, remembered: questions keep landing on the same passages."""
+        found: dict[str, np.ndarray] = {t: v for t in dict.fromkeys(sentences) if (v := self._vectors.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(sentences) if t not in found]
+        if missing:
+            if len(self._vectors) + len(missing) > _CACHE_SENTENCES:
+                self._vectors = {}  # replaced, not cleared: a concurrent answer keeps its own view
+            for text, vec in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                found[text] = self._vectors[text] = np.asarray(vec, dtype=np.float32)
+        return np.stack([found[t] for t in sentences])
+
+    def _shortlist(self, question: str, cands: list[Candidate]) -> list[Candidate]:
+        """Only the likeliest sentences are embedded: embedding is most of an answer's time."""
+        if len(cands) <= _EMBED_AT_MOST:
+            return cands
+        q_terms = content_terms(question)
+
+        def cheap(c: Candidate) -> float:
+            shared = sum(self.term_weight(t) for t in q_terms & content_terms(c.source_sentence))
+            return shared + 1.0 / (1.0 + c.hit_index)
+
+        keep = set(sorted(range(len(cands)), key=lambda j: cheap(cands[j]), reverse=True)[:_EMBED_AT_MOST])
+        keep |= {j for j, c in enumerate(cands) if c.hit_index == cands[0].hit_index}
+        return [c for j, c in enumerate(cands) if j in keep]
+
     def _relevance(
         self, question: str, query_vector: Sequence[float], hits: Sequence[Hit], cands: list[Candidate]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        vectors = np.asarray(self.embedder.embed_documents([c.source_sentence for c in cands]), dtype=np.float32)
+        vectors = self._sentence_vectors([c.source_sentence for c in cands])
         q = np.asarray(query_vector, dtype=np.float32)
         semantic = vectors @ q
         q_terms = content_terms(question)
