@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,8 @@ class Bm25Index:
     @classmethod
     def build(cls, chunk_ids: Sequence[str], texts: Sequence[str], stamp: str) -> Bm25Index:
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG level
 
         retriever = bm25s.BM25()
         if texts:
