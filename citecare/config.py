@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     outdated_after_years: float = Field(
         5.0, description="Sources reviewed longer ago than this are marked as possibly outdated."
     )
+    unreviewed_is_outdated: bool = Field(
+        True, description="Mark sources with no review date as possibly outdated (set one in ingest/sources.toml)."
+    )
 
     # --- optional LLM writer ---------------------------------------------------------------------
     llm: Literal["none", "ollama", "openai", "llamacpp"] = Field(

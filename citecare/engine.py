@@ -107,7 +107,7 @@ class ChatEngine:
 
         t = time.perf_counter()
         hits = list(found.hits[: self.settings.top_k])
-        outdated = [is_outdated(h.chunk.meta.reviewed, self.settings) for h in hits]
+        outdated = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
         composition = self.composer.compose(found.query, found.query_vector, hits, outdated=outdated)
         if not self._enough_evidence(found, composition):
             text = checked.message if advice else self._no_evidence_message(checked)
@@ -156,6 +156,12 @@ class ChatEngine:
         }
 
     # --- steps -----------------------------------------------------------------------------
+    def _possibly_outdated(self, reviewed: str) -> bool:
+        """Guidance changes (vaccines, doses): an old or unknown review date is shown to the patient."""
+        if not reviewed:
+            return self.settings.unreviewed_is_outdated
+        return is_outdated(reviewed, self.settings)
+
     def _enough_evidence(self, found: Retrieval, composition: Composition) -> bool:
         """In code, not in a prompt: weak evidence means 'my sources don't cover that', never a guess."""
         if not composition.text:

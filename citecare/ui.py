@@ -87,20 +87,29 @@ def _paragraphs(text: str) -> str:
     return "".join(out)
 
 
-def highlight(passage: str, quote: str) -> str:
-    """The escaped passage with the quoted sentence wrapped in <mark> (whitespace/case tolerant)."""
-    quote = quote.strip()
-    if not quote:
-        return esc(passage)
+def _span(passage: str, quote: str) -> tuple[int, int] | None:
     start = passage.find(quote)
-    end = start + len(quote)
-    if start < 0:
-        words = quote.split()
-        match = re.search(r"\s+".join(re.escape(w) for w in words), passage, re.I)
-        if not match:
-            return f'{esc(passage)}<br><span class="cc-quote-label">Quoted:</span> <mark>{esc(quote)}</mark>'
-        start, end = match.span()
-    return f"{esc(passage[:start])}<mark>{esc(passage[start:end])}</mark>{esc(passage[end:])}"
+    if start >= 0:
+        return start, start + len(quote)
+    match = re.search(r"\s+".join(re.escape(w) for w in quote.split()), passage, re.I)
+    return match.span() if match else None
+
+
+def highlight(passage: str, quote: str, *more: str) -> str:
+    """The escaped passage with every quoted sentence wrapped in <mark> (whitespace/case tolerant)."""
+    quotes = [q.strip() for q in (quote, *more) if q.strip()]
+    spans = sorted(span for q in quotes if (span := _span(passage, q)) is not None)
+    missing = [q for q in quotes if _span(passage, q) is None]
+    out, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue  # overlapping quotes: the first one already marks this text
+        out.append(f"{esc(passage[cursor:start])}<mark>{esc(passage[start:end])}</mark>")
+        cursor = end
+    out.append(esc(passage[cursor:]))
+    for q in missing[:1]:
+        out.append(f'<br><span class="cc-quote-label">Quoted:</span> <mark>{esc(q)}</mark>')
+    return "".join(out)
 
 
 def safe_link(url: str) -> str:
@@ -120,7 +129,7 @@ def render_citation(cite: Citation) -> str:
         f'<details class="cc-source"><summary><span class="cc-src-n">[{int(cite.n)}]</span> '
         f'<span class="cc-src-title">{esc(cite.title)}</span>{publisher} '
         f'<span class="cc-src-date">· {reviewed}</span>{outdated}</summary>'
-        f'<blockquote class="cc-passage">{highlight(cite.passage, cite.quote)}</blockquote>{url}</details>'
+        f'<blockquote class="cc-passage">{highlight(cite.passage, cite.quote, *cite.quotes)}</blockquote>{url}</details>'
     )
 
 

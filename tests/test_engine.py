@@ -201,3 +201,25 @@ def test_llm_failure_falls_back_to_the_extractive_answer(seed_settings, embedder
     assert answer.verification["fell_back_to"] == "extractive"
     assert "never need" not in answer.text
     assert_grounded(answer)
+
+
+def test_sources_without_a_review_date_are_marked_possibly_outdated(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from citecare.engine import ChatEngine
+    from citecare.index import ChromaIndex
+    from citecare.ingest import Ingestor
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zoster.txt").write_text(
+        "Shingles vaccine\n\nPeople 60 years of age or older should get the live shingles vaccine once.",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path, corpus_dir=corpus, sources_file=tmp_path / "none.toml")
+    index = ChromaIndex.from_settings(settings, embedder)
+    Ingestor(settings, embedder, index).run()
+    answer = ChatEngine(settings, embedder, index).ask("who should get the shingles vaccine?")
+    assert answer.kind == "answer" and answer.citations[0].reviewed == ""
+    assert answer.citations[0].outdated
+    reviewed = ChatEngine(settings.model_copy(update={"unreviewed_is_outdated": False}), embedder, index)
+    assert not reviewed.ask("who should get the shingles vaccine?").citations[0].outdated

@@ -319,3 +319,10 @@ def test_app_py_and_serve_start_the_app(seed_settings: Settings, tmp_path: Path,
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_every_quoted_sentence_is_highlighted_and_escaped() -> None:
+    html_out = ui.highlight("Tests help. Risks <exist>. Talk to us.", "Risks <exist>.", "Tests help.")
+    assert html_out.count("<mark>") == 2
+    assert "<mark>Tests help.</mark>" in html_out and "<mark>Risks &lt;exist&gt;.</mark>" in html_out
+    assert "<exist>" not in html_out
