@@ -76,7 +76,7 @@ def test_seed_questions_get_cited_answers(seed_engine, question: str, facts: tup
     assert answer.kind == "answer", (question, answer.text)
     assert answer.citations and all(c.doc_id == SEED for c in answer.citations)
     assert any(f in answer.text.lower() for f in facts), (question, answer.text)
-    assert 1 <= answer.text.count("[") <= 6
+    assert answer.text.count("[") in range(1, 7)  # 1 to 6 cited sentences
     assert answer.disclaimer
     assert_grounded(answer)
 
@@ -150,10 +150,6 @@ def test_quarantined_source_sentences_never_reach_patients(tmp_path, embedder) -
         answer = engine.ask(question)
         assert "ignore previous" not in answer.text.lower()
         assert "whenever you feel better" not in answer.text.lower()
-
-
-class FakeChat:
-    """A deterministic stand-in for a chat model; the real LangChain seam is tested in test_generate."""
 
 
 def test_llm_writer_output_is_verified_before_a_patient_sees_it(seed_settings, embedder) -> None:  # type: ignore[no-untyped-def]
