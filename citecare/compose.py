@@ -170,10 +170,20 @@ class ExtractiveComposer:
         return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior + defines, vectors, semantic
 
     def _with_follow_on(self, chosen: list[int], cands: list[Candidate]) -> list[int]:
-        """Add the next source sentence when it continues a chosen one ("…come with risks. Since they…")."""
+        """Keep sentences that lean on a neighbour together with it.
+
+        A chosen sentence that starts "This approach…" gets the sentence it refers to put before it; a
+        chosen sentence followed by one that continues it ("…come with risks. Since they…") gets that one.
+        """
         position = {(c.hit_index, c.position): j for j, c in enumerate(cands)}
         out = list(chosen)
         for j in chosen:
+            prev = position.get((cands[j].hit_index, cands[j].position - 1))
+            if prev is None or prev in out or not _CONTINUES.match(cands[j].source_sentence):
+                continue
+            if len(out) <= self.max_sentences:  # context may take the answer one sentence past the cap
+                out.insert(out.index(j), prev)
+        for j in list(out):
             nxt = position.get((cands[j].hit_index, cands[j].position + 1))
             if len(out) >= self.max_sentences:
                 break
