@@ -60,21 +60,10 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # corrupt files, wrong folder
             raise ModelUnavailable(f"Could not load the embedding model at {self.model_path}: {exc}") from exc
 
-    def set_threads(self, threads: int) -> None:
-        """Batch ingest wants both cores; answering wants one (see DESIGN: 528 ms vs 11 ms under load)."""
-        import torch
-
-        self.threads = threads
-        torch.set_num_threads(threads)
-
     @property
     def dimension(self) -> int:
         dim = self.model.get_embedding_dimension()
         return int(dim) if dim else 384
-
-    @property
-    def max_tokens(self) -> int:
-        return int(self.model.max_seq_length)
 
     def embed_query(self, text: str) -> list[float]:
         vec = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
@@ -101,7 +90,3 @@ class SentenceTransformerEmbedder:
                 self._token_counts.clear()
             self._token_counts[text] = cached
         return cached
-
-    @property
-    def tokenizer(self) -> Any:
-        return self.model.tokenizer
