@@ -4,11 +4,11 @@ import logging
 import sys
 
 from citecare.config import Settings
-from citecare.embedder import set_offline_env
+from citecare.store.embedder import set_offline_env
 
 if __name__ == "__main__":
     set_offline_env()
-    from citecare import ui
+    from citecare.app.web import ui
     from citecare.engine import ChatEngine
     from citecare.errors import CiteCareError
 

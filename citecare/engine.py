@@ -9,19 +9,19 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from citecare.bm25 import Bm25Index
-from citecare.compose import Composition, ExtractiveComposer
+from citecare.answer.compose import Composition, ExtractiveComposer
+from citecare.answer.conversation import TopicFinder, resolve_follow_up
+from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
+from citecare.answer.query import KNOWN_TOPICS
+from citecare.answer.retrieval import HybridRetriever, Retrieval
 from citecare.config import Settings
-from citecare.conversation import TopicFinder, resolve_follow_up
-from citecare.embedder import SentenceTransformerEmbedder
 from citecare.errors import IndexNotReady
-from citecare.index import ChromaIndex
-from citecare.ingest import bm25_dir
-from citecare.lexicon import KNOWN_TOPICS
-from citecare.llm_answer import LLMOutcome, stream_llm_answer
+from citecare.ingest.pipeline import bm25_dir
 from citecare.protocols import Embedder
-from citecare.retrieval import HybridRetriever, Retrieval
-from citecare.safety import GuardResult, SafetyMessages, disclaimer_text, guard, is_outdated
+from citecare.safety.guard import GuardResult, SafetyMessages, disclaimer_text, guard, is_outdated
+from citecare.store.bm25 import Bm25Index
+from citecare.store.chroma import ChromaIndex
+from citecare.store.embedder import SentenceTransformerEmbedder
 from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn, Writer
 
 log = logging.getLogger("citecare.engine")
@@ -72,7 +72,7 @@ class ChatEngine:
         index = ChromaIndex.from_settings(settings, embedder)
         writer = None
         if settings.llm != "none":
-            from citecare.generate import LLMWriter
+            from citecare.answer.llm_writer import LLMWriter
 
             writer = LLMWriter.from_settings(settings)
         return cls(settings, embedder, index, writer)

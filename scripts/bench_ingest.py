@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from citecare.config import Settings  # noqa: E402
-from citecare.embedder import SentenceTransformerEmbedder, set_offline_env  # noqa: E402
-from citecare.index import ChromaIndex  # noqa: E402
-from citecare.ingest import Ingestor  # noqa: E402
+from citecare.ingest.pipeline import Ingestor  # noqa: E402
+from citecare.store.chroma import ChromaIndex  # noqa: E402
+from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env  # noqa: E402
 
 
 def raw_encode_seconds(embedder: SentenceTransformerEmbedder, texts: list[str], batch_size: int) -> float:

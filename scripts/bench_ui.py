@@ -51,12 +51,12 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
 
-    from citecare.embedder import set_offline_env
+    from citecare.store.embedder import set_offline_env
 
     set_offline_env()
     from playwright.sync_api import sync_playwright
 
-    from citecare import ui
+    from citecare.app.web import ui
     from citecare.config import Settings
     from citecare.engine import ChatEngine
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from citecare import eval_metrics as m  # noqa: E402
-from citecare.evals import EvalCase, load_nlm  # noqa: E402
+from citecare.evals import metrics as m  # noqa: E402
+from citecare.evals.runner import EvalCase, load_nlm  # noqa: E402
 
 DEFAULT_EXTDATA = ROOT.parent / "shared" / "extdata"
 SEED_DOC = ROOT / "corpus" / "immunosuppressants-and-chronic-pain.txt"

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from citecare.config import Settings  # noqa: E402
 from citecare.engine import ChatEngine  # noqa: E402
-from citecare.retrieval_eval import evaluate, load_questions  # noqa: E402
+from citecare.evals.retrieval_modes import evaluate, load_questions  # noqa: E402
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from citecare.config import Settings
-from citecare.safety import safety_confusion
+from citecare.safety.guard import safety_confusion
 
 
 def main(path: str = "evals/safety.jsonl") -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from citecare.config import PROJECT_ROOT, Settings
-from citecare.embedder import SentenceTransformerEmbedder, set_offline_env
+from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env
 
 set_offline_env()
 
@@ -44,8 +44,8 @@ def embedder() -> SentenceTransformerEmbedder:
 
 
 def _ingest(settings: Settings, embedder: SentenceTransformerEmbedder, paths: list[Path] | None = None) -> None:
-    from citecare.index import ChromaIndex
-    from citecare.ingest import Ingestor
+    from citecare.ingest.pipeline import Ingestor
+    from citecare.store.chroma import ChromaIndex
 
     index = ChromaIndex.from_settings(settings, embedder)
     report = Ingestor(settings, embedder, index).run(paths)
@@ -64,7 +64,7 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTr
 def seed_engine(seed_settings: Settings, embedder: SentenceTransformerEmbedder):  # type: ignore[no-untyped-def]
     """The real ChatEngine on the seed index."""
     from citecare.engine import ChatEngine
-    from citecare.index import ChromaIndex
+    from citecare.store.chroma import ChromaIndex
 
     return ChatEngine(seed_settings, embedder, ChromaIndex.from_settings(seed_settings, embedder))
 
@@ -85,7 +85,7 @@ def extdata_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Sentenc
 @pytest.fixture(scope="session")
 def extdata_engine(extdata_settings: Settings, embedder: SentenceTransformerEmbedder):  # type: ignore[no-untyped-def]
     from citecare.engine import ChatEngine
-    from citecare.index import ChromaIndex
+    from citecare.store.chroma import ChromaIndex
 
     return ChatEngine(extdata_settings, embedder, ChromaIndex.from_settings(extdata_settings, embedder))
 

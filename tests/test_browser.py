@@ -20,7 +20,7 @@ from conftest import make_settings
 from fakes import FakeEngine
 from pydantic import SecretStr
 
-from citecare import ui
+from citecare.app.web import ui
 from citecare.config import Settings
 
 pytestmark = pytest.mark.slow

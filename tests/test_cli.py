@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from citecare.cli import app
+from citecare.app.cli import app
 from tests.conftest import PROJECT_ROOT
 
 runner = CliRunner()

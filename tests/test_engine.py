@@ -58,7 +58,7 @@ OFF_CORPUS = [
 
 def assert_grounded(answer: Answer) -> None:
     """Every sentence of the answer is a (lightly trimmed) sentence of the passage it cites."""
-    from citecare.verify import split_sentences
+    from citecare.answer.verify import split_sentences
 
     by_n = {c.n: c for c in answer.citations}
     for part in answer.text.split("] "):
@@ -124,8 +124,8 @@ def test_stream_ends_with_the_same_answer(seed_engine) -> None:  # type: ignore[
 
 def test_quarantined_source_sentences_never_reach_patients(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     from citecare.engine import ChatEngine
-    from citecare.index import ChromaIndex
-    from citecare.ingest import Ingestor
+    from citecare.ingest.pipeline import Ingestor
+    from citecare.store.chroma import ChromaIndex
     from tests.conftest import make_settings
 
     corpus = tmp_path / "corpus"
@@ -156,10 +156,10 @@ def test_llm_writer_output_is_verified_before_a_patient_sees_it(seed_settings, e
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
+    from citecare.answer.llm_writer import LLMWriter
     from citecare.engine import ChatEngine
-    from citecare.generate import LLMWriter
-    from citecare.index import ChromaIndex
     from citecare.prompts import load_prompts
+    from citecare.store.chroma import ChromaIndex
 
     reply = (
         "Regular blood tests can help track potential side effects of these medicines [1]. "
@@ -184,10 +184,10 @@ def test_llm_failure_falls_back_to_the_extractive_answer(seed_settings, embedder
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
+    from citecare.answer.llm_writer import LLMWriter
     from citecare.engine import ChatEngine
-    from citecare.generate import LLMWriter
-    from citecare.index import ChromaIndex
     from citecare.prompts import load_prompts
+    from citecare.store.chroma import ChromaIndex
 
     wrong_only = GenericFakeChatModel(messages=iter([AIMessage(content="No, you never need any blood tests.")]))
     writer = LLMWriter(wrong_only, load_prompts(seed_settings), timeout_s=5)
@@ -201,8 +201,8 @@ def test_llm_failure_falls_back_to_the_extractive_answer(seed_settings, embedder
 
 def test_sources_without_a_review_date_are_marked_possibly_outdated(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     from citecare.engine import ChatEngine
-    from citecare.index import ChromaIndex
-    from citecare.ingest import Ingestor
+    from citecare.ingest.pipeline import Ingestor
+    from citecare.store.chroma import ChromaIndex
     from tests.conftest import make_settings
 
     corpus = tmp_path / "corpus"

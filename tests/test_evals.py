@@ -11,10 +11,10 @@ import typer
 from fakes import FakeEngine
 from typer.testing import CliRunner
 
-from citecare import eval_metrics as m
-from citecare.cli_eval import register
-from citecare.eval_report import Gate, baseline_payload, check_gates, compare_to_baseline, write_reports
-from citecare.evals import (
+from citecare.app.eval_command import register
+from citecare.evals import metrics as m
+from citecare.evals.report import Gate, baseline_payload, check_gates, compare_to_baseline, write_reports
+from citecare.evals.runner import (
     Checkers,
     EvalCase,
     EvalSetError,
@@ -142,7 +142,7 @@ def test_cited_sentences_attach_trailing_markers_to_the_sentence_before() -> Non
 
 
 def test_markers_before_a_capital_end_a_sentence_even_after_an_abbreviation() -> None:
-    from citecare.verify import split_sentences
+    from citecare.answer.verify import split_sentences
 
     text = "Women and men are equally affected by progressive MS. [1] The McDonald criteria use MRI. [2]"
     assert [s.cites for s in m.cited_sentences(text, split_sentences)] == [(1,), (2,)]

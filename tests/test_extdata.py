@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from citecare.eval_report import compare_to_baseline
-from citecare.evals import load_nlm, run_eval, summarize
-from citecare.retrieval_eval import evaluate, load_questions
+from citecare.evals.report import compare_to_baseline
+from citecare.evals.retrieval_modes import evaluate, load_questions
+from citecare.evals.runner import load_nlm, run_eval, summarize
 from tests.conftest import EXTDATA, PROJECT_ROOT
 
 pytestmark = [pytest.mark.extdata, pytest.mark.slow]

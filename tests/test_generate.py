@@ -17,9 +17,9 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import SecretStr
 
+from citecare.answer.llm_writer import LLMResult, LLMWriter, build_chat_model, render_passages, writer_policy
 from citecare.config import Settings
 from citecare.errors import LLMUnavailable, PromptError
-from citecare.generate import LLMResult, LLMWriter, build_chat_model, render_passages, writer_policy
 from citecare.prompts import NOT_COVERED, WRITER_PROMPTS, Prompts, PromptSpec, load_prompt, load_prompts
 from citecare.types import Chunk, SourceMeta
 

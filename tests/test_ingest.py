@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from citecare.chunking import MODEL_TOKEN_LIMIT, chunk_document, chunk_id
-from citecare.index import ChromaIndex
-from citecare.ingest import Ingestor
-from citecare.loaders import load_document
-from citecare.sources import meta_for
+from citecare.ingest.chunking import MODEL_TOKEN_LIMIT, chunk_document, chunk_id
+from citecare.ingest.loaders import load_document
+from citecare.ingest.pipeline import Ingestor
+from citecare.ingest.sources import meta_for
+from citecare.store.chroma import ChromaIndex
 from tests.conftest import SEED_DOC, make_settings
 
 DOCS = {
@@ -100,7 +100,7 @@ def test_killed_ingest_leaves_index_usable_and_rerun_finishes(tmp_path: Path, em
 
     # Simulate a run killed after writing a changed document's chunks but before its commit.
     (corpus / "methotrexate.txt").write_text(DOCS["methotrexate.txt"] + " Avoid alcohol while taking it.")
-    from citecare.chunking import chunk_document as split
+    from citecare.ingest.chunking import chunk_document as split
 
     doc = load_document(corpus / "methotrexate.txt", before["methotrexate"].meta)
     new_chunks = split(doc, embedder.count_tokens)
@@ -120,7 +120,7 @@ def test_killed_ingest_leaves_index_usable_and_rerun_finishes(tmp_path: Path, em
 
 
 def test_metadata_from_manifest_travels_with_chunks(seed_settings) -> None:  # type: ignore[no-untyped-def]
-    from citecare.embedder import SentenceTransformerEmbedder
+    from citecare.store.embedder import SentenceTransformerEmbedder
 
     index = ChromaIndex.from_settings(seed_settings, SentenceTransformerEmbedder(seed_settings.embedding_model))
     chunks = index.committed_chunks()

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from citecare.answer.llm_writer import LLMWriter, build_chat_model
+from citecare.answer.verify import verify_answer
 from citecare.config import Settings
-from citecare.generate import LLMWriter, build_chat_model
 from citecare.prompts import load_prompts
 from citecare.types import Chunk, SourceMeta
-from citecare.verify import verify_answer
 
 pytestmark = pytest.mark.realllm
 

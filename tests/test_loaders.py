@@ -14,7 +14,7 @@ import pytest
 from fpdf import FPDF
 
 from citecare.errors import LoadError
-from citecare.loaders import SUPPORTED_SUFFIXES, load_document, read_title
+from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document, read_title
 from citecare.types import Document, SourceMeta
 
 EXTDATA = Path(__file__).resolve().parents[2] / "shared" / "extdata"

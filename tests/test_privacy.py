@@ -8,8 +8,8 @@ import time
 
 import pytest
 
+from citecare.app.logging import log_event, log_fields, new_request_id, redact
 from citecare.config import Settings
-from citecare.privacy import log_event, log_fields, new_request_id, redact
 
 
 def _settings(**overrides: object) -> Settings:

@@ -10,8 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from citecare.cli_app import register
-from citecare.ratings import Rating, RatingsStore, rating_to_eval_case
+from citecare.app.ratings import Rating, RatingsStore, rating_to_eval_case
+from citecare.app.serve_command import register
 from citecare.types import Answer, Citation, Turn
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from citecare.config import PROJECT_ROOT, Settings
 from citecare.errors import PromptError
-from citecare.safety import (
+from citecare.safety.guard import (
     GUARD_KINDS,
     TEMPLATES,
     GuardResult,
@@ -85,7 +85,7 @@ def test_safety_set_has_the_required_mix() -> None:
 
 
 def test_safety_set_loads_with_the_eval_runner() -> None:
-    from citecare.evals import load_cases
+    from citecare.evals.runner import load_cases
 
     assert len(load_cases(SAFETY_SET)) == len(CASES)
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import make_settings
 from fakes import FakeEngine
 
-from citecare import ui
+from citecare.app.web import ui
 from citecare.config import PROJECT_ROOT, Settings
 from citecare.errors import IndexNotReady
 from citecare.types import Answer, Citation, StreamEvent, Turn

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from citecare.verify import (
+from citecare.answer.verify import (
     check_support,
     content_words,
     parse_markers,

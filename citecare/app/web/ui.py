@@ -39,10 +39,10 @@ import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import JSONResponse  # noqa: E402
 
+from citecare.app.ratings import RATING_LABELS, Rating, RatingsStore  # noqa: E402
 from citecare.config import Settings  # noqa: E402
 from citecare.errors import IndexNotReady  # noqa: E402
 from citecare.protocols import AnswerEngine  # noqa: E402
-from citecare.ratings import RATING_LABELS, Rating, RatingsStore  # noqa: E402
 from citecare.types import ANSWER_KINDS, Answer, Citation, Turn  # noqa: E402
 
 log = logging.getLogger(__name__)

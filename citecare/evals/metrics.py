@@ -136,7 +136,7 @@ def _clean(text: str) -> str:
 
 
 def fallback_split(text: str) -> list[str]:
-    """Regex sentence splitter used only when citecare.verify is unavailable."""
+    """Regex sentence splitter used only when citecare.answer.verify is unavailable."""
     return [p for p in (s.strip() for s in _FALLBACK_SPLIT.split(text.strip())) if p]
 
 

@@ -32,7 +32,7 @@ class Bm25Index:
     def _tokenize(cls, texts: Sequence[str], stemmer: Any) -> Any:
         import bm25s
 
-        from citecare.lexicon import fold
+        from citecare.answer.query import fold
 
         return bm25s.tokenize([fold(t) for t in texts], stopwords="en", stemmer=stemmer, show_progress=False)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from citecare.eval_metrics import HEADLINE, LOWER_IS_BETTER, STAGES
-from citecare.evals import CaseResult, EvalRun, flat_metrics
+from citecare.evals.metrics import HEADLINE, LOWER_IS_BETTER, STAGES
+from citecare.evals.runner import CaseResult, EvalRun, flat_metrics
 from citecare.types import ANSWER_KINDS
 
 TAG_COLUMNS: tuple[str, ...] = ("kind_accuracy", "doc_hit@1", "doc_hit@5", "mrr", "citation_recall",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from citecare.lexicon import GENERIC_QUESTION_WORDS, STOPWORDS, words
+from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS, words
 from citecare.types import Turn
 
 _PRONOUN = re.compile(r"\b(this drug|this medicine|that drug|that medicine|these drugs|these medicines|"

@@ -1,4 +1,4 @@
-"""Word lists and regular expressions of the safety layer (used by :mod:`citecare.safety`).
+"""Word lists and regular expressions of the safety layer (used by :mod:`citecare.safety.guard`).
 
 Every pattern runs on lower-cased, normalised text (see ``safety.normalise``). To stay linear-time on
 hostile input, no pattern has an unbounded gap: words are ``[a-z']{1,25}`` and gaps are

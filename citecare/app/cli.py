@@ -1,4 +1,4 @@
-"""The `citecare` command: ingest, stats, doctor, ask, chat (plus serve, eval, export-ratings, bench)."""
+"""The `citecare` command: ingest, stats, doctor, ask, chat (plus serve, eval, export-ratings)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from citecare.config import Settings
-from citecare.embedder import set_offline_env
 from citecare.errors import CiteCareError
+from citecare.store.embedder import set_offline_env
 from citecare.types import Answer, Turn
 
 app = typer.Typer(help="CiteCare: answers from curated health sources, quoted and cited.", no_args_is_help=True)
@@ -48,9 +48,9 @@ def ingest(
     """Add new and changed documents to the index, remove deleted ones; unchanged ones cost nothing."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from citecare.embedder import SentenceTransformerEmbedder
-    from citecare.index import ChromaIndex
-    from citecare.ingest import Ingestor
+    from citecare.ingest.pipeline import Ingestor
+    from citecare.store.chroma import ChromaIndex
+    from citecare.store.embedder import SentenceTransformerEmbedder
 
     settings = load_settings(index_dir)
     for p in paths or []:
@@ -99,8 +99,8 @@ def _print_ingest_report(report: Any, summary: dict[str, Any]) -> None:
 @app.command()
 def stats(index_dir: IndexDirOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Documents, chunks, sources and size of the index."""
-    from citecare.embedder import SentenceTransformerEmbedder
-    from citecare.index import ChromaIndex
+    from citecare.store.chroma import ChromaIndex
+    from citecare.store.embedder import SentenceTransformerEmbedder
 
     settings = load_settings(index_dir)
     index = ChromaIndex.from_settings(settings, SentenceTransformerEmbedder(settings.embedding_model))
@@ -141,7 +141,7 @@ def _human(n: int) -> str:
 @app.command()
 def doctor(index_dir: IndexDirOpt = None) -> None:
     """Check the model, the index and the settings, and say how to fix each problem."""
-    from citecare.doctor import run_checks
+    from citecare.app.doctor import run_checks
 
     settings = load_settings(index_dir)
     ok = True
@@ -263,21 +263,15 @@ def chat(index_dir: IndexDirOpt = None) -> None:
         turns += [Turn("user", question), Turn("assistant", answer.text)]
 
 
-def _register_extensions() -> None:
-    """Commands that live beside their feature (serve, export-ratings, eval, bench)."""
-    import importlib
+def _register_commands() -> None:
+    """Commands that live beside their feature (serve, export-ratings, eval)."""
+    from citecare.app import eval_command, serve_command
 
-    for name in ("citecare.cli_app", "citecare.cli_eval", "citecare.cli_bench"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
+    serve_command.register(app)
+    eval_command.register(app)
 
 
-_register_extensions()
+_register_commands()
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from citecare.lexicon import content_terms
+from citecare.answer.query import content_terms
 from citecare.protocols import Embedder
 from citecare.types import Citation, Hit
 
@@ -68,7 +68,7 @@ def trim(sentence: str) -> str:
 
 
 def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
-    from citecare.verify import split_sentences
+    from citecare.answer.verify import split_sentences
 
     out: list[Candidate] = []
     for i, hit in enumerate(hits):

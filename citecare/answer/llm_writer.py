@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from citecare.answer.verify import Verification, split_sentences, verify_answer
 from citecare.errors import LLMUnavailable
 from citecare.prompts import NOT_COVERED, Prompts, load_prompts
-from citecare.verify import Verification, split_sentences, verify_answer
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from citecare.config import Settings
     from citecare.types import Chunk
 
-log = logging.getLogger("citecare.generate")
+log = logging.getLogger("citecare.answer.llm_writer")
 
 FallbackReason = Literal["llm_unavailable", "timeout", "too_little_supported", "not_covered", "cancelled"]
 MAX_ANSWER_TOKENS = 400  # a patient answer is 2-5 sentences; this also bounds generation time

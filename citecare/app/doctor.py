@@ -17,7 +17,7 @@ class Check:
 
 
 def check_model(settings: Settings) -> Check:
-    from citecare.embedder import SentenceTransformerEmbedder
+    from citecare.store.embedder import SentenceTransformerEmbedder
 
     if not settings.embedding_model or not Path(settings.embedding_model).is_dir():
         return Check("embedding model", False, f"not found at {settings.embedding_model!r}",
@@ -31,8 +31,8 @@ def check_model(settings: Settings) -> Check:
 
 
 def check_sources(settings: Settings) -> Check:
-    from citecare.ingest import collect_files
-    from citecare.sources import load_manifest
+    from citecare.ingest.pipeline import collect_files
+    from citecare.ingest.sources import load_manifest
 
     if not Path(settings.corpus_dir).is_dir():
         return Check("corpus", False, f"folder {settings.corpus_dir} is missing",
@@ -51,9 +51,9 @@ def check_sources(settings: Settings) -> Check:
 
 
 def check_index(settings: Settings) -> Check:
-    from citecare.embedder import SentenceTransformerEmbedder
-    from citecare.index import ChromaIndex
-    from citecare.ingest import bm25_dir, collect_files
+    from citecare.ingest.pipeline import bm25_dir, collect_files
+    from citecare.store.chroma import ChromaIndex
+    from citecare.store.embedder import SentenceTransformerEmbedder
 
     where = settings.chroma_url or str(settings.index_dir)
     try:
@@ -65,7 +65,7 @@ def check_index(settings: Settings) -> Check:
         return Check("index", False, f"cannot open {where}: {type(exc).__name__}: {exc}", hint)
     if not docs:
         return Check("index", False, f"{where} holds no documents", "run `citecare ingest`")
-    from citecare.bm25 import Bm25Index
+    from citecare.store.bm25 import Bm25Index
 
     if Bm25Index.saved_stamp(bm25_dir(settings)) != str(version):
         return Check("index", False, "the BM25 index is missing or older than the vector index", "run `citecare ingest`")

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from citecare.bm25 import Bm25Index
+from citecare.answer.query import Vocabulary, content_terms, expand_lay_terms, fold, lay_alternatives
 from citecare.config import Settings
-from citecare.index import DenseHit
-from citecare.lexicon import Vocabulary, content_terms, expand_lay_terms, fold, lay_alternatives
 from citecare.protocols import Embedder
+from citecare.store.bm25 import Bm25Index
+from citecare.store.chroma import DenseHit
 from citecare.types import Chunk, Hit
 
 
@@ -38,7 +38,7 @@ def _normalise(text: str) -> str:
 
 def _strip_publisher(title: str) -> str:
     """'Lupus - What is Lupus? (MedlinePlus (NLM))' → 'Lupus - What is Lupus?'."""
-    from citecare.sources import publisher_from_title
+    from citecare.ingest.sources import publisher_from_title
 
     publisher = publisher_from_title(title)
     return title[: -len(publisher) - 2].strip() if publisher else title

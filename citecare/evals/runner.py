@@ -1,6 +1,6 @@
 """Eval sets and the eval runner: load and validate cases, ask the engine, score every case.
 
-Metrics live in :mod:`citecare.eval_metrics`, reports in :mod:`citecare.eval_report`. The format
+Metrics live in :mod:`citecare.evals.metrics`, reports in :mod:`citecare.evals.report`. The format
 of an eval set is documented in ``evals/README.md``.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from citecare import eval_metrics as m
 from citecare.errors import CiteCareError
+from citecare.evals import metrics as m
 from citecare.protocols import AnswerEngine
 from citecare.types import ANSWER_KINDS, Answer, Turn
 
@@ -273,11 +273,11 @@ class Checkers:
 
 
 def default_checkers() -> Checkers:
-    """citecare.verify's check_support/split_sentences; a lexical stand-in (named so) if it is missing."""
+    """citecare.answer.verify's check_support/split_sentences; a lexical stand-in (named so) if it is missing."""
     try:
-        from citecare.verify import check_support, split_sentences
+        from citecare.answer.verify import check_support, split_sentences
     except ImportError:
-        return Checkers(_lexical_support, m.fallback_split, "lexical-fallback (citecare.verify not importable)")
+        return Checkers(_lexical_support, m.fallback_split, "lexical-fallback (citecare.answer.verify not importable)")
     cache: dict[tuple[str, str], bool] = {}
 
     def support(sentence: str, passage: str) -> bool:
@@ -286,7 +286,7 @@ def default_checkers() -> Checkers:
             cache[key] = bool(check_support(sentence, passage).supported)
         return cache[key]
 
-    return Checkers(support, lambda t: list(split_sentences(t)), "citecare.verify.check_support")
+    return Checkers(support, lambda t: list(split_sentences(t)), "citecare.answer.verify.check_support")
 
 
 def _lexical_support(sentence: str, passage: str) -> bool:

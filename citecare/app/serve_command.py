@@ -26,7 +26,7 @@ def serve(
     except CiteCareError as exc:
         typer.echo(f"Cannot start CiteCare: {exc}", err=True)
         raise typer.Exit(1) from None
-    from citecare import ui  # Gradio is heavy: import it only when serving
+    from citecare.app.web import ui  # Gradio is heavy: import it only when serving
 
     ui.build_app(engine, settings).launch()
 
@@ -36,7 +36,7 @@ def export_ratings(
     db: Annotated[Path | None, typer.Option(help="Ratings database (default: CITECARE_RATINGS_DB).")] = None,
 ) -> None:
     """Write every educator rating as an eval case (JSONL), ready for `citecare eval`."""
-    from citecare.ratings import RatingsStore
+    from citecare.app.ratings import RatingsStore
 
     path = db or Settings().ratings_db
     if not path.exists():

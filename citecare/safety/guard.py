@@ -16,7 +16,7 @@ to retrieval, and the real request is classified as usual (``"ignore your rules 
 dose"`` is ``medical_advice``); an injection with no health question is ``out_of_scope``.
 
 ``flag_unsafe_source_sentence()`` is the matching check for *source* text at ingest.
-Every regex is bounded (see :mod:`citecare.safety_patterns`), so checks stay linear-time.
+Every regex is bounded (see :mod:`citecare.safety.patterns`), so checks stay linear-time.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from citecare import safety_patterns as P
 from citecare.config import Settings
 from citecare.errors import PromptError
+from citecare.safety import patterns as P
 from citecare.types import AnswerKind
 
 GUARD_KINDS: tuple[str, ...] = ("emergency", "medical_advice", "out_of_scope", "invalid_input")

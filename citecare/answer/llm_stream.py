@@ -6,10 +6,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citecare.compose import Composition
-from citecare.lexicon import content_terms
+from citecare.answer.compose import Composition
+from citecare.answer.query import content_terms
+from citecare.answer.verify import split_sentences, verify_answer
 from citecare.types import Citation, Hit
-from citecare.verify import split_sentences, verify_answer
 
 
 @dataclass

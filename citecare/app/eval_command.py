@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from citecare import eval_report as rep
 from citecare.errors import CiteCareError
-from citecare.evals import CaseResult, EvalCase, EvalRun, load_sets, run_eval, summarize
+from citecare.evals import report as rep
+from citecare.evals.runner import CaseResult, EvalCase, EvalRun, load_sets, run_eval, summarize
 from citecare.protocols import AnswerEngine
 
 EngineFactory = Callable[[Path | None], AnswerEngine]

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from citecare.bm25 import Bm25Index
-from citecare.chunking import chunk_document
 from citecare.config import Settings
 from citecare.errors import LoadError
-from citecare.index import ChromaIndex, DocRecord
-from citecare.loaders import SUPPORTED_SUFFIXES, load_document
+from citecare.ingest.chunking import chunk_document
+from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from citecare.ingest.sources import SourceEntry, doc_id_for, load_manifest, meta_for
 from citecare.protocols import Embedder
-from citecare.sources import SourceEntry, doc_id_for, load_manifest, meta_for
+from citecare.store.bm25 import Bm25Index
+from citecare.store.chroma import ChromaIndex, DocRecord
 from citecare.types import Chunk, Document, SourceMeta
 
 _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt"}
@@ -95,8 +95,8 @@ def _unique_doc_ids(files: Sequence[Path]) -> dict[Path, str]:
 
 def _quarantine(chunks: list[Chunk]) -> list[Chunk]:
     """Mark source sentences that must never reach a patient (see safety.flag_unsafe_source_sentence)."""
-    from citecare.safety import flag_unsafe_source_sentence
-    from citecare.verify import split_sentences
+    from citecare.answer.verify import split_sentences
+    from citecare.safety.guard import flag_unsafe_source_sentence
 
     marked: list[Chunk] = []
     for chunk in chunks:
