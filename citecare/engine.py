@@ -22,17 +22,13 @@ from citecare.safety.guard import GuardResult, SafetyMessages, disclaimer_text, 
 from citecare.store.bm25 import Bm25Index
 from citecare.store.chroma import ChromaIndex
 from citecare.store.embedder import SentenceTransformerEmbedder
+from citecare.text import cited_pieces
 from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn, Writer
 
 log = logging.getLogger("citecare.engine")
 
 _REFRESH_EVERY_S = 10.0
 _TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
-
-
-def _pieces(text: str) -> list[str]:
-    """Stream an extractive answer a cited sentence at a time."""
-    return [p + " " for p in re.split(r"(?<=\]) (?=\S)", text) if p]
 
 
 def _ms(start: float) -> float:
@@ -125,7 +121,7 @@ class ChatEngine:
             if outcome.composition is not None:
                 composition, writer = outcome.composition, "llm"
         if writer == "extractive":
-            yield from (StreamEvent(delta=piece) for piece in _pieces(composition.text))
+            yield from (StreamEvent(delta=piece) for piece in cited_pieces(composition.text))
         timings["compose"] = _ms(t)
 
         text = composition.text

@@ -58,7 +58,7 @@ OFF_CORPUS = [
 
 def assert_grounded(answer: Answer) -> None:
     """Every sentence of the answer is a (lightly trimmed) sentence of the passage it cites."""
-    from citecare.answer.verify import split_sentences
+    from citecare.text import split_sentences
 
     by_n = {c.n: c for c in answer.citations}
     for part in answer.text.split("] "):

@@ -142,7 +142,7 @@ def test_cited_sentences_attach_trailing_markers_to_the_sentence_before() -> Non
 
 
 def test_markers_before_a_capital_end_a_sentence_even_after_an_abbreviation() -> None:
-    from citecare.answer.verify import split_sentences
+    from citecare.text import split_sentences
 
     text = "Women and men are equally affected by progressive MS. [1] The McDonald criteria use MRI. [2]"
     assert [s.cites for s in m.cited_sentences(text, split_sentences)] == [(1,), (2,)]

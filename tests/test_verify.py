@@ -6,14 +6,8 @@ import json
 
 import pytest
 
-from citecare.answer.verify import (
-    check_support,
-    content_words,
-    parse_markers,
-    split_sentences,
-    strip_markers,
-    verify_answer,
-)
+from citecare.answer.verify import check_support, content_words, verify_answer
+from citecare.text import parse_markers, split_sentences, strip_markers
 
 # The seed corpus paragraph on monitoring (shared/seed-corpus).
 MONITORING = (

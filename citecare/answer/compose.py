@@ -68,7 +68,7 @@ def trim(sentence: str) -> str:
 
 
 def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
-    from citecare.answer.verify import split_sentences
+    from citecare.text import split_sentences
 
     out: list[Candidate] = []
     for i, hit in enumerate(hits):

@@ -8,7 +8,8 @@ from typing import Any
 
 from citecare.answer.compose import Composition
 from citecare.answer.query import content_terms
-from citecare.answer.verify import split_sentences, verify_answer
+from citecare.answer.verify import verify_answer
+from citecare.text import split_sentences
 from citecare.types import Citation, Hit
 
 

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from citecare.answer.verify import Verification, split_sentences, verify_answer
+from citecare.answer.verify import Verification, verify_answer
 from citecare.errors import LLMUnavailable
 from citecare.prompts import NOT_COVERED, Prompts, load_prompts
+from citecare.text import split_sentences
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

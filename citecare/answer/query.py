@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
-from typing import Any
 
-_WORD = re.compile(r"[a-z][a-z0-9'-]*")
+from citecare.text import stem, words
 
 STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "will", "just", "also", "get", "got", "really", "much", "many", "please", "tell", "know", "want", "need", "thing", "things", "like", "take", "taking", "took", "use", "used", "using", "way", "ok", "okay", "hi", "hello", "thanks", "thank", "dear", "s", "t", "is", "are", "am", "be", "i'm", "ive", "im", "dont", "doesnt", "cant", "wont", "isnt"]
@@ -165,29 +162,6 @@ KNOWN_TOPICS: tuple[str, ...] = (
     "chronic pain",
     "inflammation",
 )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Sjögren' matches 'Sjogren'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
-
-
-@lru_cache(maxsize=1)
-def _snowball() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    """Snowball (Porter 2) stem, as BM25 uses: tests → test, planned → plan."""
-    return str(_snowball().stemWord(word))
 
 
 def content_terms(text: str, *, drop_generic: bool = True) -> set[str]:

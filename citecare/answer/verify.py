@@ -10,13 +10,12 @@ self-check and the eval harness (citation precision and recall).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-import Stemmer
+from citecare.text import parse_markers, split_sentences, stem, strip_markers
 
 # --- words ---------------------------------------------------------------------------------------
 
@@ -56,21 +55,12 @@ _NEGATIVE_PREFIXED = {
 _SYNONYM_STEMS = {"medicin": "medic", "drug": "medic", "physician": "doctor", "clinician": "doctor"}
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
-_MARKER_RE = re.compile(r"\[\s*(?:passage|source|ref)?\s*(\d+(?:\s*(?:,|;|-|–|and)\s*\d+)*)\s*\]", re.I)
-
-_stemmers = threading.local()  # PyStemmer objects must not be shared between threads
-
-
-def _stemmer() -> Any:
-    if not hasattr(_stemmers, "english"):
-        _stemmers.english = Stemmer.Stemmer("english")
-    return _stemmers.english
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    stem = _stemmer().stemWord(word)
-    return _SYNONYM_STEMS.get(stem, stem)
+    stemmed = stem(word)
+    return _SYNONYM_STEMS.get(stemmed, stemmed)
 
 
 def _tokens(text: str) -> list[str]:
@@ -101,100 +91,6 @@ def content_words(text: str) -> set[str]:
     ['blood', 'need', 'regular', 'test']
     """
     return {s for s in map(_content_stem, _tokens(strip_markers(text))) if s}
-
-
-def strip_markers(text: str) -> str:
-    """Remove citation markers such as "[1]", "[1, 2]" and "[1][2]"; tidy the spaces left behind."""
-    text = _MARKER_RE.sub("", text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    return re.sub(r"\s{2,}", " ", text).strip()
-
-
-def parse_markers(text: str) -> tuple[int, ...]:
-    """Passage numbers cited in ``text`` in order of first appearance; "[1-3]" means 1, 2 and 3."""
-    found: list[int] = []
-    for m in _MARKER_RE.finditer(text):
-        for part in re.split(r"\s*(?:,|;|and)\s*", m.group(1)):
-            bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
-            numbers = (
-                range(bounds[0], bounds[-1] + 1)
-                if len(bounds) == 2 and bounds[1] - bounds[0] < 20
-                else bounds
-            )
-            found.extend(n for n in numbers if n not in found)
-    return tuple(found)
-
-
-# --- sentences -----------------------------------------------------------------------------------
-
-# Words that end with a dot but do not end a sentence, even before a capital ("Dr. Smith", "e.g. Humira").
-_ABBREVIATIONS = _wordset("dr mr mrs ms prof st sr jr vs e.g i.e eg ie cf al approx fig no")
-_BULLET_RE = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
-_BOUNDARY_RE = re.compile(
-    r"(?:[.!?]+|…)[\"'”’)]*"  # terminal punctuation, closing quotes
-    r"(?:\s*" + _MARKER_RE.pattern + r")*"  # citation markers written after the full stop stay with it
-    r"(?=\s|$)",
-    re.I,
-)
-
-
-def _blocks(text: str) -> list[str]:
-    """Paragraphs and list items, each with its soft line breaks joined."""
-    blocks: list[str] = []
-    current: list[str] = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        starts_item = bool(_BULLET_RE.match(line)) or stripped.startswith("#")
-        if not stripped or starts_item or stripped.endswith(":"):
-            if current:
-                blocks.append(" ".join(current))
-            current = []
-        if stripped:
-            current.append(_BULLET_RE.sub("", stripped).lstrip("# ").strip())
-            if stripped.endswith(":"):  # a lead-in line ("The main risks are:") stands alone
-                blocks.append(" ".join(current))
-                current = []
-    if current:
-        blocks.append(" ".join(current))
-    return [re.sub(r"\s+", " ", b).strip() for b in blocks if b.strip()]
-
-
-def _ends_sentence(block: str, punct_start: int, next_start: int) -> bool:
-    if next_start >= len(block):
-        return False
-    nxt = block[next_start]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(["):
-        return False  # "7.5 mg. daily", "e.g. aspirin": a lowercase start continues the sentence
-    if block[punct_start] != ".":
-        return True
-    before = block[:punct_start].split()
-    raw = before[-1].lstrip("([\"'") if before else ""
-    if len(raw) > 1 and raw.isupper():
-        return True  # an acronym such as "MS." (multiple sclerosis), not the title "Ms."
-    word = raw.lower()
-    return word not in _ABBREVIATIONS or (word == "no" and not nxt.isdigit())
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences.
-
-    Handles abbreviations ("e.g.", "Dr.", "mg." before a lowercase word), decimals ("7.5 mg"), list
-    items and paragraphs (each item or paragraph ends its sentence), and citation markers written after
-    the full stop ("... tests. [1]" stays one sentence). Sentences are stripped, internal whitespace is
-    collapsed and list bullets are removed.
-    """
-    sentences: list[str] = []
-    for block in _blocks(text):
-        start = 0
-        for m in _BOUNDARY_RE.finditer(block):
-            next_start = m.end() + (len(block[m.end() :]) - len(block[m.end() :].lstrip()))
-            if _ends_sentence(block, m.start(), next_start):
-                sentences.append(block[start : m.end()].strip())
-                start = next_start
-        tail = block[start:].strip()
-        if tail:
-            sentences.append(tail)
-    return [s for s in sentences if s]
 
 
 # --- numbers and names -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from rich.table import Table
 from citecare.config import Settings
 from citecare.errors import CiteCareError
 from citecare.store.embedder import set_offline_env
+from citecare.text import parse_history
 from citecare.types import Answer, Turn
 
 app = typer.Typer(help="CiteCare: answers from curated health sources, quoted and cited.", no_args_is_help=True)
@@ -169,21 +170,10 @@ def _read_history(path: Path | None) -> list[Turn]:
         return []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return parse_history(data)
+        return list(parse_history(data, strict=False))
     except (OSError, ValueError) as exc:
         fail(f"Could not read the history file {path}: {exc}")
         return []
-
-
-def parse_history(data: Any) -> list[Turn]:
-    """[{"role": "user"|"assistant", "content": str}, ...] → turns (other roles are ignored)."""
-    if not isinstance(data, list):
-        raise ValueError("history must be a JSON list of {role, content} messages")
-    turns = []
-    for item in data:
-        if isinstance(item, dict) and item.get("role") in ("user", "assistant") and isinstance(item.get("content"), str):
-            turns.append(Turn(role=item["role"], content=item["content"]))
-    return turns
 
 
 def render_answer(answer: Answer) -> str:
@@ -236,7 +226,7 @@ def _ask_batch(engine: Any, batch: Path, as_json: bool) -> None:
             continue
         try:
             item = json.loads(line)
-            answer = engine.ask(str(item["question"]), parse_history(item.get("history", [])))
+            answer = engine.ask(str(item["question"]), parse_history(item.get("history", []), strict=False))
         except (ValueError, KeyError, TypeError) as exc:
             err.print(f"line {number}: skipped ({exc})")
             continue

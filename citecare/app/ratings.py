@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from citecare.text import parse_history
 from citecare.types import Answer, Turn
 
 Thumbs = Literal["up", "down"]
@@ -101,7 +102,7 @@ def _row_to_rating(row: Sequence[Any]) -> Rating:
         id=int(rid),
         created_at=created,
         question=question,
-        history=tuple(Turn(role=t["role"], content=t["content"]) for t in json.loads(history)),
+        history=parse_history(json.loads(history), strict=False),
         answer=Answer.from_dict(json.loads(answer)),
         thumbs=thumbs,
         labels=tuple(json.loads(labels)),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
+from citecare.text import MARKER_RE, marker_numbers, strip_markers
 from citecare.types import Answer
 
 SupportFn = Callable[[str, str], bool]
@@ -46,8 +47,7 @@ LOWER_IS_BETTER: frozenset[str] = frozenset(
 )
 STAGES: tuple[str, ...] = ("guard", "retrieve", "compose", "total", "wall")
 
-_NUMS = r"\d+(?:\s*(?:,|;|-|\u2013|and)\s*\d+)*"
-_MARKERS = re.compile(r"\[\s*(?:passage|source|ref)?\s*(" + _NUMS + r")\s*\]", re.I)
+_MARKERS = MARKER_RE
 _LEADING_MARKERS = re.compile(r"^\s*((?:" + _MARKERS.pattern + r"\s*)+)", re.I)
 _MARKER_BOUNDARY = re.compile(r"((?:\s*(?i:" + _MARKERS.pattern + r"))+)\s+(?=[A-Z\"\u201c(])")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\[\"'(A-Z0-9])")
@@ -121,18 +121,7 @@ class CitedSentence:
 
 def _numbers(marker_text: str) -> list[int]:
     """Citation numbers in marker text; "[1-3]" means 1, 2 and 3."""
-    out: list[int] = []
-    for group in _MARKERS.findall(marker_text):
-        for part in re.split(r"\s*(?:,|;|and)\s*", group):
-            bounds = [int(x) for x in re.split(r"\s*[-\u2013]\s*", part) if x]
-            out += list(range(bounds[0], bounds[-1] + 1)) if len(bounds) == 2 and bounds[1] - bounds[0] < 20 else bounds
-    return out
-
-
-def _clean(text: str) -> str:
-    text = _MARKERS.sub("", text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return [n for group in _MARKERS.findall(marker_text) for n in marker_numbers(group)]
 
 
 def fallback_split(text: str) -> list[str]:
@@ -159,7 +148,7 @@ def cited_sentences(text: str, split: SplitFn = fallback_split) -> list[CitedSen
         if lead and out:
             out[-1][1].extend(_numbers(lead.group(1)))
             piece = piece[lead.end():]
-        clean = _clean(piece)
+        clean = strip_markers(piece)
         if not re.search(r"\w", clean):
             if out:
                 out[-1][1].extend(_numbers(piece))

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from citecare.errors import CiteCareError
 from citecare.evals import metrics as m
 from citecare.protocols import AnswerEngine
+from citecare.text import parse_history
 from citecare.types import ANSWER_KINDS, Answer, Turn
 
 SetFormat = Literal["jsonl", "nlm"]
@@ -64,18 +65,11 @@ def _str_list(obj: dict[str, Any], key: str, errors: list[str]) -> tuple[str, ..
 
 
 def _history(obj: dict[str, Any], errors: list[str]) -> tuple[Turn, ...]:
-    raw = obj.get("history", [])
-    turns: list[Turn] = []
-    if not isinstance(raw, list):
-        errors.append("'history' must be a list of {\"role\", \"content\"} objects")
+    try:
+        return parse_history(obj.get("history", []))
+    except ValueError as exc:
+        errors.append(str(exc))
         return ()
-    for i, t in enumerate(raw):
-        ok = isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
-        if not ok or set(t) - {"role", "content"}:
-            errors.append(f"history[{i}] must be {{\"role\": \"user\"|\"assistant\", \"content\": str}}")
-            continue
-        turns.append(Turn(role=t["role"], content=t["content"]))
-    return tuple(turns)
 
 
 def _kinds(obj: dict[str, Any], errors: list[str]) -> tuple[str, ...]:
@@ -275,7 +269,8 @@ class Checkers:
 def default_checkers() -> Checkers:
     """citecare.answer.verify's check_support/split_sentences; a lexical stand-in (named so) if it is missing."""
     try:
-        from citecare.answer.verify import check_support, split_sentences
+        from citecare.answer.verify import check_support
+        from citecare.text import split_sentences
     except ImportError:
         return Checkers(_lexical_support, m.fallback_split, "lexical-fallback (citecare.answer.verify not importable)")
     cache: dict[tuple[str, str], bool] = {}

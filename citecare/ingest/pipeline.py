@@ -95,8 +95,8 @@ def _unique_doc_ids(files: Sequence[Path]) -> dict[Path, str]:
 
 def _quarantine(chunks: list[Chunk]) -> list[Chunk]:
     """Mark source sentences that must never reach a patient (see safety.flag_unsafe_source_sentence)."""
-    from citecare.answer.verify import split_sentences
     from citecare.safety.guard import flag_unsafe_source_sentence
+    from citecare.text import split_sentences
 
     marked: list[Chunk] = []
     for chunk in chunks:

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from citecare.text import fold, stem_words
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -23,18 +25,10 @@ class Bm25Index:
         self.stamp = stamp
 
     @staticmethod
-    def _stemmer() -> Any:
-        import Stemmer
-
-        return Stemmer.Stemmer("english")
-
-    @classmethod
-    def _tokenize(cls, texts: Sequence[str], stemmer: Any) -> Any:
+    def _tokenize(texts: Sequence[str]) -> Any:
         import bm25s
 
-        from citecare.answer.query import fold
-
-        return bm25s.tokenize([fold(t) for t in texts], stopwords="en", stemmer=stemmer, show_progress=False)
+        return bm25s.tokenize([fold(t) for t in texts], stopwords="en", stemmer=stem_words, show_progress=False)
 
     @classmethod
     def build(cls, chunk_ids: Sequence[str], texts: Sequence[str], stamp: str) -> Bm25Index:
@@ -44,10 +38,8 @@ class Bm25Index:
 
         retriever = bm25s.BM25()
         if texts:
-            retriever.index(cls._tokenize(texts, cls._stemmer()), show_progress=False)
-        index = cls(retriever, list(chunk_ids), stamp)
-        index._stemmer_obj = cls._stemmer()
-        return index
+            retriever.index(cls._tokenize(texts), show_progress=False)
+        return cls(retriever, list(chunk_ids), stamp)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -81,15 +73,13 @@ class Bm25Index:
             return None
         info = json.loads(info_path.read_text())
         retriever = bm25s.BM25.load(str(folder)) if info["chunk_ids"] else bm25s.BM25()
-        index = cls(retriever, list(info["chunk_ids"]), str(info["stamp"]))
-        index._stemmer_obj = cls._stemmer()
-        return index
+        return cls(retriever, list(info["chunk_ids"]), str(info["stamp"]))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Best chunks for the query, as (chunk_id, score), score > 0 only."""
         if not self.chunk_ids:
             return []
-        tokens = self._tokenize([query], self._stemmer_obj)
+        tokens = self._tokenize([query])
         if not tokens.vocab or not any(tokens.ids):
             return []
         k = min(k, len(self.chunk_ids))
@@ -99,8 +89,6 @@ class Bm25Index:
             if score > 0:
                 out.append((self.chunk_ids[int(idx)], float(score)))
         return out
-
-    _stemmer_obj: Any = None
 
 
 def _rmtree(path: Path) -> None:

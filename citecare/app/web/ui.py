@@ -43,6 +43,7 @@ from citecare.app.ratings import RATING_LABELS, Rating, RatingsStore  # noqa: E4
 from citecare.config import Settings  # noqa: E402
 from citecare.errors import IndexNotReady  # noqa: E402
 from citecare.protocols import AnswerEngine  # noqa: E402
+from citecare.text import parse_history, replace_markers
 from citecare.types import ANSWER_KINDS, Answer, Citation, Turn  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,6 @@ WORKBENCH_OFF = (
 )
 MAX_HISTORY_MESSAGES = 40  # bounds what a browser (or API caller) can make the engine read
 
-_REF = re.compile(r"\[(\d{1,3})\]")
 _TAG = re.compile(r"<[^>]*>")
 _ANSWER_TEXT = re.compile(r'<div class="cc-answer-text[^"]*">(.*?)</div>', re.S)
 
@@ -83,7 +83,7 @@ def _paragraphs(text: str) -> str:
     out = []
     for para in paras:
         body = esc(para).replace("\n", "<br>")
-        out.append("<p>" + _REF.sub(r'<sup class="cc-ref">[\1]</sup>', body) + "</p>")
+        out.append("<p>" + replace_markers(body, lambda n: f'<sup class="cc-ref">[{n}]</sup>') + "</p>")
     return "".join(out)
 
 
@@ -215,13 +215,7 @@ def turns_from(messages: Sequence[dict[str, str]]) -> tuple[Turn, ...]:
 
 def turns_from_json(history_json: str) -> tuple[Turn, ...]:
     """Parse an API caller's history: a JSON list of {"role": "user"|"assistant", "content": str}."""
-    data = json.loads(history_json or "[]")
-    if not isinstance(data, list) or not all(
-        isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
-        for m in data
-    ):
-        raise ValueError("history must be a JSON list of {role, content} messages")
-    return tuple(Turn(role=m["role"], content=m["content"]) for m in data[-MAX_HISTORY_MESSAGES:])
+    return parse_history(json.loads(history_json or "[]"), limit=MAX_HISTORY_MESSAGES)
 
 
 # --- the patient chat -----------------------------------------------------------------------------
@@ -386,7 +380,7 @@ class Workbench:
             raise gr.Error("Choose thumbs up or thumbs down.")
         rating = Rating(
             question=last["question"],
-            history=tuple(Turn(role=t["role"], content=t["content"]) for t in last["history"]),
+            history=parse_history(last["history"], strict=False),
             answer=Answer.from_dict(last["answer"]),
             thumbs="up" if thumbs == "up" else "down",
             labels=tuple(label for label in RATING_LABELS if label in (labels or [])),

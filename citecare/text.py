@@ -1,0 +1,207 @@
+"""Text primitives every wing shares: words, ONE thread-safe stemmer, sentences, [n] markers, history.
+
+Imports nothing from CiteCare but ``types``: ingest, store, safety, answer, evals and app all read text
+the same way through this module.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from citecare.types import Turn
+
+# --- words -------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z][a-z0-9'-]*")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, curly apostrophes straightened: 'Sjögren’s' → "sjogren's"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters first, then letters, digits, apostrophes, hyphens)."""
+    return _WORD.findall(fold(text))
+
+
+_stemmers = threading.local()  # a PyStemmer object keeps internal state: one per thread
+
+
+def _stemmer() -> Any:
+    if not hasattr(_stemmers, "english"):
+        import Stemmer
+
+        _stemmers.english = Stemmer.Stemmer("english")
+    return _stemmers.english
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem, the one used everywhere (BM25 too): tests → test, planned → plan."""
+    return str(_stemmer().stemWord(word))
+
+
+def stem_words(tokens: list[str]) -> list[str]:
+    """Stems of many words at once (the form bm25s asks for)."""
+    return [stem(t) for t in tokens]
+
+
+# --- [n] citation markers ----------------------------------------------------------------------------
+
+_MARKER_NUMBERS = r"\d+(?:\s*(?:,|;|-|–|and)\s*\d+)*"
+MARKER_RE = re.compile(r"\[\s*(?:passage|source|ref)?\s*(" + _MARKER_NUMBERS + r")\s*\]", re.I)
+
+
+def marker_numbers(group: str) -> list[int]:
+    """Numbers inside one marker's brackets; "1-3" means 1, 2 and 3, "1, 4" means 1 and 4."""
+    out: list[int] = []
+    for part in re.split(r"\s*(?:,|;|and)\s*", group):
+        bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] < 20:
+            out.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            out.extend(bounds)
+    return out
+
+
+def parse_markers(text: str) -> tuple[int, ...]:
+    """Passage numbers cited in ``text`` in order of first appearance."""
+    found: list[int] = []
+    for m in MARKER_RE.finditer(text):
+        found.extend(n for n in marker_numbers(m.group(1)) if n not in found)
+    return tuple(found)
+
+
+def strip_markers(text: str) -> str:
+    """Remove citation markers such as "[1]", "[1, 2]" and "[1][2]"; tidy the spaces left behind."""
+    text = MARKER_RE.sub("", text)
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def replace_markers(text: str, render: Callable[[int], str]) -> str:
+    """Replace each marker by ``render(n)`` for each of its numbers (for HTML citations)."""
+    return MARKER_RE.sub(lambda m: "".join(render(n) for n in marker_numbers(m.group(1))), text)
+
+
+def cited_pieces(text: str) -> list[str]:
+    """An answer cut after each cited sentence ("A. [1] B. [2]" → ["A. [1] ", "B. [2] "]), for streaming."""
+    return [p + " " for p in re.split(r"(?<=\]) (?=\S)", text) if p]
+
+
+# --- sentences ---------------------------------------------------------------------------------------
+
+# Words that end with a dot but do not end a sentence, even before a capital ("Dr. Smith", "e.g. Humira").
+_ABBREVIATIONS = frozenset("dr mr mrs ms prof st sr jr vs e.g i.e eg ie cf al approx fig no".split())
+_BULLET_RE = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
+_BOUNDARY_RE = re.compile(
+    r"(?:[.!?]+|…)[\"'”’)]*"  # terminal punctuation, closing quotes
+    r"(?:\s*" + MARKER_RE.pattern + r")*"  # citation markers written after the full stop stay with it
+    r"(?=\s|$)",
+    re.I,
+)
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs and list items, each with its soft line breaks joined."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        starts_item = bool(_BULLET_RE.match(line)) or stripped.startswith("#")
+        if not stripped or starts_item or stripped.endswith(":"):
+            if current:
+                blocks.append(" ".join(current))
+            current = []
+        if stripped:
+            current.append(_BULLET_RE.sub("", stripped).lstrip("# ").strip())
+            if stripped.endswith(":"):  # a lead-in line ("The main risks are:") stands alone
+                blocks.append(" ".join(current))
+                current = []
+    if current:
+        blocks.append(" ".join(current))
+    return [re.sub(r"\s+", " ", b).strip() for b in blocks if b.strip()]
+
+
+def _ends_sentence(block: str, punct_start: int, next_start: int) -> bool:
+    if next_start >= len(block):
+        return False
+    nxt = block[next_start]
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(["):
+        return False  # "7.5 mg. daily", "e.g. aspirin": a lowercase start continues the sentence
+    if block[punct_start] != ".":
+        return True
+    before = block[:punct_start].split()
+    raw = before[-1].lstrip("([\"'") if before else ""
+    if len(raw) > 1 and raw.isupper():
+        return True  # an acronym such as "MS." (multiple sclerosis), not the title "Ms."
+    word = raw.lower()
+    return word not in _ABBREVIATIONS or (word == "no" and not nxt.isdigit())
+
+
+@lru_cache(maxsize=20_000)
+def _split_cached(text: str) -> tuple[str, ...]:
+    sentences: list[str] = []
+    for block in _blocks(text):
+        start = 0
+        for m in _BOUNDARY_RE.finditer(block):
+            next_start = m.end() + (len(block[m.end() :]) - len(block[m.end() :].lstrip()))
+            if _ends_sentence(block, m.start(), next_start):
+                sentences.append(block[start : m.end()].strip())
+                start = next_start
+        tail = block[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return tuple(s for s in sentences if s)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences.
+
+    Handles abbreviations ("e.g.", "Dr.", "mg." before a lowercase word), decimals ("7.5 mg"), list
+    items and paragraphs (each item or paragraph ends its sentence), and citation markers written after
+    the full stop ("... tests. [1]" stays one sentence). Sentences are stripped, internal whitespace is
+    collapsed and list bullets are removed.
+    """
+    return list(_split_cached(text))
+
+
+# --- conversation history ----------------------------------------------------------------------------
+
+ROLES = ("user", "assistant")
+
+
+def parse_history(data: Any, *, strict: bool = True, limit: int | None = None) -> tuple[Turn, ...]:
+    """``[{"role": "user"|"assistant", "content": str}, ...]`` (oldest first) → turns.
+
+    strict: any other shape raises ValueError naming the first bad item (API callers, eval files);
+    lenient: items that are not user/assistant messages are skipped (CLI history files, browser state).
+    ``limit`` keeps only the most recent messages.
+    """
+    if not isinstance(data, list):
+        raise ValueError('history must be a JSON list of {"role", "content"} messages')
+    turns: list[Turn] = []
+    for i, item in enumerate(data):
+        ok = (
+            isinstance(item, dict)
+            and item.get("role") in ROLES
+            and isinstance(item.get("content"), str)
+            and not (strict and set(item) - {"role", "content"})
+        )
+        if ok:
+            turns.append(Turn(role=item["role"], content=item["content"]))
+        elif strict:
+            raise ValueError(f'history[{i}] must be {{"role": "user"|"assistant", "content": str}}')
+    return tuple(turns[-limit:] if limit else turns)
+
+
+def iter_user_texts(history: tuple[Turn, ...] | list[Turn]) -> Iterator[str]:
+    """The patient's own earlier messages, oldest first."""
+    return (t.content for t in history if t.role == "user")
