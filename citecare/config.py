@@ -84,9 +84,12 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(5, ge=1, le=10, description="Most sentences in an extractive answer.")
     history_turns: int = Field(6, ge=0, description="Most earlier messages used to resolve a follow-up.")
     max_question_chars: int = Field(2000, ge=50, description="Longer messages are refused kindly.")
-    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Folder of prompt and message templates.")
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Folder of the LLM writer's prompt templates.")
+    messages_dir: Path | None = Field(
+        None, description="Folder of patient message templates (default: the ones shipped in citecare/data/messages)."
+    )
     disclaimer: str | None = Field(
-        None, description="Disclaimer added to every answer (default: prompts/disclaimer.txt)."
+        None, description="Disclaimer added to every answer (default: the disclaimer message template)."
     )
     outdated_after_years: float = Field(
         5.0, description="Sources reviewed longer ago than this are marked as possibly outdated."
@@ -119,6 +122,3 @@ class Settings(BaseSettings):
     ratings_db: Path = Field(Path("data/ratings.sqlite3"), description="SQLite file of educator ratings.")
     log_chat_text: bool = Field(False, description="Log question text (off: only kinds, timings and ids are logged).")
     log_level: str = Field("INFO", description="Logging level.")
-
-    def prompt_path(self, name: str) -> Path:
-        return self.prompts_dir / name

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from citecare.answer.compose import Composition, ExtractiveComposer
@@ -16,12 +16,12 @@ from citecare.answer.query import KNOWN_TOPICS
 from citecare.answer.retrieval import HybridRetriever, Retrieval
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
-from citecare.ingest.pipeline import bm25_dir
+from citecare.prompts import Messages
 from citecare.protocols import Embedder
-from citecare.safety.guard import GuardResult, SafetyMessages, disclaimer_text, guard, is_outdated
-from citecare.store.bm25 import Bm25Index
+from citecare.safety.guard import GuardResult, guard, is_outdated
 from citecare.store.chroma import ChromaIndex
 from citecare.store.embedder import SentenceTransformerEmbedder
+from citecare.store.snapshot import ChromaLibrary, IndexSnapshot, Library
 from citecare.text import cited_pieces
 from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn, Writer
 
@@ -35,7 +35,7 @@ def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 
 
-def topics_from(chunks: Sequence[Chunk]) -> list[str]:
+def topics_from(chunks: Iterable[Chunk]) -> list[str]:
     """Topic names: curated ones plus the subject of titles such as 'Lupus - What is Lupus?'."""
     found = set(KNOWN_TOPICS)
     for chunk in chunks:
@@ -45,33 +45,41 @@ def topics_from(chunks: Sequence[Chunk]) -> list[str]:
     return sorted(found)
 
 
-class ChatEngine:
-    """Answers questions from the committed index. Heavy objects are loaded once and shared."""
+@dataclass(frozen=True)
+class _Loaded:
+    """Everything built from one snapshot; a question reads it once, so it never mixes two versions."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, index: ChromaIndex, writer: Any = None) -> None:
+    snapshot: IndexSnapshot
+    retriever: HybridRetriever
+    composer: ExtractiveComposer
+    topics: TopicFinder
+
+
+class ChatEngine:
+    """Answers questions from the committed library. Heavy objects are loaded once and shared."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, library: Library, writer: Any = None) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.index = index
-        self.messages = SafetyMessages(settings)
-        self.disclaimer = disclaimer_text(settings, self.messages)
+        self.library = library
+        self.messages = Messages(settings)
+        self.disclaimer = self.messages.disclaimer
         self.no_evidence_text = self.messages.render("no_evidence")
         self.writer = writer  # optional LLM writer; None means extractive only
-        self._lock = threading.Lock()
-        self._version = -1
         self._checked_at = 0.0
-        self._load_snapshot()
+        self._loaded = self._load()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> ChatEngine:
         settings = settings or Settings()
         embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
-        index = ChromaIndex.from_settings(settings, embedder)
+        library = ChromaLibrary(ChromaIndex.from_settings(settings, embedder), settings)
         writer = None
         if settings.llm != "none":
             from citecare.answer.llm_writer import LLMWriter
 
             writer = LLMWriter.from_settings(settings)
-        return cls(settings, embedder, index, writer)
+        return cls(settings, embedder, library, writer)
 
     # --- the flow --------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
@@ -95,16 +103,17 @@ class ChatEngine:
             return
 
         self._refresh_if_changed()
-        resolved = resolve_follow_up(checked.question, turns, self.topics, self.settings.history_turns)
+        loaded = self._loaded
+        resolved = resolve_follow_up(checked.question, turns, loaded.topics, self.settings.history_turns)
         t = time.perf_counter()
-        found = self.retriever.retrieve(resolved)
+        found = loaded.retriever.retrieve(resolved)
         timings["retrieve"] = _ms(t)
         advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()
         hits = list(found.hits[: self.settings.top_k])
         outdated = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
-        composition = self.composer.compose(found.query, found.query_vector, hits, outdated=outdated)
+        composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated)
         if not self._enough_evidence(found, composition):
             text = checked.message if advice else self._no_evidence_message(checked)
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
@@ -143,11 +152,12 @@ class ChatEngine:
         ))
 
     def health(self) -> dict[str, Any]:
+        chunks = self._loaded.snapshot.chunks
         return {
-            "ok": bool(self.chunk_map),
-            "documents": len({c.doc_id for c in self.chunk_map.values()}),
-            "chunks": len(self.chunk_map),
-            "index_version": self._version,
+            "ok": bool(chunks),
+            "documents": len({c.doc_id for c in chunks.values()}),
+            "chunks": len(chunks),
+            "index_version": self._loaded.snapshot.version,
             "writer": "llm" if self.writer else "extractive",
         }
 
@@ -215,28 +225,21 @@ class ChatEngine:
     def _log(self, kind: str, timings: dict[str, float]) -> None:
         log.info("answered kind=%s total_ms=%s", kind, timings.get("total"))
 
-    # --- snapshot of the committed index -----------------------------------------------------
-    def _load_snapshot(self) -> None:
-        version = self.index.version()
-        chunks = self.index.committed_chunks()
-        if not chunks:
+    # --- snapshot of the committed library ---------------------------------------------------
+    def _load(self) -> _Loaded:
+        snapshot = self.library.snapshot()
+        if not snapshot.chunks:
             raise IndexNotReady("The index is empty: run `citecare ingest` (or `make run`).")
-        folder = bm25_dir(self.settings)
-        bm25 = Bm25Index.load(folder) if Bm25Index.saved_stamp(folder) == str(version) else None
-        chunk_map = {c.chunk_id: c for c in chunks}
-        if bm25 is None or set(bm25.chunk_ids) != set(chunk_map):
-            bm25 = Bm25Index.build(list(chunk_map), [c.embedding_text() for c in chunks], stamp=str(version))
-        retriever = HybridRetriever(chunk_map, bm25, self.index, self.embedder, self.settings)
+        retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings)
         composer = ExtractiveComposer(
             self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight
         )
-        with self._lock:
-            self.composer = composer
-            self.chunk_map = chunk_map
-            self.retriever = retriever
-            self.topics = TopicFinder(topics_from(chunks))
-            self._version = version
-            self._checked_at = time.monotonic()
+        self._checked_at = time.monotonic()
+        return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values())))
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._loaded.retriever
 
     def _refresh_if_changed(self) -> None:
         """Pick up a finished ingest; never a half-done one (the manifest is committed last)."""
@@ -244,7 +247,7 @@ class ChatEngine:
             return
         self._checked_at = time.monotonic()
         try:
-            if self.index.version() != self._version:
-                self._load_snapshot()
+            if self.library.version() != self._loaded.snapshot.version:
+                self._loaded = self._load()
         except Exception as exc:  # keep serving the snapshot we have
             log.warning("index refresh failed: %s", type(exc).__name__)

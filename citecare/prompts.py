@@ -1,4 +1,6 @@
-"""Prompt templates as files, loaded once, with their placeholders checked at load time.
+"""ONE loader for every template: the LLM writer's prompts and the fixed patient messages.
+
+Templates are files, loaded once, with their placeholders checked at load time.
 
 A template is plain text with ``{name}`` placeholders (``{{`` and ``}}`` for literal braces). Each
 template has a spec: the placeholders it must contain and those it may contain. A missing file, a
@@ -86,6 +88,8 @@ def load_prompt(path: Path, spec: PromptSpec) -> PromptTemplate:
         text = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise PromptError(f"prompt file {path} cannot be read: {exc.strerror or exc}") from exc
+    if not text:
+        raise PromptError(f"prompt {name!r} ({path}) is empty")
     found = placeholders_of(name, text)
     if missing := spec.required - found:
         raise PromptError(f"prompt {name!r} ({path}) lacks placeholders {sorted(missing)}")
@@ -127,3 +131,67 @@ def load_prompts(
     """Load the writer's templates from ``settings.prompts_dir`` (or a folder given directly)."""
     prompts_dir = settings_or_dir if isinstance(settings_or_dir, str | Path) else settings_or_dir.prompts_dir
     return Prompts.load(Path(prompts_dir), specs)
+
+
+# --- patient messages ----------------------------------------------------------------------------------
+
+MESSAGES_DIR = Path(__file__).resolve().parent / "data" / "messages"
+# Values every patient message may use; they come from Settings (numbers are local).
+MESSAGE_VALUES = frozenset({"emergency_number", "crisis_line", "poison_control", "max_question_chars"})
+
+
+def _message(*required: str) -> PromptSpec:
+    return PromptSpec(frozenset(required), MESSAGE_VALUES)
+
+
+MESSAGE_SPECS: dict[str, PromptSpec] = {
+    "disclaimer": _message(),
+    "emergency_general": _message("emergency_number"),
+    "emergency_infection": _message("emergency_number"),
+    "emergency_overdose": _message("emergency_number", "poison_control"),
+    "emergency_self_harm": _message("emergency_number", "crisis_line"),
+    "emergency_stroke": _message("emergency_number"),
+    "emergency_allergy": _message("emergency_number"),
+    "medical_advice": _message(),
+    "out_of_scope": _message(),
+    "invalid_input": _message(),
+    "non_english": _message(),
+    "no_evidence": _message(),
+    "general_info_intro": _message(),
+}
+
+
+class Messages:
+    """The fixed patient messages (package data, or ``settings.messages_dir``), filled with local numbers."""
+
+    def __init__(self, settings: Settings) -> None:
+        folder = settings.messages_dir or MESSAGES_DIR
+        self.templates = Prompts.load(folder, MESSAGE_SPECS)
+        self.values: dict[str, str] = {
+            "emergency_number": settings.emergency_number,
+            "crisis_line": settings.crisis_line,
+            "poison_control": settings.poison_control,
+            "max_question_chars": str(settings.max_question_chars),
+        }
+        if settings.disclaimer:
+            template = PromptTemplate(
+                "settings.disclaimer",
+                settings.disclaimer,
+                placeholders_of("settings.disclaimer", settings.disclaimer),
+                MESSAGE_VALUES,
+            )
+            if unknown := template.placeholders - MESSAGE_VALUES:
+                raise PromptError(f"CITECARE_DISCLAIMER has unknown placeholders {sorted(unknown)}")
+            self.disclaimer = self._fill(template)
+        else:
+            self.disclaimer = self.render("disclaimer")
+
+    def _fill(self, template: PromptTemplate) -> str:
+        return template.render(**{k: self.values[k] for k in template.placeholders}).strip()
+
+    def has(self, name: str) -> bool:
+        return name in self.templates
+
+    def render(self, name: str) -> str:
+        """The message ``name`` with the local numbers filled in."""
+        return self._fill(self.templates[name])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from citecare.types import Answer, StreamEvent, Turn
+from citecare.types import Answer, DenseHit, StreamEvent, Turn
 
 
 class Embedder(Protocol):
@@ -19,6 +19,12 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
 
     def count_tokens(self, text: str) -> int: ...
+
+
+class DenseSearch(Protocol):
+    """Nearest chunks to a query vector."""
+
+    def query(self, vector: Sequence[float], k: int) -> list[DenseHit]: ...
 
 
 class AnswerEngine(Protocol):

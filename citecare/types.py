@@ -87,6 +87,14 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class DenseHit:
+    """One nearest neighbour from the vector store."""
+
+    chunk_id: str
+    similarity: float  # cosine similarity
+
+
+@dataclass(frozen=True)
 class Hit:
     """One retrieved chunk with the evidence of why it was retrieved."""
 

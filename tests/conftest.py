@@ -14,6 +14,19 @@ from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env
 
 set_offline_env()
 
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+# Fixtures that load the real model or build real indexes: only the e2e tier may use them.
+REAL_FIXTURES = frozenset({"embedder", "seed_settings", "seed_engine", "extdata_settings", "extdata_engine"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests under tests/e2e form the `e2e` tier (`pytest -m e2e`); unit tests may not touch the real parts."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+        elif REAL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            raise pytest.UsageError(f"{item.nodeid} is a unit test but uses a real-model fixture: move it to tests/e2e")
+
 SEED_DOC = PROJECT_ROOT / "corpus" / "immunosuppressants-and-chronic-pain.txt"
 EXTDATA = PROJECT_ROOT.parent / "shared" / "extdata"
 EXTDATA_MISSING = "../shared/extdata is absent beside the clone (it holds the external NIH/NLM data set)"
@@ -64,9 +77,9 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTr
 def seed_engine(seed_settings: Settings, embedder: SentenceTransformerEmbedder):  # type: ignore[no-untyped-def]
     """The real ChatEngine on the seed index."""
     from citecare.engine import ChatEngine
-    from citecare.store.chroma import ChromaIndex
+    from citecare.store.snapshot import ChromaLibrary
 
-    return ChatEngine(seed_settings, embedder, ChromaIndex.from_settings(seed_settings, embedder))
+    return ChatEngine(seed_settings, embedder, ChromaLibrary.from_settings(seed_settings, embedder))
 
 
 @pytest.fixture(scope="session")
@@ -85,9 +98,9 @@ def extdata_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Sentenc
 @pytest.fixture(scope="session")
 def extdata_engine(extdata_settings: Settings, embedder: SentenceTransformerEmbedder):  # type: ignore[no-untyped-def]
     from citecare.engine import ChatEngine
-    from citecare.store.chroma import ChromaIndex
+    from citecare.store.snapshot import ChromaLibrary
 
-    return ChatEngine(extdata_settings, embedder, ChromaIndex.from_settings(extdata_settings, embedder))
+    return ChatEngine(extdata_settings, embedder, ChromaLibrary.from_settings(extdata_settings, embedder))
 
 
 @pytest.fixture()

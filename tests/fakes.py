@@ -8,7 +8,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from citecare.types import Answer, Citation, StreamEvent, Turn
+from citecare.store.bm25 import Bm25Index
+from citecare.store.snapshot import IndexSnapshot
+from citecare.types import Answer, Chunk, Citation, DenseHit, SourceMeta, StreamEvent, Turn
 
 
 class FakeEmbedder:
@@ -59,3 +61,51 @@ class FakeEngine:
 
     def health(self) -> dict[str, Any]:
         return {"ok": True, "documents": 1, "chunks": 1}
+
+
+class InMemoryDense:
+    """Exact cosine search over vectors held in memory (the shape of Chroma's query)."""
+
+    def __init__(self, ids: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
+        self.ids = list(ids)
+        self.vectors = [list(v) for v in vectors]
+
+    def query(self, vector: Sequence[float], k: int) -> list[DenseHit]:
+        scored = [(sum(a * b for a, b in zip(vector, v, strict=True)), cid) for cid, v in zip(self.ids, self.vectors,
+                                                                                               strict=True)]
+        scored.sort(reverse=True)
+        return [DenseHit(cid, sim) for sim, cid in scored[:k]]
+
+
+class InMemoryLibrary:
+    """A library of documents chunked one paragraph per chunk, embedded with the given embedder."""
+
+    def __init__(self, embedder: Any, documents: dict[str, str], *, reviewed: str = "2025-01") -> None:
+        self.embedder = embedder
+        self._version = 0
+        self.documents: dict[str, str] = {}
+        self.reviewed = reviewed
+        for doc_id, text in documents.items():
+            self.add(doc_id, text)
+
+    def add(self, doc_id: str, text: str) -> None:
+        """Add or replace a document ('Title\\n\\nparagraph\\n\\nparagraph…') and bump the version."""
+        self.documents[doc_id] = text
+        self._version += 1
+
+    def version(self) -> int:
+        return self._version
+
+    def snapshot(self) -> IndexSnapshot:
+        chunks: dict[str, Chunk] = {}
+        for doc_id, text in self.documents.items():
+            title, _, body = text.partition("\n\n")
+            meta = SourceMeta(doc_id=doc_id, title=title.strip(), publisher="Test publisher", reviewed=self.reviewed)
+            for i, para in enumerate(p for p in body.split("\n\n") if p.strip()):
+                cid = f"{doc_id}-{i}"
+                chunks[cid] = Chunk(chunk_id=cid, doc_id=doc_id, text=para.strip(), ordinal=i, meta=meta)
+        ids = list(chunks)
+        texts = [c.embedding_text() for c in chunks.values()]
+        bm25 = Bm25Index.build(ids, texts, stamp=str(self._version))
+        dense = InMemoryDense(ids, self.embedder.embed_documents(texts))
+        return IndexSnapshot(self._version, chunks, bm25, dense)

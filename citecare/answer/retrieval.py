@@ -6,19 +6,13 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from citecare.answer.query import Vocabulary, content_terms, expand_lay_terms, lay_alternatives
 from citecare.config import Settings
-from citecare.protocols import Embedder
+from citecare.protocols import DenseSearch, Embedder
 from citecare.store.bm25 import Bm25Index
-from citecare.store.chroma import DenseHit
 from citecare.text import fold
 from citecare.types import Chunk, Hit
-
-
-class DenseSearch(Protocol):
-    def query(self, vector: list[float], k: int) -> list[DenseHit]: ...
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,10 @@ def check_sources(settings: Settings) -> Check:
 
 
 def check_index(settings: Settings) -> Check:
-    from citecare.ingest.pipeline import bm25_dir, collect_files
+    from citecare.ingest.pipeline import collect_files
     from citecare.store.chroma import ChromaIndex
     from citecare.store.embedder import SentenceTransformerEmbedder
+    from citecare.store.snapshot import bm25_dir
 
     where = settings.chroma_url or str(settings.index_dir)
     try:

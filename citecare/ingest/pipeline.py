@@ -21,6 +21,7 @@ from citecare.ingest.sources import SourceEntry, doc_id_for, load_manifest, meta
 from citecare.protocols import Embedder
 from citecare.store.bm25 import Bm25Index
 from citecare.store.chroma import ChromaIndex, DocRecord
+from citecare.store.snapshot import bm25_dir
 from citecare.types import Chunk, Document, SourceMeta
 
 _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt"}
@@ -255,16 +256,6 @@ class Ingestor:
         chunks = self.index.committed_chunks()
         bm25 = Bm25Index.build([c.chunk_id for c in chunks], [c.embedding_text() for c in chunks], stamp=str(version))
         bm25.save(bm25_dir(self.settings))
-
-
-def bm25_dir(settings: Settings) -> Path:
-    """Where the BM25 index lives: beside the embedded index, or keyed by server and collection."""
-    if settings.chroma_url:
-        import hashlib
-
-        key = hashlib.sha256(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:12]
-        return Path(settings.index_dir) / f"bm25-remote-{key}"
-    return Path(settings.index_dir) / f"bm25-{settings.collection}"
 
 
 def _under_any(path: Path, roots: Sequence[Path]) -> bool:

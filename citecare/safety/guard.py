@@ -26,14 +26,14 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from citecare.config import Settings
-from citecare.errors import PromptError
+from citecare.prompts import Messages
 from citecare.safety import patterns as P
 from citecare.types import AnswerKind
 
@@ -41,24 +41,6 @@ GUARD_KINDS: tuple[str, ...] = ("emergency", "medical_advice", "out_of_scope", "
 ENGLISH_THRESHOLD = 0.5
 _HISTORY_ITEMS = 6
 
-# ----------------------------------------------------------------------------- messages
-PLACEHOLDERS = frozenset({"emergency_number", "crisis_line", "poison_control", "max_question_chars"})
-# template name -> placeholders it must contain
-TEMPLATES: dict[str, frozenset[str]] = {
-    "disclaimer": frozenset(),
-    "emergency_general": frozenset({"emergency_number"}),
-    "emergency_infection": frozenset({"emergency_number"}),
-    "emergency_overdose": frozenset({"emergency_number", "poison_control"}),
-    "emergency_self_harm": frozenset({"emergency_number", "crisis_line"}),
-    "emergency_stroke": frozenset({"emergency_number"}),
-    "emergency_allergy": frozenset({"emergency_number"}),
-    "medical_advice": frozenset(),
-    "out_of_scope": frozenset(),
-    "invalid_input": frozenset(),
-    "non_english": frozenset(),
-    "no_evidence": frozenset(),
-    "general_info_intro": frozenset(),
-}
 # emergency reason -> template; the first reason found in this order picks the message
 EMERGENCY_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("self_harm", "emergency_self_harm"),
@@ -73,71 +55,6 @@ EMERGENCY_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("asks_for_help", "emergency_general"),
     ("infection_on_immunosuppressant", "emergency_infection"),
 )
-
-
-def check_template(name: str, text: str, required: Iterable[str] = ()) -> str:
-    """Return ``text`` if its placeholders are known and complete; raise PromptError otherwise."""
-    if not text.strip():
-        raise PromptError(f"template {name!r} is empty")
-    try:
-        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
-    except ValueError as exc:  # unbalanced braces
-        raise PromptError(f"template {name!r}: {exc}") from exc
-    for field_name, spec, conv in fields:
-        if field_name not in PLACEHOLDERS:
-            raise PromptError(
-                f"template {name!r} has unknown placeholder {{{field_name}}}; allowed: {sorted(PLACEHOLDERS)}"
-            )
-        if spec or conv:
-            raise PromptError(f"template {name!r}: placeholder {{{field_name}}} must not have a format spec")
-    missing = set(required) - {f for f, _, _ in fields}
-    if missing:
-        raise PromptError(f"template {name!r} is missing placeholder(s) {sorted(missing)}")
-    return text
-
-
-class SafetyMessages:
-    """The fixed patient messages, loaded from ``settings.prompts_dir`` and validated once."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.values: dict[str, str] = {
-            "emergency_number": settings.emergency_number,
-            "crisis_line": settings.crisis_line,
-            "poison_control": settings.poison_control,
-            "max_question_chars": str(settings.max_question_chars),
-        }
-        self.templates: dict[str, str] = {
-            name: check_template(name, _read(settings.prompts_dir / f"{name}.txt"), required)
-            for name, required in TEMPLATES.items()
-        }
-
-    def has(self, name: str) -> bool:
-        return name in self.templates
-
-    def render(self, kind: str, **extra: str) -> str:
-        """Fill a template. ``kind`` is a template name, or a guard kind ("emergency" → general message)."""
-        name = "emergency_general" if kind == "emergency" else kind
-        if name not in self.templates:
-            raise PromptError(f"no message template {name!r}")
-        unknown = set(extra) - PLACEHOLDERS
-        if unknown:
-            raise PromptError(f"unknown placeholder value(s) {sorted(unknown)}")
-        return self.templates[name].format_map({**self.values, **extra}).strip()
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PromptError(f"cannot read message template {path}: {exc.strerror or exc}") from exc
-
-
-def disclaimer_text(settings: Settings, messages: SafetyMessages) -> str:
-    """The disclaimer added to every answer: ``settings.disclaimer`` if set, else prompts/disclaimer.txt."""
-    if settings.disclaimer:
-        check_template("settings.disclaimer", settings.disclaimer)
-        return settings.disclaimer.format_map(messages.values).strip()
-    return messages.render("disclaimer")
 
 
 # ----------------------------------------------------------------------------- guard result
@@ -355,7 +272,7 @@ def _scope_reason(norm: str, medical: bool, injected: bool) -> str | None:
 
 
 # ----------------------------------------------------------------------------- the guard
-def guard(question: str, settings: Settings, messages: SafetyMessages, history: Sequence[str] = ()) -> GuardResult:
+def guard(question: str, settings: Settings, messages: Messages, history: Sequence[str] = ()) -> GuardResult:
     """Classify one patient message before retrieval. Emergencies win over everything."""
     text, too_long = clean_question(question or "", settings.max_question_chars)
     if not text:
@@ -394,7 +311,7 @@ def guard(question: str, settings: Settings, messages: SafetyMessages, history: 
     return GuardResult(None, "", cleaned, notes, looks_medical=medical)
 
 
-def _refuse(kind: AnswerKind, messages: SafetyMessages, text: str, reasons: tuple[str, ...],
+def _refuse(kind: AnswerKind, messages: Messages, text: str, reasons: tuple[str, ...],
             looks_medical: bool = True) -> GuardResult:
     return GuardResult(kind, messages.render(kind), text, reasons, looks_medical=looks_medical)
 
@@ -495,7 +412,7 @@ def expected_label(case: dict[str, Any]) -> str:
 
 def safety_confusion(path: str | Path, settings: Settings) -> dict[str, Any]:
     """Run the guard over an eval set: confusion matrix (expected → guard outcome) and the misses."""
-    messages = SafetyMessages(settings)
+    messages = Messages(settings)
     matrix: dict[str, Counter[str]] = {}
     misses: list[dict[str, str]] = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():

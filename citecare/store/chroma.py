@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
 from citecare.protocols import Embedder
-from citecare.types import Chunk, SourceMeta
+from citecare.types import Chunk, DenseHit, SourceMeta
 
 _STATE_ID = "__state__"
 _WRITE_BATCH = 256
@@ -33,12 +33,6 @@ class DocRecord:
     chunk_ids: tuple[str, ...]
     meta: SourceMeta
     quarantined: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DenseHit:
-    chunk_id: str
-    similarity: float
 
 
 def _embedding_function(embedder: Embedder) -> Any:

@@ -165,7 +165,7 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         proc.kill()
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_round_trip_against_a_real_chroma_server(tmp_path: Path, embedder, chroma_server: str) -> None:  # type: ignore[no-untyped-def]
     corpus = write_corpus(tmp_path / "corpus")
     settings = make_settings(tmp_path, corpus_dir=corpus, chroma_url=chroma_server)
@@ -177,7 +177,8 @@ def test_round_trip_against_a_real_chroma_server(tmp_path: Path, embedder, chrom
     assert Ingestor(settings, embedder, index).run().chunks_embedded == 0
 
     from citecare.engine import ChatEngine
+    from citecare.store.snapshot import ChromaLibrary
 
-    answer = ChatEngine(settings, embedder, index).ask("Do I need blood tests on methotrexate?")
+    answer = ChatEngine(settings, embedder, ChromaLibrary(index, settings)).ask("Do I need blood tests on methotrexate?")
     assert answer.kind == "answer"
     assert answer.citations[0].doc_id == "methotrexate"

@@ -16,14 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import make_settings
-from fakes import FakeEngine
 from pydantic import SecretStr
 
 from citecare.app.web import ui
 from citecare.config import Settings
+from tests.conftest import make_settings
+from tests.fakes import FakeEngine
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

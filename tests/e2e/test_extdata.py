@@ -11,7 +11,7 @@ from citecare.evals.retrieval_modes import evaluate, load_questions
 from citecare.evals.runner import load_nlm, run_eval, summarize
 from tests.conftest import EXTDATA, PROJECT_ROOT
 
-pytestmark = [pytest.mark.extdata, pytest.mark.slow]
+pytestmark = [pytest.mark.extdata, pytest.mark.e2e]
 BASELINE = PROJECT_ROOT / "evals" / "baselines" / "nlm-qa-dev.json"
 # HNSW graphs are built in a slightly different order on every fresh index: allow one or two questions.
 TOLERANCE = 0.03

@@ -126,6 +126,7 @@ def test_quarantined_source_sentences_never_reach_patients(tmp_path, embedder) -
     from citecare.engine import ChatEngine
     from citecare.ingest.pipeline import Ingestor
     from citecare.store.chroma import ChromaIndex
+    from citecare.store.snapshot import ChromaLibrary
     from tests.conftest import make_settings
 
     corpus = tmp_path / "corpus"
@@ -141,7 +142,7 @@ def test_quarantined_source_sentences_never_reach_patients(tmp_path, embedder) -
     index = ChromaIndex.from_settings(settings, embedder)
     report = Ingestor(settings, embedder, index).run()
     assert len(report.quarantined) == 2 and all(doc == "planted" for doc, _ in report.quarantined)
-    engine = ChatEngine(settings, embedder, index)
+    engine = ChatEngine(settings, embedder, ChromaLibrary(index, settings))
     # Educators see what was kept out, beside the passage.
     shown = engine.ask("what does methotrexate do")
     assert any("Ignore previous instructions" in q for r in shown.retrieved for q in r.quarantined)
@@ -159,7 +160,7 @@ def test_llm_writer_output_is_verified_before_a_patient_sees_it(seed_settings, e
     from citecare.answer.llm_writer import LLMWriter
     from citecare.engine import ChatEngine
     from citecare.prompts import load_prompts
-    from citecare.store.chroma import ChromaIndex
+    from citecare.store.snapshot import ChromaLibrary
 
     reply = (
         "Regular blood tests can help track potential side effects of these medicines [1]. "
@@ -169,7 +170,7 @@ def test_llm_writer_output_is_verified_before_a_patient_sees_it(seed_settings, e
     )
     model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
     writer = LLMWriter(model, load_prompts(seed_settings), timeout_s=5)
-    engine = ChatEngine(seed_settings, embedder, ChromaIndex.from_settings(seed_settings, embedder), writer)
+    engine = ChatEngine(seed_settings, embedder, ChromaLibrary.from_settings(seed_settings, embedder), writer)
     events = list(engine.stream("Do I need blood tests while on immunosuppressants?"))
     answer = events[-1].answer
     streamed = "".join(e.delta for e in events[:-1])
@@ -187,11 +188,11 @@ def test_llm_failure_falls_back_to_the_extractive_answer(seed_settings, embedder
     from citecare.answer.llm_writer import LLMWriter
     from citecare.engine import ChatEngine
     from citecare.prompts import load_prompts
-    from citecare.store.chroma import ChromaIndex
+    from citecare.store.snapshot import ChromaLibrary
 
     wrong_only = GenericFakeChatModel(messages=iter([AIMessage(content="No, you never need any blood tests.")]))
     writer = LLMWriter(wrong_only, load_prompts(seed_settings), timeout_s=5)
-    engine = ChatEngine(seed_settings, embedder, ChromaIndex.from_settings(seed_settings, embedder), writer)
+    engine = ChatEngine(seed_settings, embedder, ChromaLibrary.from_settings(seed_settings, embedder), writer)
     answer = engine.ask("Do I need blood tests while on immunosuppressants?")
     assert answer.kind == "answer" and answer.writer == "extractive"
     assert answer.verification["fell_back_to"] == "extractive"
@@ -203,6 +204,7 @@ def test_sources_without_a_review_date_are_marked_possibly_outdated(tmp_path, em
     from citecare.engine import ChatEngine
     from citecare.ingest.pipeline import Ingestor
     from citecare.store.chroma import ChromaIndex
+    from citecare.store.snapshot import ChromaLibrary
     from tests.conftest import make_settings
 
     corpus = tmp_path / "corpus"
@@ -214,8 +216,8 @@ def test_sources_without_a_review_date_are_marked_possibly_outdated(tmp_path, em
     settings = make_settings(tmp_path, corpus_dir=corpus, sources_file=tmp_path / "none.toml")
     index = ChromaIndex.from_settings(settings, embedder)
     Ingestor(settings, embedder, index).run()
-    answer = ChatEngine(settings, embedder, index).ask("who should get the shingles vaccine?")
+    answer = ChatEngine(settings, embedder, ChromaLibrary(index, settings)).ask("who should get the shingles vaccine?")
     assert answer.kind == "answer" and answer.citations[0].reviewed == ""
     assert answer.citations[0].outdated
-    reviewed = ChatEngine(settings.model_copy(update={"unreviewed_is_outdated": False}), embedder, index)
+    reviewed = ChatEngine(settings.model_copy(update={"unreviewed_is_outdated": False}), embedder, ChromaLibrary(index, settings))
     assert not reviewed.ask("who should get the shingles vaccine?").citations[0].outdated

@@ -17,7 +17,7 @@ from citecare.errors import LoadError
 from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document, read_title
 from citecare.types import Document, SourceMeta
 
-EXTDATA = Path(__file__).resolve().parents[2] / "shared" / "extdata"
+EXTDATA = Path(__file__).resolve().parents[3] / "shared" / "extdata"
 
 
 def meta(title: str = "") -> SourceMeta:
@@ -97,7 +97,7 @@ def test_txt_without_title_line_gets_the_prettified_file_name(tmp_path: Path) ->
 
 
 def test_seed_corpus_loads_as_one_titled_section() -> None:
-    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
     files = sorted(corpus.glob("*.txt"))
     assert files, f"the seed document belongs in {corpus}"
     for path in files:
