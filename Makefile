@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY=1
 export ANONYMIZED_TELEMETRY=False
 export GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: run test install install-test ingest lint bench eval clean
+.PHONY: run test install install-test ingest lint bench eval clean readme
 
 run: install ingest
 	$(PY) app.py
@@ -51,3 +51,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# Regenerate the README's settings table from citecare/config.py (tests fail when they drift).
+readme: install
+	$(PY) scripts/update_readme.py

@@ -122,3 +122,18 @@ class Settings(BaseSettings):
     ratings_db: Path = Field(Path("data/ratings.sqlite3"), description="SQLite file of educator ratings.")
     log_chat_text: bool = Field(False, description="Log question text (off: only kinds, timings and ids are logged).")
     log_level: str = Field("INFO", description="Logging level.")
+
+
+def settings_table() -> str:
+    """The README's settings table, generated from the fields above (a test keeps the README in step)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        value = field.default
+        if field.default_factory is not None:
+            default = "(computed)"
+        elif isinstance(value, Path):
+            default = str(value.relative_to(PROJECT_ROOT) if value.is_absolute() else value)
+        else:
+            default = "unset" if value is None else str(value)
+        rows.append(f"| `CITECARE_{name.upper()}` | `{default}` | {field.description or ''} |")
+    return "\n".join(rows)

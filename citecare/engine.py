@@ -11,6 +11,7 @@ from typing import Any
 
 from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up
+from citecare.answer.evidence import enough_evidence
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
 from citecare.answer.query import KNOWN_TOPICS
 from citecare.answer.retrieval import HybridRetriever, Retrieval
@@ -114,7 +115,7 @@ class ChatEngine:
         hits = list(found.hits[: self.settings.top_k])
         outdated = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
         composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated)
-        if not self._enough_evidence(found, composition):
+        if not enough_evidence(found, composition, self.settings):
             text = checked.message if advice else self._no_evidence_message(checked)
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
                                    resolved, found)
@@ -167,13 +168,6 @@ class ChatEngine:
         if not reviewed:
             return self.settings.unreviewed_is_outdated
         return is_outdated(reviewed, self.settings)
-
-    def _enough_evidence(self, found: Retrieval, composition: Composition) -> bool:
-        """In code, not in a prompt: weak evidence means 'my sources don't cover that', never a guess."""
-        if not composition.text:
-            return False
-        close_sentence = composition.best_similarity >= self.settings.min_sentence_score
-        return found.enough_evidence or (close_sentence and found.overlap >= self.settings.min_sentence_overlap)
 
     def _no_evidence_message(self, checked: GuardResult) -> str:
         if "language:probably_not_english" in checked.reasons:

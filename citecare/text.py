@@ -53,6 +53,18 @@ def stem_words(tokens: list[str]) -> list[str]:
     return [stem(t) for t in tokens]
 
 
+def publisher_from_title(title: str) -> str:
+    """The publisher some titles end with: 'Lupus - What is Lupus? (MedlinePlus (NLM/NIH))' → 'MedlinePlus (NLM/NIH)'."""
+    if not title.endswith(")"):
+        return ""
+    depth = 0
+    for i in range(len(title) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(title[i], 0)
+        if depth == 0:
+            return title[i + 1 : -1].strip()
+    return ""
+
+
 # --- [n] citation markers ----------------------------------------------------------------------------
 
 _MARKER_NUMBERS = r"\d+(?:\s*(?:,|;|-|–|and)\s*\d+)*"

@@ -11,20 +11,19 @@ from citecare.answer.query import Vocabulary, content_terms, expand_lay_terms, l
 from citecare.config import Settings
 from citecare.protocols import DenseSearch, Embedder
 from citecare.store.bm25 import Bm25Index
-from citecare.text import fold
+from citecare.text import fold, publisher_from_title
 from citecare.types import Chunk, Hit
 
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What retrieval found for one question, and whether it is enough to answer."""
+    """What retrieval found for one question (the evidence gate in ``answer.evidence`` reads it)."""
 
     query: str  # the question after typo correction and lay-term expansion
     hits: tuple[Hit, ...]
     query_vector: tuple[float, ...]
     best_similarity: float
     overlap: float  # share of the question's content words found in the top passages
-    enough_evidence: bool
 
 
 def _normalise(text: str) -> str:
@@ -33,8 +32,6 @@ def _normalise(text: str) -> str:
 
 def _strip_publisher(title: str) -> str:
     """'Lupus - What is Lupus? (MedlinePlus (NLM))' → 'Lupus - What is Lupus?'."""
-    from citecare.ingest.sources import publisher_from_title
-
     publisher = publisher_from_title(title)
     return title[: -len(publisher) - 2].strip() if publisher else title
 
@@ -116,11 +113,7 @@ class HybridRetriever:
         corrected = self.vocabulary.correct(question)
         best_similarity = max((h.similarity for h in dense), default=0.0)
         overlap = self._overlap(content_terms(corrected), lay_alternatives(corrected), hits[:3])
-        enough = bool(hits) and (
-            (best_similarity >= s.strong_dense_score and overlap >= s.min_strong_overlap)
-            or (best_similarity >= s.min_dense_score and overlap >= s.min_overlap)
-        )
-        return Retrieval(query, tuple(hits), tuple(vector), best_similarity, overlap, enough)
+        return Retrieval(query, tuple(hits), tuple(vector), best_similarity, overlap)
 
     def _same_question(self, question: str) -> list[str]:
         """Documents whose title asks (almost) exactly this question."""

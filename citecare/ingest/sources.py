@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from citecare.text import publisher_from_title
 from citecare.types import SourceMeta
 
 _FIELDS = ("title", "publisher", "url", "licence", "reviewed", "audience")
@@ -41,18 +42,6 @@ def load_manifest(path: Path) -> dict[str, SourceEntry]:
 def doc_id_for(path: Path) -> str:
     """The file's stem, made safe for ids; evals match expected sources by it."""
     return _DOC_ID_UNSAFE.sub("-", path.stem).strip("-") or "document"
-
-
-def publisher_from_title(title: str) -> str:
-    """'Lupus - What is Lupus? (MedlinePlus (NLM/NIH))' → 'MedlinePlus (NLM/NIH)'."""
-    if not title.endswith(")"):
-        return ""
-    depth = 0
-    for i in range(len(title) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(title[i], 0)
-        if depth == 0:
-            return title[i + 1 : -1].strip()
-    return ""
 
 
 def meta_for(path: Path, doc_id: str, entry: SourceEntry | None, derived_title: str) -> SourceMeta:
