@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "citecare"
-BASE = {"config", "types", "errors", "protocols", "text", "prompts"}
+BASE = {"config", "types", "errors", "protocols", "text", "prompts", "vocab"}
 # wing -> wings it may import (besides itself); config/types ← store/ingest/safety/answer ← engine ← evals ← app
 ALLOWED: dict[str, set[str]] = {
     "base": {"base"},

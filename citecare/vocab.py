@@ -1,0 +1,170 @@
+"""The one medicines vocabulary (``citecare/data/vocab/medicines.toml``): names, brands, classes, mentions.
+
+Safety uses it to know that a message mentions a medicine or an immunosuppressant; answering uses it to find
+the subject of a question and to expand brand names; verification uses it to keep a drug's facts with that drug.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from citecare.errors import CiteCareError
+from citecare.text import fold
+
+MEDICINES_FILE = Path(__file__).resolve().parent / "data" / "vocab" / "medicines.toml"
+
+
+class VocabularyError(CiteCareError):
+    """The medicines vocabulary file is malformed."""
+
+
+@dataclass(frozen=True)
+class MedicineClass:
+    name: str
+    terms: tuple[str, ...]
+    immunosuppressive: bool = False
+
+
+@dataclass(frozen=True)
+class Medicine:
+    name: str  # the generic name documents use
+    brands: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every way of writing it, generic name first."""
+        return (self.name, *self.brands, *self.aliases, *self.misspellings)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A medicine or medicine class named in a text."""
+
+    surface: str  # as written (folded)
+    name: str  # canonical medicine name, or the class name
+    is_class: bool
+    start: int
+    end: int
+
+
+class Medicines:
+    """Lookup over the vocabulary: mentions in a text, canonical names, classes."""
+
+    def __init__(self, medicines: dict[str, Medicine], classes: dict[str, MedicineClass]) -> None:
+        self.medicines = medicines
+        self.classes = classes
+        self._by_form: dict[str, tuple[str, bool]] = {}
+        for cls in classes.values():
+            for term in cls.terms:
+                self._by_form[fold(term)] = (cls.name, True)
+        for med in medicines.values():
+            for form in med.forms:
+                key = fold(form)
+                owner = self._by_form.get(key)
+                if owner and not owner[1] and owner[0] != med.name:
+                    raise VocabularyError(f"{form!r} names both {owner[0]!r} and {med.name!r}")
+                self._by_form[key] = (med.name, False)
+        forms = sorted(self._by_form, key=len, reverse=True)
+        self._pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![a-z0-9])")
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Medicines and classes named in ``text`` (longest forms win: 'tylenol with codeine' → codeine)."""
+        folded = fold(text)
+        out = []
+        for m in self._pattern.finditer(folded):
+            name, is_class = self._by_form[m.group(0)]
+            out.append(Mention(m.group(0), name, is_class, m.start(), m.end()))
+        return out
+
+    def canonical(self, form: str) -> str | None:
+        """'Humira' → 'adalimumab'; a class term → the class name; unknown → None."""
+        found = self._by_form.get(fold(form).strip())
+        return found[0] if found else None
+
+    def medicine(self, name: str) -> Medicine | None:
+        return self.medicines.get(name)
+
+    def immunosuppressive(self, mention: Mention) -> bool:
+        """Does taking what this mention names put a patient at higher risk from infections?"""
+        if mention.is_class:
+            return self.classes[mention.name].immunosuppressive
+        med = self.medicines[mention.name]
+        return any(self.classes[c].immunosuppressive for c in med.classes)
+
+    def in_class(self, name: str, class_name: str) -> bool:
+        med = self.medicines.get(name)
+        return bool(med and class_name in med.classes)
+
+    def brand_expansions(self) -> dict[str, str]:
+        """Brand names, aliases and misspellings → the generic name (for query expansion)."""
+        out: dict[str, str] = {}
+        for med in self.medicines.values():
+            for form in (*med.brands, *med.aliases, *med.misspellings):
+                if fold(form) != fold(med.name):
+                    out[fold(form)] = med.name
+        return out
+
+
+def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise VocabularyError(f"{where}: '{key}' must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _entries(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise VocabularyError(f"[[{key}]] entries must be tables")
+    return value
+
+
+def parse_medicines(data: dict[str, Any], origin: str = "medicines.toml") -> Medicines:
+    """Build and validate the vocabulary from parsed TOML."""
+    for key in ("reviewer", "reviewed"):
+        if not isinstance(data.get(key), str) or not str(data.get(key)).strip():
+            raise VocabularyError(f"{origin}: '{key}' is required (who reviewed this list, and when)")
+    classes: dict[str, MedicineClass] = {}
+    for i, raw in enumerate(_entries(data, "class")):
+        where = f"{origin}: class #{i + 1}"
+        name = str(raw.get("name", "")).strip()
+        if not name or name in classes:
+            raise VocabularyError(f"{where}: missing or duplicate name {name!r}")
+        classes[name] = MedicineClass(name, _strings(raw, "terms", where), bool(raw.get("immunosuppressive", False)))
+    medicines: dict[str, Medicine] = {}
+    for i, raw in enumerate(_entries(data, "medicine")):
+        where = f"{origin}: medicine #{i + 1}"
+        name = str(raw.get("name", "")).strip().lower()
+        if not name or name in medicines:
+            raise VocabularyError(f"{where}: missing or duplicate name {name!r}")
+        if unknown := set(raw) - {"name", "brands", "aliases", "misspellings", "classes"}:
+            raise VocabularyError(f"{where} ({name}): unknown fields {sorted(unknown)}")
+        med_classes = _strings(raw, "classes", where)
+        if missing := [c for c in med_classes if c not in classes]:
+            raise VocabularyError(f"{where} ({name}): unknown classes {missing}")
+        medicines[name] = Medicine(
+            name,
+            _strings(raw, "brands", where),
+            _strings(raw, "aliases", where),
+            _strings(raw, "misspellings", where),
+            med_classes,
+        )
+    return Medicines(medicines, classes)
+
+
+@lru_cache(maxsize=4)
+def load_medicines(path: Path = MEDICINES_FILE) -> Medicines:
+    """The vocabulary, loaded and validated once per process."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise VocabularyError(f"cannot read the medicines vocabulary {path}: {exc}") from exc
+    return parse_medicines(data, Path(path).name)
