@@ -8,7 +8,7 @@ from citecare.store.embedder import set_offline_env
 
 if __name__ == "__main__":
     set_offline_env()
-    from citecare.app.web import ui
+    from citecare.app.web.server import build_app
     from citecare.engine import ChatEngine
     from citecare.errors import CiteCareError
 
@@ -18,4 +18,4 @@ if __name__ == "__main__":
         engine = ChatEngine.from_settings(settings)
     except CiteCareError as exc:
         sys.exit(f"CiteCare cannot start: {exc}")
-    ui.build_app(engine, settings).launch()
+    build_app(engine, settings).launch()

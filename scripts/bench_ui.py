@@ -56,7 +56,7 @@ def main() -> int:
     set_offline_env()
     from playwright.sync_api import sync_playwright
 
-    from citecare.app.web import ui
+    from citecare.app.web.server import build_app
     from citecare.config import Settings
     from citecare.engine import ChatEngine
 
@@ -66,7 +66,7 @@ def main() -> int:
     engine = ChatEngine.from_settings(settings)
     engine.ask("warm up: what are immunosuppressants?")
     results: dict[str, dict[str, float]] = {}
-    with ui.build_app(engine, settings).running() as url, sync_playwright() as pw, \
+    with build_app(engine, settings).running() as url, sync_playwright() as pw, \
             tempfile.TemporaryDirectory() as profile:
         browser = pw.chromium.launch_persistent_context(profile, executable_path="/usr/bin/chromium",
                                                         headless=True, args=CHROMIUM_ARGS)

@@ -26,9 +26,9 @@ def serve(
     except CiteCareError as exc:
         typer.echo(f"Cannot start CiteCare: {exc}", err=True)
         raise typer.Exit(1) from None
-    from citecare.app.web import ui  # Gradio is heavy: import it only when serving
+    from citecare.app.web.server import build_app  # Gradio is heavy: import it only when serving
 
-    ui.build_app(engine, settings).launch()
+    build_app(engine, settings).launch()
 
 
 def export_ratings(

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from citecare.app.web import ui
+from citecare.app.web import server
 from citecare.config import PROJECT_ROOT, Settings
 
 
@@ -21,7 +21,7 @@ from citecare.config import PROJECT_ROOT, Settings
 def test_real_app_answer_endpoint_and_healthz(seed_engine: Any, seed_settings: Settings) -> None:
     from gradio_client import Client
 
-    app = ui.build_app(seed_engine, seed_settings)
+    app = server.build_app(seed_engine, seed_settings)
     with app.running() as url:
         health = httpx.get(f"{url}/healthz", timeout=10).json()
         assert health["ok"] is True and health["documents"] >= 1 and health["chunks"] >= 1
@@ -45,7 +45,7 @@ def test_app_py_and_serve_start_the_app(seed_settings: Settings, tmp_path: Path,
     """`python app.py` and `citecare serve` as a user runs them: settings from the environment."""
     from gradio_client import Client
 
-    port = ui.free_port()
+    port = server.free_port()
     env = {**os.environ, "CITECARE_INDEX_DIR": str(seed_settings.index_dir), "CITECARE_PORT": str(port),
            "CITECARE_HOST": "127.0.0.1", "CITECARE_RATINGS_DB": str(tmp_path / "r.sqlite3")}
     proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,

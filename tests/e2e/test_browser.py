@@ -18,7 +18,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from citecare.app.web import ui
+from citecare.app.web import render, server
 from citecare.config import Settings
 from tests.conftest import make_settings
 from tests.fakes import FakeEngine
@@ -74,7 +74,7 @@ def served(seed_engine: Any, seed_settings: Settings, tmp_path_factory: pytest.T
         "educator_password": SecretStr(PASSWORD),
         "ratings_db": tmp_path_factory.mktemp("ratings") / "ratings.sqlite3",
     })
-    with ui.build_app(seed_engine, settings).running() as url:
+    with server.build_app(seed_engine, settings).running() as url:
         yield url, settings
 
 
@@ -104,7 +104,7 @@ def test_seed_question_streams_cites_and_shows_the_notice(browser: Any, served: 
     notice = page.locator("#cc-safety")
     assert notice.is_visible()
     assert "not medical advice" in notice.inner_text() and "In an emergency call 911" in notice.inner_text()
-    assert page.get_by_role("button", name=f"Select example 1: {ui.EXAMPLE_QUESTIONS[0]}").is_visible()
+    assert page.get_by_role("button", name=f"Select example 1: {render.EXAMPLE_QUESTIONS[0]}").is_visible()
 
     page.evaluate("""() => { window.__sawStreaming = false;
         new MutationObserver(() => { if (document.querySelector('#cc-chat .cc-streaming')) window.__sawStreaming = true; })
@@ -158,12 +158,12 @@ def test_injection_renders_as_text_and_runs_nothing(browser: Any, served: tuple[
 def test_example_then_start_over(browser: Any, served: tuple[str, Settings]) -> None:
     url, _ = served
     page, _ = _open(browser, url)
-    page.get_by_role("button", name=f"Select example 2: {ui.EXAMPLE_QUESTIONS[1]}").click()
+    page.get_by_role("button", name=f"Select example 2: {render.EXAMPLE_QUESTIONS[1]}").click()
     page.wait_for_selector("#cc-chat .cc-final", timeout=TIMEOUT_MS)
-    assert page.locator("#cc-chat").get_by_text(ui.EXAMPLE_QUESTIONS[1]).is_visible()
+    assert page.locator("#cc-chat").get_by_text(render.EXAMPLE_QUESTIONS[1]).is_visible()
     page.get_by_role("button", name="Start over").click()
     page.wait_for_function("document.querySelectorAll('#cc-chat .cc-final').length === 0", timeout=TIMEOUT_MS)
-    assert page.get_by_role("button", name=f"Select example 1: {ui.EXAMPLE_QUESTIONS[0]}").is_visible()
+    assert page.get_by_role("button", name=f"Select example 1: {render.EXAMPLE_QUESTIONS[0]}").is_visible()
     page.close()
 
 
@@ -214,7 +214,7 @@ def test_educator_workbench_refuses_wrong_credentials_then_rates(browser: Any, s
 
 
 def test_workbench_is_off_without_credentials(browser: Any, tmp_path: Path) -> None:
-    app = ui.build_app(FakeEngine(), make_settings(tmp_path))
+    app = server.build_app(FakeEngine(), make_settings(tmp_path))
     with app.running() as url:
         page, _ = _open(browser, url)
         page.get_by_role("tab", name="Educator workbench").click()
