@@ -108,8 +108,12 @@ class ExtractiveComposer:
         hits: Sequence[Hit],
         *,
         outdated: Sequence[bool] | None = None,
+        allow: Callable[[str], bool] | None = None,
     ) -> Composition:
-        candidates = self._shortlist(question, _candidates(hits))
+        """The answer: the best source sentences, each cited. ``allow`` (the output policy) vetoes sentences:
+        one for which it returns False is never quoted."""
+        candidates = [c for c in _candidates(hits) if allow is None or allow(c.source_sentence)]
+        candidates = self._shortlist(question, candidates)
         if not candidates:
             return Composition("", (), ())
         relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates)
