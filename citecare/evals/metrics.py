@@ -36,6 +36,13 @@ HEADLINE: tuple[str, ...] = (
     "ungrounded_rate",
     "must_include_coverage",
     "must_not_include_violation_rate",
+    # what the answer says about the asked subject (citecare.evals.answer_metrics)
+    "on_subject_citation_share",
+    "all_citations_on_subject",
+    "lead_answers_question",
+    "answers_at_most_3_sentences",
+    "no_evidence_on_unanswerable",
+    "not_covered_names_subject",
     "emergency_recall",
     "emergency_false_alarm_rate",
     "disclaimer_rate",

@@ -14,7 +14,8 @@ from citecare.evals.metrics import HEADLINE, LOWER_IS_BETTER, STAGES
 from citecare.evals.runner import CaseResult, EvalRun, flat_metrics
 from citecare.types import ANSWER_KINDS
 
-TAG_COLUMNS: tuple[str, ...] = ("kind_accuracy", "doc_hit@1", "doc_hit@5", "mrr", "citation_recall",
+TAG_COLUMNS: tuple[str, ...] = ("kind_accuracy", "doc_hit@1", "doc_hit@5", "mrr", "first_citation_correct",
+                                "citation_recall", "on_subject_citation_share", "lead_answers_question",
                                 "must_include_coverage")
 
 
@@ -99,6 +100,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         g = summary[tag]
         cells = [fmt(g["metrics"].get(c, {}).get("value")) for c in TAG_COLUMNS]
         lines.append(f"| {_md(tag)} | {g['n']} | " + " | ".join(cells) + " |")
+    lines += _md_distributions(overall.get("distributions", {}))
     lines += ["", "## Expected vs returned kind", "", *_md_confusion(overall["confusion"]), "",
               "## Latency (ms)", "", "| stage | n | p50 | p95 | max |", "| --- | ---: | ---: | ---: | ---: |"]
     for stage, st in overall["latency_ms"].items():
@@ -108,6 +110,23 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [f"- **{_md(c['id'])}** ({_md(c['kind'])}): {_md(c['question'][:160])} — "
               + "; ".join(_md(f) for f in c["failures"]) for c in failed]
     return "\n".join(lines) + "\n"
+
+
+_DIST_TITLES = {"answer_sentences": "cited sentences per answer", "reading_grade": "reading grade (Flesch-Kincaid)"}
+
+
+def _dist_line(dist: dict[str, Any]) -> str:
+    hist = ", ".join(f"{k}: {v}" for k, v in dist.get("histogram", {}).items())
+    return (f"median {dist['median']:.1f} (quartiles {dist['p25']:.1f}–{dist['p75']:.1f}, range "
+            f"{dist['min']:.1f}–{dist['max']:.1f}, n={dist['n']})" + (f"; {hist}" if hist else ""))
+
+
+def _md_distributions(dists: dict[str, Any]) -> list[str]:
+    shown = [(name, d) for name, d in dists.items() if d.get("n")]
+    if not shown:
+        return []
+    return ["", "## Answer length and reading grade", ""] + [
+        f"- {_DIST_TITLES.get(name, name)}: {_dist_line(d)}" for name, d in shown]
 
 
 def _md_confusion(confusion: dict[str, dict[str, int]]) -> list[str]:
@@ -148,6 +167,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"{_e(meta.get('support_checker'))}</p>",
         "<h2>Headline metrics (95% bootstrap CI)</h2>", svg_metric_bars(overall["metrics"], report["headline"]),
         _html_headline_table(overall["metrics"], report["headline"]),
+        _html_distributions(overall.get("distributions", {})),
         "<h2>By tag</h2>", _html_tag_table(summary),
         "<h2>Expected vs returned kind</h2>", html_confusion(overall["confusion"]),
         "<h2>Latency</h2>", svg_latency_histogram(report["cases"]), _html_latency(overall["latency_ms"]),
@@ -155,6 +175,12 @@ def render_html(report: dict[str, Any]) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _html_distributions(dists: dict[str, Any]) -> str:
+    items = [f"<li>{_e(_DIST_TITLES.get(name, name))}: {_e(_dist_line(d))}</li>"
+             for name, d in dists.items() if d.get("n")]
+    return f"<h2>Answer length and reading grade</h2><ul>{''.join(items)}</ul>" if items else ""
 
 
 def svg_metric_bars(metrics: dict[str, Any], names: Sequence[str]) -> str:
@@ -317,12 +343,17 @@ def print_summary(console: Any, summary: dict[str, Any], max_tags: int = 30) -> 
         st = overall["latency_ms"].get(stage)
         if st:
             table.add_row(f"latency {stage} p50 / p95 ms", f"{st['p50']:.1f} / {st['p95']:.1f}", "", str(st["n"]))
+    for name, dist in overall.get("distributions", {}).items():
+        if dist.get("n"):
+            table.add_row(f"{_DIST_TITLES.get(name, name)} median (p25–p75)",
+                          f"{dist['median']:.1f}", f"{dist['p25']:.1f}–{dist['p75']:.1f}", str(dist["n"]))
     console.print(table)
     tags = _tag_groups(summary)[:max_tags]
     if tags:
         tt = Table(title="By tag")
         short = {"kind_accuracy": "kind", "doc_hit@1": "hit@1", "doc_hit@5": "hit@5", "citation_recall": "cite_rec",
-                 "must_include_coverage": "must_inc"}
+                 "must_include_coverage": "must_inc", "first_citation_correct": "1st_cite",
+                 "on_subject_citation_share": "on_subj", "lead_answers_question": "lead"}
         for col in ("tag", "n", *TAG_COLUMNS):
             tt.add_column(short.get(col, col), justify="left" if col == "tag" else "right", no_wrap=col == "tag")
         for tag in tags:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from citecare.errors import CiteCareError
+from citecare.evals import answer_metrics as am
 from citecare.evals import metrics as m
 from citecare.protocols import AnswerEngine
 from citecare.text import parse_history
@@ -26,6 +27,8 @@ WARMUP_QUESTION = "What are immunosuppressants?"
 _FIELDS = {
     "id", "question", "history", "expected_kind", "expected_kind_any", "expected_sources", "must_include",
     "must_include_mode", "must_not_include", "tags", "notes",
+    # answer sets: what the question is about and which side of it it asks
+    "subject", "subject_aliases", "subject_sources", "aspect",
 }
 
 
@@ -53,6 +56,10 @@ class EvalCase:
     must_not_include: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     origin: str = ""  # "file:line"
+    subject: str = ""  # the drug, vaccine, condition or procedure asked about
+    subject_aliases: tuple[str, ...] = ()  # other names of it (brands, lay names)
+    subject_sources: tuple[str, ...] = ()  # normalised stems of the documents mainly about it
+    aspect: str = ""  # side_effects, dosage, definition, … (free label, reported per value)
 
 
 # --------------------------------------------------------------------------- loading
@@ -100,6 +107,10 @@ def parse_case(obj: Any, origin: str = "") -> tuple[EvalCase | None, list[str]]:
         errors.append("'id' must be a non-empty string")
     if not isinstance(question, str) or not question.strip():
         errors.append("'question' must be a non-empty string")
+    subject, aspect = obj.get("subject", ""), obj.get("aspect", "")
+    if not isinstance(subject, str) or not isinstance(aspect, str):
+        errors.append("'subject' and 'aspect' must be strings")
+        subject, aspect = "", ""
     mode = obj.get("must_include_mode", "all")
     if mode not in ("any", "all"):
         errors.append("'must_include_mode' must be 'any' or 'all'")
@@ -108,7 +119,9 @@ def parse_case(obj: Any, origin: str = "") -> tuple[EvalCase | None, list[str]]:
         expected_sources=tuple(dict.fromkeys(m.doc_stem(s) for s in _str_list(obj, "expected_sources", errors))),
         must_include=_str_list(obj, "must_include", errors), must_include_mode=mode,
         must_not_include=_str_list(obj, "must_not_include", errors), tags=_str_list(obj, "tags", errors),
-        origin=origin,
+        origin=origin, subject=subject.strip(), subject_aliases=_str_list(obj, "subject_aliases", errors),
+        subject_sources=tuple(dict.fromkeys(m.doc_stem(s) for s in _str_list(obj, "subject_sources", errors))),
+        aspect=aspect.strip(),
     )
     return (None, errors) if errors else (case, [])
 
@@ -226,7 +239,8 @@ def load_sets(paths: Sequence[str | Path], fmt: SetFormat = "jsonl") -> list[Eva
         for case in loader(p):
             cid = case.id if case.id not in seen else f"{stem}/{case.id}"
             seen.add(cid)
-            out.append(replace(case, id=cid, tags=(f"set:{stem}", *case.tags)))
+            aspect = (f"aspect:{case.aspect}",) if case.aspect else ()
+            out.append(replace(case, id=cid, tags=(f"set:{stem}", *case.tags, *aspect)))
     return out
 
 
@@ -311,6 +325,10 @@ def score_case(case: EvalCase, answer: Answer, checkers: Checkers) -> tuple[dict
         _score_answer_text(answer, checkers, scores, failures, details)
     _score_content(case, answer, scores, failures)
     _score_behaviour(case, answer, scores, failures)
+    subject, subject_failures, subject_details = am.subject_scores(case, answer, checkers.split)
+    scores |= subject
+    failures += subject_failures
+    details |= subject_details
     return scores, failures, details
 
 
@@ -425,12 +443,16 @@ def _group_summary(results: Sequence[CaseResult], n_boot: int) -> dict[str, Any]
         "metrics": {k: v.as_dict() for k, v in metrics.items()},
         "confusion": m.confusion((r.expected_label, r.kind) for r in results),
         "latency_ms": latency,
+        "distributions": am.distributions([r.details for r in results]),
     }
 
 
 def flat_metrics(group: dict[str, Any]) -> dict[str, float]:
     """One group's metric values plus latency as 'latency_<stage>_p50_ms' / '_p95_ms' (for gates, baselines)."""
     out = {k: v["value"] for k, v in group["metrics"].items() if v["value"] is not None}
+    for name, dist in group.get("distributions", {}).items():
+        if dist.get("n"):
+            out[f"{name}_median"] = dist["median"]
     for stage, stats in group["latency_ms"].items():
         out[f"latency_{stage}_p50_ms"] = stats["p50"]
         out[f"latency_{stage}_p95_ms"] = stats["p95"]
