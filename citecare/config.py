@@ -116,7 +116,15 @@ class Settings(BaseSettings):
     # --- app --------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the app binds to; loopback unless set on purpose.")
     port: int = Field(7860, ge=1, le=65535, description="Port of the app.")
-    max_concurrency: int = Field(4, ge=1, description="Questions answered at the same time (queue bound).")
+    max_concurrency: int = Field(
+        2, ge=1, description="Questions answered at the same time; answering is CPU-bound, so about one per core."
+    )
+    max_queue: int = Field(64, ge=1, description="Questions waiting for an answer slot before the JSON API says busy.")
+    api_rate_per_minute: float = Field(
+        60.0, ge=0, description="Questions per minute one client may send to /api/answer (0: no limit)."
+    )
+    api_burst: int = Field(20, ge=1, description="Questions one client may send to /api/answer at once.")
+    max_request_bytes: int = Field(65_536, ge=1024, description="Largest /api/answer request body, in bytes.")
     educator_username: str | None = Field(None, description="Educator workbench user; workbench off when unset.")
     educator_password: SecretStr | None = Field(None, description="Educator workbench password; no default.")
     ratings_db: Path = Field(Path("data/ratings.sqlite3"), description="SQLite file of educator ratings.")

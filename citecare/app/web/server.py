@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from citecare.app.web.chat import PatientChat
 from citecare.app.web.layout import CSS, HEAD, patient_tab, theme, workbench_tab
@@ -34,16 +33,10 @@ class CiteCareApp:
     settings: Settings
 
     def asgi(self) -> FastAPI:
-        api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+        from citecare.app.web.api import build_api_router
 
-        @api.get("/healthz")
-        def healthz() -> JSONResponse:
-            try:
-                health = dict(self.engine.health())
-            except Exception as exc:
-                log.error("health check failed: %s", type(exc).__name__)
-                return JSONResponse({"ok": False, "error": type(exc).__name__}, status_code=503)
-            return JSONResponse(health, status_code=200 if health.get("ok") else 503)
+        api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+        api.include_router(build_api_router(self.engine, self.settings))  # /healthz, /api/answer
 
         return gr.mount_gradio_app(
             api, self.blocks, path="/", server_name=self.settings.host, server_port=self.settings.port,
