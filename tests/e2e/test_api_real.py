@@ -10,12 +10,12 @@ from pathlib import Path
 
 import httpx
 
-from citecare.app.web import ui
+from citecare.app.web.server import free_port
 from citecare.config import PROJECT_ROOT, Settings
 
 
 def test_serve_reports_starting_then_ready_and_answers_json(seed_settings: Settings, tmp_path: Path) -> None:
-    port = ui.free_port()
+    port = free_port()
     env = {**os.environ, "CITECARE_INDEX_DIR": str(seed_settings.index_dir), "CITECARE_PORT": str(port),
            "CITECARE_HOST": "127.0.0.1", "CITECARE_RATINGS_DB": str(tmp_path / "r.sqlite3")}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("citecare")), "serve"], cwd=PROJECT_ROOT, env=env,
