@@ -127,7 +127,15 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(65_536, ge=1024, description="Largest /api/answer request body, in bytes.")
     educator_username: str | None = Field(None, description="Educator workbench user; workbench off when unset.")
     educator_password: SecretStr | None = Field(None, description="Educator workbench password; no default.")
-    ratings_db: Path = Field(Path("data/ratings.sqlite3"), description="SQLite file of educator ratings.")
+    ratings_db: Path = Field(
+        Path("data/ratings.sqlite3"),
+        description="SQLite file of educator ratings and patient feedback (when CITECARE_DATABASE_URL is unset).",
+    )
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL of a shared ratings database, e.g. postgresql://citecare@db-host/citecare "
+        "(every replica uses it); unset: the SQLite file CITECARE_RATINGS_DB.",
+    )
     log_chat_text: bool = Field(False, description="Log question text (off: only kinds, timings and ids are logged).")
     log_level: str = Field("INFO", description="Logging level.")
 

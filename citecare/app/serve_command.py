@@ -32,24 +32,32 @@ def serve(
 
 def start_engine(settings: Settings) -> EngineStarter:
     """The engine loading in the background: the server answers /healthz ("starting…") meanwhile."""
+    from citecare.app.ratings import RatingsStore
     from citecare.engine import ChatEngine
 
     ChatEngine.check_settings(settings)  # a wrong model path or backend fails now, in plain words
+    RatingsStore.from_settings(settings).ensure_schema()  # so does an unreachable ratings database
     return EngineStarter(lambda: ChatEngine.from_settings(settings)).start()
 
 
 def export_ratings(
     out: Annotated[Path, typer.Option("--out", help="JSONL file to write (eval-case format).")],
-    db: Annotated[Path | None, typer.Option(help="Ratings database (default: CITECARE_RATINGS_DB).")] = None,
+    db: Annotated[str | None, typer.Option(
+        help="Ratings database: a SQLite file or a database URL (default: CITECARE_DATABASE_URL, "
+             "else CITECARE_RATINGS_DB).")] = None,
 ) -> None:
-    """Write every educator rating as an eval case (JSONL), ready for `citecare eval`."""
+    """Write every educator rating (and consented patient feedback) as an eval case (JSONL), for `citecare eval`."""
     from citecare.app.ratings import RatingsStore
 
-    path = db or Settings().ratings_db
-    if not path.exists():
-        typer.echo(f"No ratings yet ({path} does not exist).", err=True)
+    store = RatingsStore(db) if db else RatingsStore.from_settings(Settings())
+    if store.sqlite_path is not None and not store.sqlite_path.exists():
+        typer.echo(f"No ratings yet ({store.sqlite_path} does not exist).", err=True)
         raise typer.Exit(1)
-    n = RatingsStore(path).export_jsonl(out)
+    try:
+        n = store.export_jsonl(out)
+    except CiteCareError as exc:
+        typer.echo(f"Cannot export ratings: {exc}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"Wrote {n} eval case(s) to {out}")
 
 

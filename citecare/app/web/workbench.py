@@ -7,6 +7,7 @@ import logging
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,10 @@ class Workbench:
     engine: AnswerEngine
     settings: Settings
 
-    @property
+    @cached_property
     def store(self) -> RatingsStore:
-        return RatingsStore(self.settings.ratings_db)
+        """One store (one connection pool) per app: SQLite file or the shared database (CITECARE_DATABASE_URL)."""
+        return RatingsStore.from_settings(self.settings)
 
     def login(self, username: str, password: str) -> tuple[bool, str, Any, Any]:
         ok = check_credentials(self.settings, username or "", password or "")
