@@ -170,9 +170,18 @@ class Nginx:
     url: str
     access_log: Path  # the shipped format: "time status method uri seconds upstream[, upstream...]"
 
-    def requests(self) -> list[tuple[str, str, str]]:
-        """(uri, status, replica address that finally served it) per logged request, oldest first."""
+    def requests(self, settle_s: float = 0.25) -> list[tuple[str, str, str]]:
+        """(uri, status, replica address that finally served it) per logged request, oldest first.
+
+        nginx writes a request's line just after the client has the response: wait until the log is still.
+        """
         lines = self.access_log.read_text().splitlines() if self.access_log.exists() else []
+        while True:
+            time.sleep(settle_s)
+            again = self.access_log.read_text().splitlines() if self.access_log.exists() else []
+            if len(again) == len(lines):
+                break
+            lines = again
         rows = []
         for line in lines:
             _, status, _, uri, _, upstreams = line.split(" ", 5)

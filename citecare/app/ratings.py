@@ -26,7 +26,7 @@ API (the web UI builds on this; create the store once per process and keep it)::
     ))
     store.feedback(); store.feedback_count()
 
-    store.export_jsonl(out)   # ratings, and consented patient feedback, as eval cases (JSONL)
+    store.eval_cases(); store.export_jsonl(out)   # ratings, and consented patient feedback, as eval cases
 
 Privacy: without consent, a feedback row holds only thumbs, the fixed reason, the answer kind and the
 cited document ids; question, answer text and comment are not stored at all. Bad values (unknown thumbs,
@@ -297,10 +297,15 @@ class RatingsStore:
         return int(self._select(select(func.count()).select_from(_feedback))[0][0])
 
     # --- export --------------------------------------------------------------------------------
-    def export_jsonl(self, out: Path | str) -> int:
-        """Write every rating, then every consented patient feedback, as eval cases (JSONL); returns the count."""
+    def eval_cases(self) -> list[dict[str, Any]]:
+        """Every rating, then every consented patient feedback, as an eval case (the evals JSONL format)."""
         cases = [rating_to_eval_case(r) for r in self.all()]
         cases += [case for f in self.feedback() if (case := feedback_to_eval_case(f)) is not None]
+        return cases
+
+    def export_jsonl(self, out: Path | str) -> int:
+        """Write ``eval_cases()`` to ``out`` (JSONL); returns how many were written."""
+        cases = self.eval_cases()
         write_jsonl(out, cases)
         return len(cases)
 

@@ -14,8 +14,10 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
+from citecare.app.ratings import RatingsStore
 from citecare.app.web.chat import PatientChat
 from citecare.app.web.layout import CSS, HEAD, patient_tab, theme, workbench_tab
+from citecare.app.web.ratings_api import add_ratings_api
 from citecare.app.web.render import safety_notice
 from citecare.app.web.workbench import Workbench
 from citecare.config import Settings
@@ -38,6 +40,7 @@ class CiteCareApp:
         api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
         api.include_router(build_api_router(self.engine, self.settings))  # /healthz, /api/answer
 
+        add_ratings_api(api, RatingsStore.from_settings(self.settings), self.settings)
         return gr.mount_gradio_app(
             api, self.blocks, path="/", server_name=self.settings.host, server_port=self.settings.port,
             footer_links=["api"], run_history=False, show_error=False, ssr_mode=False, mcp_server=False,
