@@ -12,6 +12,7 @@ from typing import Any
 from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up
 from citecare.answer.evidence import enough_evidence
+from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
 from citecare.answer.query import KNOWN_TOPICS
 from citecare.answer.retrieval import HybridRetriever, Retrieval
@@ -21,7 +22,8 @@ from citecare.prompts import Messages
 from citecare.protocols import Embedder
 from citecare.safety.guard import GuardResult, guard, is_outdated
 from citecare.store.chroma import ChromaIndex
-from citecare.store.embedder import SentenceTransformerEmbedder
+from citecare.store.embedder import make_embedder
+from citecare.store.sentences import SentenceVectors
 from citecare.store.snapshot import ChromaLibrary, IndexSnapshot, Library
 from citecare.text import cited_pieces
 from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn, Writer
@@ -74,7 +76,7 @@ class ChatEngine:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> ChatEngine:
         settings = settings or Settings()
-        embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+        embedder = make_embedder(settings)
         library = ChromaLibrary(ChromaIndex.from_settings(settings, embedder), settings)
         writer = None
         if settings.llm != "none":
@@ -245,12 +247,15 @@ class ChatEngine:
         snapshot = self.library.snapshot()
         if not snapshot.chunks:
             raise IndexNotReady("The index is empty: run `citecare ingest` (or `make run`).")
-        retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings)
+        retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings,
+                                    lexicon_for(snapshot))
+        stored = SentenceVectors(snapshot.artefacts).lookup if snapshot.artefacts is not None else None
         composer = ExtractiveComposer(
-            self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight
+            self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight,
+            stored=stored,
         )
         self._checked_at = time.monotonic()
-        documents = len({c.doc_id for c in snapshot.chunks.values()})
+        documents = len(retriever.titles.chunk_ids)
         return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values())), documents)
 
     @property

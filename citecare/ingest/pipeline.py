@@ -19,9 +19,10 @@ from citecare.ingest.chunking import chunk_document
 from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from citecare.ingest.sources import SourceEntry, doc_id_for, load_manifest, meta_for
 from citecare.protocols import Embedder
-from citecare.store.bm25 import Bm25Index
+from citecare.store.artefacts import ArtefactStore, LocalArtefactStore
 from citecare.store.chroma import ChromaIndex, DocRecord
-from citecare.store.snapshot import bm25_dir
+from citecare.store.sentences import SentenceVectors
+from citecare.store.snapshot import LIBRARY_ARTEFACT, publish_library
 from citecare.types import Chunk, Document, SourceMeta
 
 _SKIPPED_NAMES = {"readme.md", "readme.txt", "readme", "license", "license.txt", "licence.txt"}
@@ -49,6 +50,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, sentence)
     chunks_embedded: int = 0
+    sentences_embedded: int = 0
     chunks_total: int = 0
     orphans_removed: int = 0
     seconds: float = 0.0
@@ -62,6 +64,7 @@ class IngestReport:
             "removed": len(self.removed),
             "failed": len(self.failed),
             "chunks_embedded": self.chunks_embedded,
+            "sentences_embedded": self.sentences_embedded,
             "chunks_total": self.chunks_total,
             "quarantined_sentences": len(self.quarantined),
             "seconds": round(self.seconds, 2),
@@ -109,10 +112,14 @@ def _quarantine(chunks: list[Chunk]) -> list[Chunk]:
 class Ingestor:
     """Keeps the index in step with a set of source files."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, index: ChromaIndex) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, index: ChromaIndex, artefacts: ArtefactStore | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.index = index
+        self.artefacts: ArtefactStore = artefacts or LocalArtefactStore.from_settings(settings)
+        self.sentences = SentenceVectors(self.artefacts)
         self._refreshed = False
 
     def run(
@@ -151,10 +158,12 @@ class Ingestor:
                 self.index.remove_document(doc_id)
                 report.removed.append(doc_id)
 
-        report.orphans_removed = self._collect_garbage()
-        changed = report.added or report.updated or report.removed or report.orphans_removed or self._refreshed
-        if changed or not self._bm25_current():
-            self._save_bm25()
+        changed = report.added or report.updated or report.removed or self._refreshed
+        live = sum(len(rec.chunk_ids) for rec in committed.values())
+        if changed or self.index.count() != live:  # a killed run leaves chunks no document owns
+            report.orphans_removed = self._collect_garbage()
+        if changed or report.orphans_removed or not self._derived_current():
+            self._publish_derived()
         report.chunks_total = self.index.count()
         report.seconds = time.perf_counter() - started
         return report
@@ -214,6 +223,8 @@ class Ingestor:
         fresh = [c for c in chunks if c.chunk_id not in have]
         t0 = time.perf_counter()
         vectors = self.embedder.embed_documents([c.embedding_text() for c in fresh])
+        # The sentences an answer may quote, embedded now so no patient waits for them later.
+        report.sentences_embedded += self.sentences.embed_and_store(fresh, self.embedder)
         report.embed_seconds += time.perf_counter() - t0
         hashes = {item.doc.doc_id: item.doc.content_hash for item in pending}
         self.index.upsert_chunks(fresh, vectors, [hashes[c.doc_id] for c in fresh])
@@ -232,11 +243,12 @@ class Ingestor:
             (report.updated if item.previous else report.added).append(item.doc.doc_id)
         self.index.commit_documents(records)
         self.index.delete_chunks(stale)
+        self.sentences.delete(stale)
         report.chunks_embedded += len(fresh)
         pending.clear()
 
     def _refresh_metadata(self, previous: DocRecord, meta: SourceMeta) -> None:
-        chunks = [c for c in self.index.committed_chunks() if c.doc_id == previous.doc_id]
+        chunks = self.index.get_chunks(previous.chunk_ids)
         chunks = [replace(c, meta=meta) for c in chunks]
         self.index.update_chunk_metadata(chunks, [previous.content_hash] * len(chunks))
         self.index.commit_documents([replace(previous, meta=meta)])
@@ -246,16 +258,16 @@ class Ingestor:
         live = {cid for rec in self.index.documents().values() for cid in rec.chunk_ids}
         orphans = self.index.all_chunk_ids() - live
         self.index.delete_chunks(orphans)
+        self.sentences.delete(self.sentences.stored_ids() - live)
         return len(orphans)
 
-    def _bm25_current(self) -> bool:
-        return Bm25Index.saved_stamp(bm25_dir(self.settings)) == str(self.index.version())
+    def _derived_current(self) -> bool:
+        return self.artefacts.fetch(LIBRARY_ARTEFACT, self.index.version()) is not None
 
-    def _save_bm25(self) -> None:
+    def _publish_derived(self) -> None:
+        """New version, then the chunk table and BM25 index of that version (the engine starts from them)."""
         version = self.index.bump_version()
-        chunks = self.index.committed_chunks()
-        bm25 = Bm25Index.build([c.chunk_id for c in chunks], [c.embedding_text() for c in chunks], stamp=str(version))
-        bm25.save(bm25_dir(self.settings))
+        publish_library(self.artefacts, version, self.index.committed_chunks())
 
 
 def _under_any(path: Path, roots: Sequence[Path]) -> bool:

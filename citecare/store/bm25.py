@@ -41,38 +41,23 @@ class Bm25Index:
             retriever.index(cls._tokenize(texts), show_progress=False)
         return cls(retriever, list(chunk_ids), stamp)
 
-    def save(self, folder: Path) -> None:
+    def write(self, folder: Path) -> None:
+        """Write the index into an (empty) folder; readers load it with `load` (memory-mapped)."""
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder.with_name(folder.name + ".tmp")
         if self.chunk_ids:
-            self.retriever.save(str(tmp))
-        else:
-            tmp.mkdir(parents=True, exist_ok=True)
-        (tmp / "citecare.json").write_text(json.dumps({"stamp": self.stamp, "chunk_ids": self.chunk_ids}))
-        # Swap whole folders so a reader never loads a half-written index.
-        old = folder.with_name(folder.name + ".old")
-        if old.exists():
-            _rmtree(old)
-        folder.rename(old)
-        tmp.rename(folder)
-        _rmtree(old)
-
-    @staticmethod
-    def saved_stamp(folder: Path) -> str | None:
-        info_path = folder / "citecare.json"
-        if not info_path.is_file():
-            return None
-        return str(json.loads(info_path.read_text())["stamp"])
+            self.retriever.save(str(folder))
+        (folder / "citecare.json").write_text(json.dumps({"stamp": self.stamp, "chunk_ids": self.chunk_ids}))
 
     @classmethod
-    def load(cls, folder: Path) -> Bm25Index | None:
+    def load(cls, folder: Path, *, mmap: bool = True) -> Bm25Index | None:
+        """The index written by `write`; memory-mapped, so only the columns a query reads become resident."""
         import bm25s
 
         info_path = folder / "citecare.json"
         if not info_path.is_file():
             return None
         info = json.loads(info_path.read_text())
-        retriever = bm25s.BM25.load(str(folder)) if info["chunk_ids"] else bm25s.BM25()
+        retriever = bm25s.BM25.load(str(folder), mmap=mmap) if info["chunk_ids"] else bm25s.BM25()
         return cls(retriever, list(info["chunk_ids"]), str(info["stamp"]))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
@@ -89,9 +74,3 @@ class Bm25Index:
             if score > 0:
                 out.append((self.chunk_ids[int(idx)], float(score)))
         return out
-
-
-def _rmtree(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)

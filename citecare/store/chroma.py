@@ -3,6 +3,10 @@
 Readers trust the manifest, not the raw collection: ingest writes a document's chunks first and
 commits the manifest entry last, so a serving app never sees a half-ingested document and a killed
 ingest leaves only orphans that the next run removes.
+
+Every bulk read is paginated (``page_size`` records per call): Chroma's SQLite backend fails with "too
+many SQL variables" on a `get` of tens of thousands of ids. The chunk collection records which model and
+backend made its vectors (``embedder`` in its metadata) and refuses a different one (`EmbedderMismatch`).
 """
 
 from __future__ import annotations
@@ -10,18 +14,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from citecare.config import Settings
-from citecare.errors import IndexNotReady
+from citecare.errors import EmbedderMismatch, IndexNotReady
 from citecare.protocols import Embedder
 from citecare.types import Chunk, DenseHit, SourceMeta
 
 _STATE_ID = "__state__"
 _WRITE_BATCH = 256
+PAGE_SIZE = 1000  # records per read call; far below SQLite's variable limit
+LEGACY_EMBEDDER = "all-MiniLM-L6-v2|torch"  # collections made before the embedder was recorded
 
 
 @dataclass(frozen=True)
@@ -126,18 +132,54 @@ def _chunk_from_chroma(chunk_id: str, text: str, md: dict[str, Any]) -> Chunk:
 class ChromaIndex:
     """Chunk vectors and the committed-document manifest, in two Chroma collections."""
 
-    def __init__(self, client: Any, collection: str, embedder: Embedder) -> None:
+    def __init__(self, client: Any, collection: str, embedder: Embedder, *, page_size: int = PAGE_SIZE) -> None:
         self.client = client
         self.name = collection
         self.embedder = embedder
+        self.page_size = page_size
         ef = _embedding_function(embedder)
+        identity = getattr(embedder, "identity", None)
         self.chunks = client.get_or_create_collection(
             name=collection,
             embedding_function=ef,
             configuration={"hnsw": {"space": "cosine", "ef_search": 128, "ef_construction": 128}},
+            metadata={"embedder": identity} if identity else None,
         )
         # The manifest holds no meaningful vectors; a fixed 2-d vector keeps Chroma satisfied.
         self.manifest = client.get_or_create_collection(name=f"{collection}__docs", embedding_function=ef)
+        if identity:
+            self._check_embedder(str(identity))
+
+    def _check_embedder(self, identity: str) -> None:
+        """Vectors from another model or backend would silently give wrong neighbours: refuse them."""
+        recorded = (self.chunks.metadata or {}).get("embedder")
+        if recorded is None:
+            if self.chunks.count() == 0:
+                self.chunks.modify(metadata={"embedder": identity})
+                return
+            recorded = LEGACY_EMBEDDER
+        if recorded != identity:
+            model, _, backend = str(recorded).partition("|")
+            want_model, _, want_backend = identity.partition("|")
+            fix = (f"set CITECARE_EMBEDDING_BACKEND={backend}" if model == want_model and backend != want_backend
+                   else "use the model that built it")
+            raise EmbedderMismatch(
+                f"The index {self.name!r} was built with {model} on {backend}, but CiteCare is set to use "
+                f"{want_model} on {want_backend}. Either {fix}, or rebuild the index with the new setting "
+                "(a fresh CITECARE_INDEX_DIR, then `citecare ingest`)."
+            )
+
+    def _pages(self, collection: Any, include: list[str]) -> Any:
+        """Every record of a collection, one page at a time."""
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=self.page_size, offset=offset)
+            if not got["ids"]:
+                return
+            yield got
+            if len(got["ids"]) < self.page_size:
+                return
+            offset += len(got["ids"])
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder) -> ChromaIndex:
@@ -146,8 +188,8 @@ class ChromaIndex:
     # --- writes (ingest only) --------------------------------------------------------------
     def existing_chunk_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for start in range(0, len(ids), _WRITE_BATCH):
-            got = self.chunks.get(ids=list(ids[start : start + _WRITE_BATCH]), include=[])
+        for start in range(0, len(ids), self.page_size):
+            got = self.chunks.get(ids=list(ids[start : start + self.page_size]), include=[])
             found.update(got["ids"])
         return found
 
@@ -220,35 +262,47 @@ class ChromaIndex:
 
     def documents(self) -> dict[str, DocRecord]:
         """The committed documents."""
-        got = self.manifest.get(include=["documents", "metadatas"])
         records: dict[str, DocRecord] = {}
-        for doc_id, body, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-            if doc_id == _STATE_ID:
-                continue
-            data = json.loads(body)
-            meta = _source_from_chroma(doc_id, md)
-            records[doc_id] = DocRecord(
-                doc_id=doc_id,
-                content_hash=str(md.get("content_hash", "")),
-                chunk_ids=tuple(data["chunk_ids"]),
-                meta=meta,
-                quarantined=tuple(data.get("quarantined", [])),
-            )
+        for got in self._pages(self.manifest, ["documents", "metadatas"]):
+            for doc_id, body, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                if doc_id == _STATE_ID:
+                    continue
+                data = json.loads(body)
+                meta = _source_from_chroma(doc_id, md)
+                records[doc_id] = DocRecord(
+                    doc_id=doc_id,
+                    content_hash=str(md.get("content_hash", "")),
+                    chunk_ids=tuple(data["chunk_ids"]),
+                    meta=meta,
+                    quarantined=tuple(data.get("quarantined", [])),
+                )
         return records
 
     def all_chunk_ids(self) -> set[str]:
-        return set(self.chunks.get(include=[])["ids"])
+        return {cid for got in self._pages(self.chunks, []) for cid in got["ids"]}
 
-    def committed_chunks(self) -> list[Chunk]:
-        """Every chunk of every committed document, in document order."""
-        committed = self.documents()
+    def committed_chunks(self, documents: dict[str, DocRecord] | None = None) -> list[Chunk]:
+        """Every chunk of every committed document, in document order (one SourceMeta per document)."""
+        committed = self.documents() if documents is None else documents
         wanted = [cid for rec in committed.values() for cid in rec.chunk_ids]
+        metas = {doc_id: rec.meta for doc_id, rec in committed.items()}
         chunks: dict[str, Chunk] = {}
-        for start in range(0, len(wanted), 1000):
-            got = self.chunks.get(ids=wanted[start : start + 1000], include=["documents", "metadatas"])
+        for start in range(0, len(wanted), self.page_size):
+            got = self.chunks.get(ids=wanted[start : start + self.page_size], include=["documents", "metadatas"])
             for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                chunks[cid] = _chunk_from_chroma(cid, text, md)
+                chunk = _chunk_from_chroma(cid, text, md)
+                shared = metas.get(chunk.doc_id)
+                chunks[cid] = replace(chunk, meta=shared) if shared == chunk.meta else chunk
         return [chunks[c] for c in wanted if c in chunks]
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """These chunks (committed or not), in the given order, read page by page."""
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(ids), self.page_size):
+            got = self.chunks.get(ids=list(ids[start : start + self.page_size]), include=["documents", "metadatas"])
+            for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                found[cid] = _chunk_from_chroma(cid, text, md)
+        return [found[c] for c in ids if c in found]
 
     def query(self, vector: Sequence[float], k: int) -> list[DenseHit]:
         n = self.chunks.count()

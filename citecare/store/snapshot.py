@@ -3,21 +3,29 @@
 The engine answers from one snapshot at a time and swaps in a new one when the version changes, so a
 question never mixes two versions of the library. ``Library`` is the seam: ``ChromaLibrary`` reads the
 real index; unit tests pass an in-memory one.
+
+What is derived from the chunks (the chunk table, the BM25 index) is published by ingest as the versioned
+artefact ``library`` through the `ArtefactStore` (see `store.artefacts`), so a start reads files instead of
+rebuilding: when the artefact for the current version is missing (an index built before it existed, or
+another machine wrote it), the snapshot builds it from Chroma (paginated reads) and publishes it.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from citecare.config import Settings
 from citecare.protocols import DenseSearch
+from citecare.store.artefacts import ArtefactStore, LocalArtefactStore
 from citecare.store.bm25 import Bm25Index
 from citecare.store.chroma import ChromaIndex
+from citecare.store.chunk_table import read_chunk_table, write_chunk_table
 from citecare.types import Chunk
+
+LIBRARY_ARTEFACT = "library"
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class IndexSnapshot:
     chunks: Mapping[str, Chunk]
     bm25: Bm25Index
     dense: DenseSearch
+    artefacts: ArtefactStore | None = None  # derived data of this library (None: everything in memory)
 
 
 class Library(Protocol):
@@ -38,20 +47,24 @@ class Library(Protocol):
     def snapshot(self) -> IndexSnapshot: ...
 
 
-def bm25_dir(settings: Settings) -> Path:
-    """Where the BM25 index lives: beside the embedded index, or keyed by server and collection."""
-    if settings.chroma_url:
-        key = hashlib.sha256(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:12]
-        return Path(settings.index_dir) / f"bm25-remote-{key}"
-    return Path(settings.index_dir) / f"bm25-{settings.collection}"
+def publish_library(artefacts: ArtefactStore, version: int, chunks: Sequence[Chunk]) -> Path:
+    """Write the chunk table and the BM25 index of ``chunks`` as the library artefact at ``version``."""
+    bm25 = Bm25Index.build([c.chunk_id for c in chunks], [c.embedding_text() for c in chunks], stamp=str(version))
+
+    def fill(folder: Path) -> None:
+        write_chunk_table(folder, chunks)
+        bm25.write(folder / "bm25")
+
+    return artefacts.publish(LIBRARY_ARTEFACT, version, fill)
 
 
 class ChromaLibrary:
-    """Snapshots of a Chroma index, with the BM25 index saved at ingest (rebuilt when it is stale)."""
+    """Snapshots of a Chroma index, read from the library artefact of its version."""
 
-    def __init__(self, index: ChromaIndex, settings: Settings) -> None:
+    def __init__(self, index: ChromaIndex, settings: Settings, artefacts: ArtefactStore | None = None) -> None:
         self.index = index
         self.settings = settings
+        self.artefacts: ArtefactStore = artefacts or LocalArtefactStore.from_settings(settings)
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: object) -> ChromaLibrary:
@@ -62,10 +75,15 @@ class ChromaLibrary:
 
     def snapshot(self) -> IndexSnapshot:
         version = self.index.version()
-        chunks = self.index.committed_chunks()
-        chunk_map = {c.chunk_id: c for c in chunks}
-        folder = bm25_dir(self.settings)
-        bm25 = Bm25Index.load(folder) if Bm25Index.saved_stamp(folder) == str(version) else None
-        if bm25 is None or set(bm25.chunk_ids) != set(chunk_map):
-            bm25 = Bm25Index.build(list(chunk_map), [c.embedding_text() for c in chunks], stamp=str(version))
-        return IndexSnapshot(version, chunk_map, bm25, self.index)
+        folder = self.artefacts.fetch(LIBRARY_ARTEFACT, version)
+        chunks = read_chunk_table(folder) if folder else None
+        bm25 = Bm25Index.load(folder / "bm25") if folder else None
+        if chunks is None or bm25 is None:
+            listed = self.index.committed_chunks()
+            if self.index.version() == version:  # nobody committed meanwhile: the files match this version
+                folder = publish_library(self.artefacts, version, listed)
+                chunks, bm25 = read_chunk_table(folder), Bm25Index.load(folder / "bm25")
+            if chunks is None or bm25 is None:
+                chunks = {c.chunk_id: c for c in listed}
+                bm25 = Bm25Index.build(list(chunks), [c.embedding_text() for c in listed], stamp=str(version))
+        return IndexSnapshot(version, chunks, bm25, self.index, self.artefacts)
