@@ -263,10 +263,11 @@ def chat(index_dir: IndexDirOpt = None) -> None:
 
 def _register_commands() -> None:
     """Commands that live beside their feature (serve, export-ratings, eval)."""
-    from citecare.app import eval_command, serve_command
+    from citecare.app import bench, eval_command, serve_command
 
     serve_command.register(app)
     eval_command.register(app)
+    bench.register(app)
 
 
 _register_commands()
