@@ -267,8 +267,8 @@ def report_markdown(results: list[dict[str, Any]]) -> str:
         if bp:
             lines.append(_row("answer p50 / p95 with the other core busy",
                               f"{bp['total']['p50']} / {bp['total']['p95']} ms"))
-        lines.append(_row("resident memory (engine process): after start, peak",
-                          f"{e['rss_after_start_mb']} MB, {e['rss_peak_mb']} MB"))
+        lines.append(_row("resident memory (engine process): after start, after the questions",
+                          f"{e['rss_after_start_mb']} MB, {e['rss_after_questions_mb']} MB"))
         lines.append(_row("resident memory (`citecare serve`): ready, peak after load",
                           f"{h['serve_rss_ready_mb']} MB, {h['serve_rss_peak_mb']} MB"))
         lines.append(_row("HTTP /api/answer, one user p50 / p95", f"{single} / {h['single_user']['p95_ms']} ms"))
