@@ -2,8 +2,8 @@
 
 Invented medicine and condition names (built from syllables, so they never collide with real ones) in
 fact sheets shaped like the real sources: an FAQ-style title ("Zelvorin - Side effects"), a few
-paragraphs of plain sentences about uses, side effects, monitoring, interactions and storage. About two
-chunks per document at the default chunk size (so 100k chunks ≈ 50k documents). The same ``seed`` and
+paragraphs of plain sentences about uses, side effects, monitoring, interactions and storage. About 3.2
+chunks per document at the default chunk size (so 100k chunks ≈ 31k documents). The same ``seed`` and
 ``chunks`` always give the same files and the same questions; nothing is downloaded.
 """
 
@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+_CHUNKS_PER_DOC = 3.2  # measured: 1,597 chunks from 500 sheets at the default chunk size
 _ONSETS = ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "cl", "dr", "pr", "tr"]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "eo", "ia"]
 _CODAS = ["", "n", "r", "l", "s", "x", "m"]
@@ -117,10 +118,10 @@ def _typo(rng: random.Random, word: str) -> str:
 
 
 def write_corpus(folder: Path, chunks: int, *, seed: int = 11, questions: int = 200) -> SyntheticCorpus:
-    """Write ~``chunks`` chunks' worth of fact sheets (about chunks/2 documents) into ``folder``."""
+    """Write ~``chunks`` chunks' worth of fact sheets (about chunks/3.2 documents) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / "corpus.json"
-    n_docs = max(1, chunks // 2)
+    n_docs = max(1, round(chunks / _CHUNKS_PER_DOC))
     if marker.is_file():
         info = json.loads(marker.read_text())
         if info.get("chunks") == chunks and info.get("seed") == seed:

@@ -11,7 +11,7 @@ def test_same_seed_same_library(tmp_path: Path) -> None:
     a = write_corpus(tmp_path / "a", 40)
     b = write_corpus(tmp_path / "b", 40)
     files_a = sorted(p.name for p in a.folder.glob("*.txt"))
-    assert files_a == sorted(p.name for p in b.folder.glob("*.txt")) and len(files_a) == a.documents == 20
+    assert files_a == sorted(p.name for p in b.folder.glob("*.txt")) and len(files_a) == a.documents == 12
     assert all((a.folder / f).read_text() == (b.folder / f).read_text() for f in files_a)
     assert a.questions == b.questions and len(a.questions) == 200
     assert write_corpus(tmp_path / "a", 40).questions == a.questions  # reused, not rewritten
