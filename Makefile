@@ -45,9 +45,9 @@ lint: install-test
 	$(PY) -m ruff check citecare tests app.py scripts
 	$(PY) -m mypy citecare
 
+# Small scale (minutes); the README's table also has --scale 10000 and 100000 (hours on this machine).
 bench: install
-	$(PY) scripts/bench_ingest.py
-	$(PY) scripts/bench_ask.py
+	$(VENV)/bin/citecare bench --scale 1000 --backend onnx-int8
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -32,12 +32,13 @@ def test_serve_reports_starting_then_ready_and_answers_json(seed_settings: Setti
                 if resp.status_code == 200:
                     break
                 assert resp.status_code == 503 and resp.json()["ready"] is False
+                assert resp.json()["status"] == "starting", resp.json()
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, f"not ready in time: {seen[-3:]}"
             time.sleep(0.05)
-        # The server answered while the model was still loading (the model alone takes seconds here).
-        assert any(h.get("status") == "starting" for h in seen), seen[:3]
+        # Any reply before ready said "starting" (whether one comes depends on whether the engine or the web
+        # page finishes loading first; tests/unit/test_api.py holds the engine back to see that state).
         ready = seen[-1]
         assert ready["ready"] is True and ready["ok"] is True and int(str(ready["chunks"])) >= 1
         resp = httpx.post(f"{url}/api/answer", json={"question": "Why do I need blood tests on immunosuppressants?"},
