@@ -9,12 +9,17 @@ export HF_HUB_DISABLE_TELEMETRY=1
 export ANONYMIZED_TELEMETRY=False
 export GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: run test install install-test ingest lint bench eval clean readme
+.PHONY: run test install install-test ingest lint bench eval clean readme axe
+
+# axe-core (npm) for the browser accessibility tests, in a git-ignored folder; they fail without it under CI=true.
+AXE_VERSION := 4.14.1
+AXE_DIR := .cache/npm
+AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
 run: install ingest
 	$(PY) app.py
 
-test: install-test
+test: install-test axe
 	$(PY) -m ruff check citecare tests app.py scripts
 	$(PY) -m mypy citecare
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -37,6 +42,12 @@ install: $(STAMP)
 
 install-test: $(TEST_STAMP)
 
+axe:
+	@if [ -f $(AXE_JS) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION); \
+	else echo "npm not found: the accessibility checks need axe-core (apt-get install npm; CI does)"; fi
+
 # Incremental: unchanged documents cost nothing, so this is cheap when the index is current.
 ingest: install
 	$(VENV)/bin/citecare ingest
@@ -50,7 +61,7 @@ bench: install
 	$(VENV)/bin/citecare bench --scale 1000 --backend onnx-int8
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache .cache
 
 # Regenerate the README's settings table from citecare/config.py (tests fail when they drift).
 readme: install

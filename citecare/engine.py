@@ -12,6 +12,7 @@ from typing import Any
 from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up
 from citecare.answer.evidence import enough_evidence
+from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
 from citecare.answer.query import KNOWN_TOPICS
@@ -26,7 +27,16 @@ from citecare.store.embedder import make_embedder
 from citecare.store.sentences import SentenceVectors
 from citecare.store.snapshot import ChromaLibrary, IndexSnapshot, Library
 from citecare.text import cited_pieces
-from citecare.types import Answer, AnswerKind, Chunk, RetrievedInfo, StreamEvent, Turn, Writer
+from citecare.types import (
+    Answer,
+    AnswerKind,
+    Chunk,
+    LibraryOverview,
+    RetrievedInfo,
+    StreamEvent,
+    Turn,
+    Writer,
+)
 
 log = logging.getLogger("citecare.engine")
 
@@ -71,6 +81,7 @@ class ChatEngine:
         self.no_evidence_text = self.messages.render("no_evidence")
         self.writer = writer  # optional LLM writer; None means extractive only
         self._checked_at = 0.0
+        self._overview: tuple[int, LibraryOverview] | None = None
         self._loaded = self._load()
 
     @classmethod
@@ -184,6 +195,55 @@ class ChatEngine:
         started = time.perf_counter()
         self.ask("What are the side effects of this medicine?")
         return _ms(started)
+
+    # --- what to offer a patient (each question checked by asking it) ----------------------------
+    def overview(self) -> LibraryOverview:
+        """What the library covers and example questions this engine answers with citations (cached per index
+        version)."""
+        loaded = self._loaded
+        if self._overview is not None and self._overview[0] == loaded.snapshot.version:
+            return self._overview[1]
+        metas = list({c.doc_id: c.meta for c in loaded.snapshot.chunks.values()}.values())
+        docs = [describe(m, loaded.topics) for m in metas]
+        topics = main_topics(docs, 8)
+        overview = LibraryOverview(
+            documents=len(metas),
+            topics=tuple(topics),
+            publishers=tuple(publishers(metas, 4)),
+            examples=tuple(self._answerable(candidates(topics[:2], docs), limit=4, budget=8)),
+        )
+        self._overview = (loaded.snapshot.version, overview)
+        return overview
+
+    def suggest_follow_ups(self, answer: Answer, history: Sequence[Turn] = (), limit: int = 3) -> list[str]:
+        """Questions about the same topic that this engine answers with citations other than the answer's own."""
+        if answer.kind != "answer" or not answer.citations:
+            return []
+        loaded = self._loaded
+        docs: list[TitledDoc] = []
+        seen: set[str] = set()
+        for chunk in loaded.snapshot.chunks.values():
+            if chunk.doc_id not in seen:
+                seen.add(chunk.doc_id)
+                docs.append(describe(chunk.meta, loaded.topics))
+        cited = {c.doc_id for c in answer.citations}
+        topics = loaded.topics.find(answer.resolved_question) or [
+            t for d in docs if d.doc_id in cited for t in d.topics][:1]
+        asked = [answer.resolved_question, *(t.content for t in history if t.role == "user")]
+        questions = candidates(topics[:2], docs, skip_docs=cited, asked=asked)
+        return self._answerable(questions, limit=limit, budget=6, known={c.quote for c in answer.citations})
+
+    def _answerable(self, questions: Sequence[str], *, limit: int, budget: int,
+                    known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+        """The first `limit` of (at most `budget`) questions answered with citations that add something new."""
+        kept: list[str] = []
+        for question in questions[:budget]:
+            answer = self.ask(question)
+            if answer.kind == "answer" and answer.citations and not {c.quote for c in answer.citations} <= known:
+                kept.append(question)
+                if len(kept) == limit:
+                    break
+        return kept
 
     # --- steps -----------------------------------------------------------------------------
     def _possibly_outdated(self, reviewed: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from citecare.types import Answer, DenseHit, StreamEvent, Turn
+from citecare.types import Answer, DenseHit, LibraryOverview, StreamEvent, Turn
 
 
 class Embedder(Protocol):
@@ -35,3 +35,7 @@ class AnswerEngine(Protocol):
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]: ...
 
     def health(self) -> dict[str, Any]: ...
+
+    def overview(self) -> LibraryOverview: ...
+
+    def suggest_follow_ups(self, answer: Answer, history: Sequence[Turn] = ()) -> list[str]: ...

@@ -193,3 +193,13 @@ class StreamEvent:
 
     delta: str = ""
     answer: Answer | None = None
+
+
+@dataclass(frozen=True)
+class LibraryOverview:
+    """What the library covers, for a first screen: taken from the indexed documents, never hard-coded."""
+
+    documents: int
+    topics: tuple[str, ...] = ()  # the topics most documents are about, most first
+    publishers: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()  # questions the engine has checked it answers with citations

@@ -10,7 +10,7 @@ from typing import Any
 
 from citecare.store.bm25 import Bm25Index
 from citecare.store.snapshot import IndexSnapshot
-from citecare.types import Answer, Chunk, Citation, DenseHit, SourceMeta, StreamEvent, Turn
+from citecare.types import Answer, Chunk, Citation, DenseHit, LibraryOverview, SourceMeta, StreamEvent, Turn
 
 
 class FakeEmbedder:
@@ -59,8 +59,17 @@ class FakeEngine:
             yield StreamEvent(delta=word + " ")
         yield StreamEvent(answer=answer)
 
+    ready = True  # set False to show the "starting…" state
+
     def health(self) -> dict[str, Any]:
-        return {"ok": True, "documents": 1, "chunks": 1}
+        return {"ok": True, "ready": self.ready, "documents": 1, "chunks": 1}
+
+    def overview(self) -> LibraryOverview:
+        return LibraryOverview(documents=1, topics=("immunosuppressants",), publishers=("CiteCare",),
+                               examples=("Why do I need blood tests?", "What are the risks of immunosuppressants?"))
+
+    def suggest_follow_ups(self, answer: Answer, history: Sequence[Turn] = ()) -> list[str]:
+        return ["What are the risks of immunosuppressants?"] if answer.kind == "answer" else []
 
 
 class InMemoryDense:

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from citecare.app.web import render, server
+from citecare.app.web import server
 from citecare.config import Settings
 from tests.conftest import make_settings
 from tests.fakes import FakeEngine
@@ -78,11 +78,18 @@ def served(seed_engine: Any, seed_settings: Settings, tmp_path_factory: pytest.T
         yield url, settings
 
 
+@pytest.fixture(scope="module")
+def examples(seed_engine: Any) -> tuple[str, ...]:
+    return tuple(seed_engine.overview().examples)
+
+
 def _open(browser: Any, url: str) -> tuple[Any, list[str]]:
     page = browser.new_page()
     outside: list[str] = []  # the page must not call anything but our own server
     page.on("request", lambda req: outside.append(req.url) if not req.url.startswith(url) else None)
     page.goto(url)
+    page.evaluate("localStorage.clear()")  # the profile is shared by this module's tests: start each one afresh
+    page.reload()
     page.wait_for_selector("#cc-question textarea", timeout=TIMEOUT_MS)
     return page, outside
 
@@ -98,13 +105,13 @@ def _ask(page: Any, question: str) -> Any:
 
 
 def test_seed_question_streams_cites_and_shows_the_notice(browser: Any, served: tuple[str, Settings],
-                                                          artifacts: Path) -> None:
+                                                          artifacts: Path, examples: tuple[str, ...]) -> None:
     url, _ = served
     page, outside = _open(browser, url)
     notice = page.locator("#cc-safety")
     assert notice.is_visible()
     assert "not medical advice" in notice.inner_text() and "In an emergency call 911" in notice.inner_text()
-    assert page.get_by_role("button", name=f"Select example 1: {render.EXAMPLE_QUESTIONS[0]}").is_visible()
+    assert page.get_by_role("button", name=f"Select example 1: {examples[0]}").is_visible()
 
     page.evaluate("""() => { window.__sawStreaming = false;
         new MutationObserver(() => { if (document.querySelector('#cc-chat .cc-streaming')) window.__sawStreaming = true; })
@@ -116,11 +123,11 @@ def test_seed_question_streams_cites_and_shows_the_notice(browser: Any, served: 
     print(f"streaming state seen in the browser: {page.evaluate('window.__sawStreaming')}")
 
     source = answer.locator("details.cc-source").first
-    assert not source.locator(".cc-passage").is_visible()  # collapsed until opened
+    assert not source.locator(".cc-passage").first.is_visible()  # collapsed until opened
     source.locator("summary").click()
-    passage = source.locator(".cc-passage")
+    passage = source.locator(".cc-passage").first
     assert passage.is_visible()
-    marks = [m.lower() for m in passage.locator("mark").all_inner_texts()]
+    marks = [m.lower() for m in source.locator(".cc-passage mark").all_inner_texts()]
     assert any("blood test" in m for m in marks), marks
     summary = source.locator("summary").inner_text()
     assert summary.startswith("[1]") and "Immunosuppressants" in summary
@@ -155,23 +162,25 @@ def test_injection_renders_as_text_and_runs_nothing(browser: Any, served: tuple[
     page.close()
 
 
-def test_example_then_start_over(browser: Any, served: tuple[str, Settings]) -> None:
+def test_example_then_start_over(browser: Any, served: tuple[str, Settings], examples: tuple[str, ...]) -> None:
     url, _ = served
     page, _ = _open(browser, url)
-    page.get_by_role("button", name=f"Select example 2: {render.EXAMPLE_QUESTIONS[1]}").click()
+    page.get_by_role("button", name=f"Select example 2: {examples[1]}").click()
     page.wait_for_selector("#cc-chat .cc-final", timeout=TIMEOUT_MS)
-    assert page.locator("#cc-chat").get_by_text(render.EXAMPLE_QUESTIONS[1]).is_visible()
+    assert page.locator("#cc-chat").get_by_text(examples[1]).is_visible()
+    assert "cc-kind-answer" in (page.locator("#cc-chat .cc-final").last.get_attribute("class") or "")
     page.get_by_role("button", name="Start over").click()
     page.wait_for_function("document.querySelectorAll('#cc-chat .cc-final').length === 0", timeout=TIMEOUT_MS)
-    assert page.get_by_role("button", name=f"Select example 1: {render.EXAMPLE_QUESTIONS[0]}").is_visible()
+    assert page.get_by_role("button", name=f"Select example 1: {examples[0]}").is_visible()
     page.close()
 
 
 def test_educator_workbench_refuses_wrong_credentials_then_rates(browser: Any, served: tuple[str, Settings],
                                                                  artifacts: Path) -> None:
     url, settings = served
-    page, _ = _open(browser, url)
-    page.get_by_role("tab", name="Educator workbench").click()
+    page = browser.new_page()
+    page.goto(url + "/educator/")
+    page.locator("#cc-wb-login").wait_for(timeout=TIMEOUT_MS)
     page.fill("#cc-wb-user input, #cc-wb-user textarea", EDUCATOR)
     page.fill("#cc-wb-password input", "wrong password")
     page.click("#cc-wb-login")
@@ -216,8 +225,8 @@ def test_educator_workbench_refuses_wrong_credentials_then_rates(browser: Any, s
 def test_workbench_is_off_without_credentials(browser: Any, tmp_path: Path) -> None:
     app = server.build_app(FakeEngine(), make_settings(tmp_path))
     with app.running() as url:
-        page, _ = _open(browser, url)
-        page.get_by_role("tab", name="Educator workbench").click()
+        page = browser.new_page()
+        page.goto(url + "/educator/")
         off = page.locator("#cc-wb-off")
         off.wait_for(timeout=TIMEOUT_MS)
         assert "set CITECARE_EDUCATOR_USERNAME and CITECARE_EDUCATOR_PASSWORD" in off.inner_text()

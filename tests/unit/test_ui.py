@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from citecare.app.web import chat, render, server, workbench
+from citecare.app.web.chat import normalise_messages
 from citecare.errors import IndexNotReady
 from citecare.types import Answer, Citation, StreamEvent, Turn
 from tests.conftest import make_settings
@@ -53,18 +54,39 @@ def test_render_answer_escapes_every_field() -> None:
     assert "<img" not in out and "<script" not in out
     assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in out
     assert 'href="javascript' not in out
-    assert "javascript:alert(1)" in out  # shown as text, not a link
-    assert '<sup class="cc-ref">[1]</sup>' in out
+    assert "javascript:" not in out  # only http(s) addresses become links; others are left out
+    assert '<button type="button" class="cc-ref cc-ref-1" title="Source 1">' in out
 
 
-def test_render_citation_parts() -> None:
-    out = render.render_citation(_cite(outdated=True))
-    assert out.startswith('<details class="cc-source"><summary>')
+def _card(*cites: Citation) -> str:
+    return render.render_card(render.SourceCard(1, cites))
+
+
+def test_render_card_parts() -> None:
+    out = _card(_cite(outdated=True))
+    assert out.startswith('<details class="cc-source cc-doc-1"><summary>')
     assert "Title" in out and "Publisher" in out and "reviewed 2024-05" in out and "possibly outdated" in out
-    assert "<mark>The quoted sentence is here.</mark>" in out
-    assert 'rel="noopener noreferrer nofollow"' in out
-    assert "possibly outdated" not in render.render_citation(_cite())
-    assert "review date unknown" in render.render_citation(_cite(reviewed=""))
+    assert '<mark class="cc-q-1">The quoted sentence is here.</mark>' in out
+    assert 'href="https://example.org/page" rel="noopener noreferrer nofollow"' in out and "Open the source" in out
+    assert "possibly outdated" not in _card(_cite())
+    assert "review date unknown" in _card(_cite(reviewed=""))
+    assert "href" not in _card(_cite(url="")) and "href" not in _card(_cite(url="javascript:alert(1)"))
+
+
+def test_one_card_per_document_lists_every_quoted_sentence() -> None:
+    cites = (_cite(n=1, quote="The quoted sentence is here."), _cite(n=2, quote="Last one."),
+             _cite(n=3, doc_id="other", chunk_id="c9", title="Other", passage="Other text.", quote="Other text."),
+             _cite(n=4, chunk_id="c2", passage="A second passage of the first document.",
+                   quote="A second passage of the first document."))
+    cards = render.source_cards(cites)
+    assert [(card.number, [c.n for c in card.citations]) for card in cards] == [(1, [1, 2, 4]), (2, [3])]
+    out = render.render_answer(Answer(kind="answer", text="A [1] b [2] c [3] d [4]", citations=cites))
+    assert out.count("<details") == 2 and out.count("<blockquote") == 3
+    for n in (1, 2, 3, 4):
+        assert f'class="cc-q-{n}"' in out and f"cc-ref-{n}" in out
+    # markers show their card's number: [1], [1], [2], [1]
+    shown = [piece.split("</span>")[0] for piece in out.split('<span class="cc-ref-shown">')[1:]]
+    assert shown == ["[1]", "[1]", "[2]", "[1]"]
 
 
 def test_emergency_is_an_alert_first() -> None:
@@ -76,10 +98,12 @@ def test_emergency_is_an_alert_first() -> None:
 
 
 def test_kind_notes_say_what_citecare_can_help_with() -> None:
-    out = render.render_answer(Answer(kind="no_evidence", text="My sources don't cover that."))
-    assert 'role="note"' in out and "I can help with" in out and render.EXAMPLE_QUESTIONS[0] in out
+    out = render.render_answer(Answer(kind="no_evidence", text="My sources don't cover that."), ("What is lupus?",))
+    assert 'role="note"' in out and "I can help with" in out and "What is lupus?" in out
     out = render.render_answer(Answer(kind="bogus", text="x"))  # type: ignore[arg-type]
-    assert "cc-kind-answer" in out
+    assert "cc-kind-note" in out and 'role="note"' in out  # an unknown kind is shown as a plain note
+    urgent = render.render_answer(Answer(kind="urgent", text="Call your team today."))  # type: ignore[arg-type]
+    assert "cc-urgent" in urgent and "Contact your care team today" in urgent and 'role="alert"' not in urgent
 
 
 def test_plain_text_round_trips_through_rendering() -> None:
@@ -106,8 +130,11 @@ def test_turns_from_json() -> None:
 
 
 def test_safety_notice() -> None:
-    out = render.safety_notice("112 <b>")
-    assert "not medical advice" in out and "In an emergency call 112 &lt;b&gt;." in out
+    out = render.safety_notice("112 <b>", "988", "1-800-222-1222")
+    assert "not medical advice" in out
+    assert 'In an emergency call <a class="cc-tel" href="tel:112">112 &lt;b&gt;</a>.' in out
+    assert 'href="tel:988"' in out and 'href="tel:18002221222">1-800-222-1222</a>' in out
+    assert "no consejo médico" in render.safety_notice("112", language="es")
 
 
 # --- credentials ------------------------------------------------------------------------------------
@@ -150,13 +177,19 @@ def _chat(tmp_path: Path, engine: Any = None) -> chat.PatientChat:
 def test_chat_streams_then_renders_the_final_answer(tmp_path: Path) -> None:
     engine = FakeEngine()
     chat = _chat(tmp_path, engine)
-    box, msgs = chat.add_question(f"  {INJECTION}  ", [])
-    assert box == "" and msgs == [{"role": "user", "content": render.esc(INJECTION)}]
-    frames = list(chat.respond(msgs))
-    assert len(frames) >= 3
-    assert all("cc-streaming" in f[-1]["content"] for f in frames[:-1])
-    assert "cc-final" in frames[-1][-1]["content"] and "cc-sources" in frames[-1][-1]["content"]
+    box, msgs, typed = chat.add_question(f"  {INJECTION}  ", [])
+    assert box == "" and msgs == [{"role": "user", "content": render.esc(INJECTION)}] and typed == INJECTION
+    frames = list(chat.respond(msgs, typed))
+    assert len(frames) >= 4
+    assert all("cc-streaming" in f[-1]["content"] for f in frames[:-2])
+    final = frames[-2][-1]
+    assert "cc-final" in final["content"] and "cc-sources" in final["content"] and "options" not in final
+    # then the follow-ups the engine has checked
+    assert frames[-1][-1]["options"] == [{"value": "What are the risks of immunosuppressants?",
+                                          "label": "What are the risks of immunosuppressants?"}]
     assert engine.questions == [INJECTION]  # the engine gets the text as typed
+    # follow-ups of earlier answers are dropped when the chat comes back
+    assert "options" not in normalise_messages(frames[-1])[-1]
 
 
 def test_chat_passes_history_as_turns(tmp_path: Path) -> None:
@@ -169,10 +202,10 @@ def test_chat_passes_history_as_turns(tmp_path: Path) -> None:
 
     engine = Recorder()
     chat = _chat(tmp_path, engine)
-    _, msgs = chat.add_question("Why blood tests?", [])
-    msgs = list(chat.respond(msgs))[-1]
-    _, msgs = chat.add_question("and how often?", msgs)
-    list(chat.respond(msgs))
+    _, msgs, typed = chat.add_question("Why blood tests?", [])
+    answered = list(chat.respond(msgs, typed))[-1]
+    _, msgs, typed = chat.add_question("and how often?", answered)
+    list(chat.respond(msgs, typed))
     assert engine.questions[-1] == "and how often?"
     assert engine.history == (Turn("user", "Why blood tests?"),
                               Turn("assistant", "Regular blood tests can help track potential side effects. [1]"))
@@ -180,7 +213,7 @@ def test_chat_passes_history_as_turns(tmp_path: Path) -> None:
 
 def test_chat_ignores_empty_and_answered(tmp_path: Path) -> None:
     chat = _chat(tmp_path)
-    assert chat.add_question("   ", []) == ("", [])
+    assert chat.add_question("   ", []) == ("", [], "")
     assert list(chat.respond([])) == [[]]
     done = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
     assert list(chat.respond(done)) == [done]
@@ -190,7 +223,7 @@ def test_chat_ignores_empty_and_answered(tmp_path: Path) -> None:
 def test_engine_errors_become_kind_messages(tmp_path: Path, caplog: pytest.LogCaptureFixture, exc: Exception,
                                             expected: str) -> None:
     chat = _chat(tmp_path, BrokenEngine(exc))
-    _, msgs = chat.add_question("my private question", [])
+    _, msgs, _ = chat.add_question("my private question", [])
     with caplog.at_level(logging.INFO):
         last = list(chat.respond(msgs))[-1][-1]["content"]
     assert render.plain_text(last) == expected and "Traceback" not in last
@@ -252,11 +285,14 @@ def test_retrieved_rows() -> None:
 
 def test_build_app_without_credentials_shows_the_off_message(tmp_path: Path) -> None:
     app = server.build_app(FakeEngine(), make_settings(tmp_path))
-    config = json.dumps(app.blocks.get_config_file(), default=str)
-    assert "The educator workbench is off" in config
-    assert "cc-wb-password" not in config
+    assert app.educator is not None
+    patient = json.dumps(app.blocks.get_config_file(), default=str)
+    educator = json.dumps(app.educator.get_config_file(), default=str)
+    assert "The educator workbench is off" in educator and "cc-wb-password" not in educator
+    assert "workbench" not in patient.lower()  # patients never see it
     on = server.build_app(FakeEngine(), make_settings(tmp_path, educator_username="ed", educator_password="pw"))
-    assert "cc-wb-password" in json.dumps(on.blocks.get_config_file(), default=str)
+    assert on.educator is not None and "cc-wb-password" in json.dumps(on.educator.get_config_file(), default=str)
+    assert "cc-wb-password" not in json.dumps(on.blocks.get_config_file(), default=str)
 
 
 def test_every_quoted_sentence_is_highlighted_and_escaped() -> None:

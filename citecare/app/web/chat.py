@@ -1,5 +1,8 @@
-"""The patient chat: questions in, streamed answers out. Chat history lives only in the browser (the Chatbot's
-value); the server keeps none."""
+"""The patient chat: questions in, streamed answers out, then follow-ups the engine has checked it can answer.
+
+Chat history lives only in the browser (the Chatbot's value, kept across reloads in the browser's storage);
+the server keeps none.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,22 @@ import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import gradio as gr
 
-from citecare.app.web.render import plain_text, render_answer, render_error, render_streaming, render_user
+from citecare.app.ratings import RatingsStore
+from citecare.app.web.feedback import feedback_from_messages, save_feedback
+from citecare.app.web.render import (
+    plain_text,
+    render_answer,
+    render_error,
+    render_streaming,
+    render_user,
+    rerender_user,
+)
+from citecare.app.web.strings import language_of, reason_label, texts
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
 from citecare.protocols import AnswerEngine
@@ -29,6 +42,7 @@ SORRY = (
 NOT_READY = "Sorry — CiteCare's sources are not loaded yet, so I can't answer right now. Please try again later."
 MAX_HISTORY_MESSAGES = 40  # bounds what a browser (or API caller) can make the engine read
 
+Messages = list[dict[str, Any]]
 
 
 def _content_text(message: dict[str, Any]) -> str:
@@ -39,13 +53,13 @@ def _content_text(message: dict[str, Any]) -> str:
 
 
 def normalise_messages(messages: Sequence[dict[str, Any]] | None) -> list[dict[str, str]]:
-    """The Chatbot value as plain {"role", "content"} dicts; user messages re-escaped so that a crafted
-    value sent back by a client cannot smuggle markup in."""
+    """The Chatbot value as plain {"role", "content"} dicts (suggested follow-ups dropped); user messages
+    re-escaped so that a crafted value sent back by a client cannot smuggle markup in."""
     out = []
     for message in (messages or [])[-MAX_HISTORY_MESSAGES:]:
         role, content = message.get("role"), _content_text(message)
         if role == "user":
-            out.append({"role": "user", "content": render_user(html.unescape(content))})
+            out.append({"role": "user", "content": rerender_user(content)})
         elif role == "assistant":
             out.append({"role": "assistant", "content": content})
     return out
@@ -63,47 +77,111 @@ def turns_from_json(history_json: str) -> tuple[Turn, ...]:
     return parse_history(json.loads(history_json or "[]"), limit=MAX_HISTORY_MESSAGES)
 
 
-# --- the patient chat -----------------------------------------------------------------------------
+def _language(request: gr.Request | None) -> str:
+    headers = getattr(request, "headers", None) or {}
+    return language_of(headers.get("accept-language"))
 
 
 @dataclass
 class PatientChat:
     engine: AnswerEngine
     settings: Settings
+    examples: Sequence[str] = field(default_factory=tuple)
 
-    def add_question(self, question: str, messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, str]]]:
-        """Show the typed question in the chat and clear the box."""
+    @property
+    def store(self) -> RatingsStore:
+        return RatingsStore(self.settings.ratings_db)
+
+    def add_question(self, question: str, messages: Messages, request: gr.Request | None = None
+                     ) -> tuple[str, list[dict[str, str]], str]:
+        """Show the typed question in the chat (a long paste cut short) and clear the box. Returns the box,
+        the chat and the question as typed, which the answer step reads."""
         msgs = normalise_messages(messages)
-        question = question.strip()[: self.settings.max_question_chars * 2]
-        if question:
-            msgs.append({"role": "user", "content": render_user(question)})
-        return "", msgs
+        typed = (question or "").strip()
+        if typed:
+            msgs.append({"role": "user", "content": render_user(typed, _language(request))})
+        # Twice the limit reaches the engine, which refuses it kindly as too long.
+        return "", msgs, typed[: self.settings.max_question_chars * 2]
 
-    def add_example(self, messages: list[dict[str, Any]], evt: gr.SelectData) -> tuple[str, list[dict[str, str]]]:
+    def add_selected(self, messages: Messages, evt: gr.SelectData, request: gr.Request | None = None
+                     ) -> tuple[str, list[dict[str, str]], str]:
+        """An example or a suggested follow-up was tapped: ask it."""
         value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
-        return self.add_question(str(value.get("text", "")), messages)
+        return self.add_question(str(value.get("text") or value.get("value") or ""), messages, request)
 
-    def respond(self, messages: list[dict[str, Any]]) -> Iterator[list[dict[str, str]]]:
-        """Stream the answer to the last, unanswered user message."""
+    def respond(self, messages: Messages, question: str = "", request: gr.Request | None = None
+                ) -> Iterator[Messages]:
+        """Stream the answer to the last, unanswered user message; then offer checked follow-ups."""
         msgs = normalise_messages(messages)
         if not msgs or msgs[-1]["role"] != "user":
             yield msgs
             return
-        question, history = plain_text(msgs[-1]["content"]), turns_from(msgs[:-1])
+        language = _language(request)
+        question = question or plain_text(msgs[-1]["content"])
+        history = turns_from(msgs[:-1])
         text, started = "", time.perf_counter()
+        answer: Answer | None = None
         try:
             for event in self.engine.stream(question, history):
                 if event.answer is not None:
-                    self._log(event.answer, question, started)
-                    yield [*msgs, {"role": "assistant", "content": render_answer(event.answer)}]
-                    return
+                    answer = event.answer
+                    break
                 text += event.delta
                 yield [*msgs, {"role": "assistant", "content": render_streaming(text)}]
-            raise RuntimeError("the answer stream ended without an answer")
+            if answer is None:
+                raise RuntimeError("the answer stream ended without an answer")
         except Exception as exc:  # a patient never sees a traceback
             log.error("chat answer failed: %s", type(exc).__name__)
             message = NOT_READY if isinstance(exc, IndexNotReady) else SORRY
-            yield [*msgs, {"role": "assistant", "content": render_error(message)}]
+            yield [*msgs, {"role": "assistant", "content": render_error(message, language,
+                                                                      self.settings.emergency_number)}]
+            return
+        self._log(answer, question, started)
+        final: dict[str, Any] = {"role": "assistant", "content": self._render(answer, language)}
+        yield [*msgs, final]
+        follow_ups = self._follow_ups(answer, history)
+        if follow_ups:
+            yield [*msgs, {**final, "options": [{"value": q, "label": q} for q in follow_ups]}]
+
+    def _render(self, answer: Answer, language: str) -> str:
+        s = self.settings
+        return render_answer(answer, self.examples, language, (s.emergency_number, s.crisis_line, s.poison_control))
+
+    def _follow_ups(self, answer: Answer, history: tuple[Turn, ...]) -> list[str]:
+        try:
+            return list(self.engine.suggest_follow_ups(answer, history))
+        except Exception as exc:  # suggestions are a nicety: never spoil the answer
+            log.warning("follow-up suggestions failed: %s", type(exc).__name__)
+            return []
+
+    def feedback(self, messages: Messages, consent: bool, last: Any, evt: gr.LikeData,
+                 request: gr.Request | None = None) -> tuple[str, Any]:
+        """A thumbs up/down or a reason on one answer, stored with the educator ratings (chat text only with
+        consent). Returns the status line shown to the patient, and what was stored last (Gradio can report one
+        reason twice; a repeat within a few seconds is not stored again)."""
+        t = texts(_language(request))
+        liked = evt.liked
+        thumbs: Literal["up", "down"]
+        if liked is True or liked is False:
+            thumbs, reason = ("up" if liked else "down"), ""
+        elif isinstance(liked, str) and (label := reason_label(liked)) is not None:
+            thumbs, reason = "down", label
+        else:
+            return "", last  # an un-like: nothing to store
+        index = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else -1)
+        key = [int(index), thumbs, reason, bool(consent)]
+        thanks = f'<p class="cc-feedback-msg" role="status">{html.escape(t["feedback_thanks"])}</p>'
+        if isinstance(last, dict) and last.get("key") == key and time.monotonic() - last.get("at", 0.0) < 5:
+            return thanks, last
+        item = feedback_from_messages(normalise_messages(messages), int(index), thumbs, reason, bool(consent))
+        if item is None:
+            return "", last
+        try:
+            save_feedback(self.store, item)
+        except Exception as exc:
+            log.error("saving patient feedback failed: %s", type(exc).__name__)
+            return f'<p class="cc-feedback-msg" role="status">{html.escape(t["feedback_failed"])}</p>', last
+        return thanks, {"key": key, "at": time.monotonic()}
 
     def answer_api(self, question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer a question from CiteCare's sources. history_json: a JSON list of {role, content}
@@ -127,5 +205,3 @@ class PatientChat:
             log.info("answered kind=%s citations=%d ms=%.0f question=%r", answer.kind, len(answer.citations), ms, question)
         else:
             log.info("answered kind=%s citations=%d ms=%.0f", answer.kind, len(answer.citations), ms)
-
-

@@ -1,14 +1,22 @@
-"""The Gradio pages: the patient chat and the educator workbench, their theme and CSS."""
+"""The Gradio pages: the patient chat (at /) and the educator workbench (at /educator), their theme and assets.
+
+The page script and style sheet live in citecare/data/ui/ (reviewed assets, no Python): the script scrolls new
+replies into view, pins an emergency and moves focus to it, opens a source card when its [n] marker is tapped,
+copies answers, prints the whole conversation, and shows "starting…" or "cannot reach the server" from /healthz.
+"""
 
 from __future__ import annotations
 
+import json
+from importlib.resources import files
 from typing import Any
 
 import gradio as gr
 
 from citecare.app.ratings import RATING_LABELS
-from citecare.app.web.chat import PatientChat
-from citecare.app.web.render import EXAMPLE_QUESTIONS
+from citecare.app.web.chat import PatientChat, normalise_messages
+from citecare.app.web.render import esc, intro, safety_notice, status_box
+from citecare.app.web.strings import UI_TEXT, language_of, texts
 from citecare.app.web.workbench import (
     CHUNK_HEADERS,
     USED_HEADERS,
@@ -16,106 +24,160 @@ from citecare.app.web.workbench import (
     Workbench,
     workbench_enabled,
 )
+from citecare.config import Settings
+from citecare.types import LibraryOverview
 
-CSS = """
-.gradio-container { max-width: 960px !important; margin: 0 auto; }
-#cc-safety-box .html-container { padding: 0 !important; }
-#cc-safety { background: #fff4d6; color: #3b2a00; border-left: 6px solid #8a5a00; border-radius: 6px;
-  padding: 10px 14px; font-size: 1rem; line-height: 1.45; }
-#cc-intro p { margin: 0; }
-.cc-msg p { margin: 0 0 0.5em 0; }
-.cc-msg p:last-child { margin-bottom: 0; }
-.cc-ref { font-size: 0.75em; }
-.cc-emergency { background: #b00020 !important; color: #ffffff !important; border: 3px solid #4a000d;
-  border-radius: 8px; padding: 10px 12px; font-weight: 600; }
-.cc-emergency * { color: #ffffff !important; }
-.cc-emergency-title { text-transform: uppercase; letter-spacing: 0.05em; font-size: 1.1em; }
-.cc-note { background: #e8f0fe; color: #0d2a5c !important; border-left: 5px solid #1a4fa0; border-radius: 6px;
-  padding: 8px 12px; }
-.cc-note * { color: #0d2a5c !important; }
-.cc-help { font-size: 0.95em; }
-.cc-sources { margin-top: 10px; padding-top: 6px; border-top: 1px solid rgba(128,128,128,0.4); }
-.cc-sources-title { font-weight: 600; font-size: 0.9em; margin-bottom: 4px !important; }
-.cc-source { margin: 4px 0; }
-.cc-source summary { cursor: pointer; padding: 4px 0; }
-.cc-source summary:focus-visible { outline: 3px solid #1a4fa0; outline-offset: 2px; }
-.cc-src-title { font-weight: 600; }
-.cc-src-date { opacity: 0.85; white-space: nowrap; }
-.cc-passage { border-left: 3px solid rgba(128,128,128,0.6); margin: 6px 0 6px 4px; padding: 4px 10px;
-  font-size: 0.95em; }
-.cc-passage mark { background: #ffe066; color: #000000; padding: 0 2px; border-radius: 2px; }
-.cc-outdated { background: #7a4100; color: #ffffff; border-radius: 4px; padding: 0 6px; font-size: 0.85em; }
-.cc-src-url { font-size: 0.85em; word-break: break-all; }
-.cc-disclaimer { font-size: 0.85em; opacity: 0.85; margin-top: 8px !important; }
-.cc-streaming .cc-answer-text::after { content: "▍"; opacity: 0.6; }
-@media (max-width: 480px) {
-  #cc-chat .message-row { margin: 12px 2px 8px !important; max-width: calc(100% - 4px) !important; }
-  #cc-safety { font-size: 0.95rem; padding: 8px 10px; }
-}
-"""
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+CONVERSATION_KEY = "citecare-conversation"
 
 
-# Gradio scopes `css` under .contain; the page padding sits outside it, so it goes in <head> as is.
-HEAD = "<style>@media (max-width: 480px) { .gradio-container .main.app { padding: 10px 8px !important; } }</style>"
+def asset(name: str) -> str:
+    """A file of citecare/data/ui as text."""
+    return files("citecare").joinpath("data", "ui", name).read_text(encoding="utf-8")
+
+
+def css() -> str:
+    return asset("citecare.css")
+
+
+def patient_head(settings: Settings) -> str:
+    """The page script and what it needs to know (numbers, interface text), as <script> tags."""
+    config = {"emergency": settings.emergency_number, "text": {lang: {k: t[k] for k in (
+        "copy", "copied", "answer_heading", "your_question", "sources")} for lang, t in UI_TEXT.items()}}
+    data = json.dumps(config).replace("</", "<\\/")
+    # Gradio's own "connection lost" toast would cover the safety notice on a phone; ours keeps the emergency
+    # number in view instead (the toast sits outside the container the css parameter is scoped to).
+    style = "<style>body.cc-offline-on .toast-wrap { display: none !important; }</style>"
+    return f"{style}<script>window.CITECARE = {data};</script><script>{asset('patient.js')}</script>"
 
 
 def theme() -> gr.themes.Base:
-    # System fonts: the default theme fetches Google Fonts, which leaks patients' addresses and hangs offline.
+    """Gradio's default theme with AA contrast in light and dark schemes and system fonts (the default theme
+    fetches Google Fonts, which leaks patients' addresses and hangs offline)."""
     return gr.themes.Default(
+        primary_hue=gr.themes.colors.blue,
+        secondary_hue=gr.themes.colors.slate,
+        neutral_hue=gr.themes.colors.slate,
         font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
         font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+    ).set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_600",
+        button_primary_text_color="white",
+        button_primary_text_color_dark="white",
+        button_primary_border_color="*primary_700",
+        button_primary_border_color_dark="*primary_700",
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_300",
+        block_label_text_color="*neutral_700",
+        block_label_text_color_dark="*neutral_200",
+        block_title_text_color="*neutral_700",
+        block_title_text_color_dark="*neutral_200",
+        input_placeholder_color="*neutral_500",
+        input_placeholder_color_dark="*neutral_400",
+        link_text_color="*primary_700",
+        link_text_color_dark="*primary_300",
+        link_text_color_visited="*primary_800",
+        link_text_color_visited_dark="*primary_200",
     )
 
 
-def patient_tab(chat: PatientChat) -> None:
-    gr.Markdown(
-        "Ask a question about your health topic. CiteCare answers **only** from its sources, quotes them and "
-        "shows where each sentence comes from.",
-        elem_id="cc-intro",
-    )
-    chatbot = gr.Chatbot(
-        label="Conversation with CiteCare",
-        show_label=False,  # the floating label covers messages on phones; the log keeps its aria-label
-        elem_id="cc-chat",
-        height="min(62vh, 620px)",
-        render_markdown=False,  # our HTML is built from escaped text; markdown would revive ![img](...) syntax
-        sanitize_html=True,
-        allow_tags=False,
-        latex_delimiters=[],
-        buttons=[],
-        feedback_options=None,
-        layout="bubble",
-        examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
-        placeholder="**Ask CiteCare** — or pick an example question below.",
-    )
-    with gr.Row(equal_height=True):
-        question = gr.Textbox(
-            label="Your question",
-            placeholder="Type your question",
-            elem_id="cc-question",
-            lines=1,
-            max_lines=4,
-            scale=5,  # no autofocus: on phones it scrolls past the safety notice and pops up the keyboard
+def keep(messages: Any) -> Any:
+    """The conversation as it goes to the browser's storage."""
+    return messages
+
+
+def patient_page(chat: PatientChat, settings: Settings, overview: LibraryOverview | None) -> gr.Blocks:
+    """The patient page: safety notice, first screen, conversation, question box, tools."""
+    i18n = gr.I18n(**UI_TEXT)
+    en = texts("en")
+    numbers = (settings.emergency_number, settings.crisis_line, settings.poison_control)
+    with gr.Blocks(title="CiteCare", analytics_enabled=False, fill_width=False) as page:
+        notice = gr.HTML(safety_notice(*numbers), elem_id="cc-safety-box", js_on_load=None)
+        gr.HTML(status_box(settings.emergency_number), elem_id="cc-status-box", js_on_load=None)
+        first_screen = gr.HTML(intro(overview), elem_id="cc-intro", js_on_load=None)
+        conversation_h = gr.HTML(f'<h2 class="cc-sr">{esc(en["conversation_heading"])}</h2>', js_on_load=None,
+                                 elem_classes=["cc-sr-box"])
+        chatbot = gr.Chatbot(
+            label=i18n("conversation_heading"),
+            show_label=False,  # the floating label covers messages on phones; the log keeps its aria-label
+            elem_id="cc-chat",
+            height="min(62vh, 620px)",
+            autoscroll=False,  # the page script scrolls each new reply's start into view instead of the bottom
+            render_markdown=False,  # our HTML is built from escaped text; markdown would revive ![img](...) syntax
+            sanitize_html=True,
+            allow_tags=False,
+            latex_delimiters=[],
+            buttons=[],
+            feedback_options=["Like", "Dislike", en["reason_hard"], en["reason_missing"], en["reason_wrong"]],
+            layout="bubble",
+            examples=[{"text": q} for q in chat.examples],
+            placeholder=en["chat_placeholder"],
         )
-        ask = gr.Button("Ask", variant="primary", elem_id="cc-ask", scale=1, min_width=80)
-    start_over = gr.Button("Start over", variant="secondary", elem_id="cc-start-over", size="md")
+        ask_h = gr.HTML(f'<h2 class="cc-sr">{esc(en["ask_heading"])}</h2>', js_on_load=None,
+                        elem_classes=["cc-sr-box"])
+        with gr.Row(equal_height=True, elem_id="cc-ask-row"):
+            question = gr.Textbox(
+                label=i18n("question_label"),
+                placeholder=i18n("question_placeholder"),
+                elem_id="cc-question",
+                lines=1,
+                max_lines=4,
+                scale=5,  # no autofocus: on phones it scrolls past the safety notice and pops up the keyboard
+            )
+            ask = gr.Button(i18n("ask"), variant="primary", elem_id="cc-ask", scale=1, min_width=80)
+        with gr.Row(elem_id="cc-tools"):
+            start_over = gr.Button(i18n("start_over"), variant="secondary", elem_id="cc-start-over", size="md")
+            print_view = gr.Button(i18n("print"), variant="secondary", elem_id="cc-print", size="md")
+        consent = gr.Checkbox(False, label=i18n("share_consent"), elem_id="cc-consent")
+        feedback_msg = gr.HTML("", elem_id="cc-feedback", js_on_load=None)
+        saved = gr.BrowserState([], storage_key=CONVERSATION_KEY)
+        pending = gr.State("")
 
-    private: dict[str, Any] = {"api_visibility": "private"}
-    for trigger in (question.submit, ask.click):
-        trigger(chat.add_question, [question, chatbot], [question, chatbot], queue=False, **private).then(
-            chat.respond, [chatbot], [chatbot], **private
-        )
-    chatbot.example_select(chat.add_example, [chatbot], [question, chatbot], queue=False, **private).then(
-        chat.respond, [chatbot], [chatbot], **private
-    )
-    start_over.click(lambda: ([], ""), None, [chatbot, question], queue=False, **private)
+        # Kept in the browser only: after each answer the conversation is copied to the browser's storage.
+        for trigger in (question.submit, ask.click):
+            trigger(chat.add_question, [question, chatbot], [question, chatbot, pending], queue=False,
+                    **PRIVATE).then(chat.respond, [chatbot, pending], [chatbot], **PRIVATE).then(
+                keep, [chatbot], [saved], queue=False, **PRIVATE)
+        for select in (chatbot.example_select, chatbot.option_select):
+            select(chat.add_selected, [chatbot], [question, chatbot, pending], queue=False, **PRIVATE).then(
+                chat.respond, [chatbot, pending], [chatbot], **PRIVATE).then(
+                keep, [chatbot], [saved], queue=False, **PRIVATE)
+        chatbot.clear(lambda: [], None, [saved], queue=False, **PRIVATE)
+        last_feedback = gr.State(None)
+        chatbot.like(chat.feedback, [chatbot, consent, last_feedback], [feedback_msg, last_feedback],
+                     trigger_mode="once", concurrency_limit=1, **PRIVATE)
+        start_over.click(lambda: ([], "", [], ""), None, [chatbot, question, saved, feedback_msg], queue=False,
+                         js="() => { window.citecareStartOver && window.citecareStartOver(); return []; }", **PRIVATE)
+        print_view.click(None, None, None, js="() => { window.print(); }", **PRIVATE)
+
+        def on_load(stored: Any, request: gr.Request) -> tuple[Any, ...]:
+            lang = language_of(request.headers.get("accept-language") if request else None)
+            t = texts(lang)
+            messages = normalise_messages(stored if isinstance(stored, list) else [])
+            return (messages, safety_notice(*numbers, language=lang), intro(overview, lang),
+                    f'<h2 class="cc-sr">{esc(t["conversation_heading"])}</h2>',
+                    f'<h2 class="cc-sr">{esc(t["ask_heading"])}</h2>')
+
+        page.load(on_load, [saved], [chatbot, notice, first_screen, conversation_h, ask_h], queue=False, **PRIVATE)
+    return page
 
 
-def workbench_tab(bench: Workbench) -> None:
+def workbench_page(bench: Workbench) -> gr.Blocks:
+    """The educator workbench, on its own path; patients never see it."""
+    with gr.Blocks(title="CiteCare — educator workbench", analytics_enabled=False, fill_width=False) as page:
+        gr.HTML('<h1 class="cc-h1">CiteCare — educator workbench</h1>', js_on_load=None)
+        workbench_body(bench)
+    return page
+
+
+def workbench_body(bench: Workbench) -> None:
     if not workbench_enabled(bench.settings):
         gr.Markdown(f"**{WORKBENCH_OFF}**", elem_id="cc-wb-off")
         return
-    private: dict[str, Any] = {"api_visibility": "private"}
+    private = PRIVATE
     authed = gr.State(False)
     last = gr.State(None)
     with gr.Column(visible=True, elem_id="cc-wb-login-box") as login_box:
@@ -164,5 +226,3 @@ def workbench_tab(bench: Workbench) -> None:
     question.submit(bench.ask, [authed, question, history], ask_outputs, **private)
     rate.click(bench.rate, [authed, last, thumbs, labels, comment], [rate_msg], **private)
     export.click(bench.export, [authed], [export_file, rate_msg], **private)
-
-

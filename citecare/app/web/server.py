@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import gradio as gr
 import uvicorn
@@ -16,23 +17,28 @@ from fastapi import FastAPI
 
 from citecare.app.ratings import RatingsStore
 from citecare.app.web.chat import PatientChat
-from citecare.app.web.layout import CSS, HEAD, patient_tab, theme, workbench_tab
+from citecare.app.web.layout import css, patient_head, patient_page, theme, workbench_page
 from citecare.app.web.ratings_api import add_ratings_api
-from citecare.app.web.render import safety_notice
+from citecare.app.web.strings import gradio_i18n
 from citecare.app.web.workbench import Workbench
 from citecare.config import Settings
 from citecare.protocols import AnswerEngine
+from citecare.types import LibraryOverview
 
 log = logging.getLogger(__name__)
+
+# Gradio scopes `css` under .contain; the page padding sits outside it, so it goes in <head> as is.
+HEAD = "<style>@media (max-width: 480px) { .gradio-container .main.app { padding: 10px 8px !important; } }</style>"
 
 
 @dataclass
 class CiteCareApp:
     """The Gradio Blocks plus what serves it: a FastAPI app with /healthz, run by uvicorn."""
 
-    blocks: gr.Blocks
+    blocks: gr.Blocks  # the patient page, at /
     engine: AnswerEngine
     settings: Settings
+    educator: gr.Blocks | None = None  # the educator workbench, at /educator
 
     def asgi(self) -> FastAPI:
         from citecare.app.web.api import build_api_router
@@ -41,11 +47,14 @@ class CiteCareApp:
         api.include_router(build_api_router(self.engine, self.settings))  # /healthz, /api/answer
 
         add_ratings_api(api, RatingsStore.from_settings(self.settings), self.settings)
-        return gr.mount_gradio_app(
-            api, self.blocks, path="/", server_name=self.settings.host, server_port=self.settings.port,
-            footer_links=["api"], run_history=False, show_error=False, ssr_mode=False, mcp_server=False,
-            pwa=False, theme=theme(), css=CSS, head=HEAD,
-        )
+        common: dict[str, Any] = dict(server_name=self.settings.host, server_port=self.settings.port,
+                                      run_history=False, show_error=False, ssr_mode=False, mcp_server=False,
+                                      pwa=False, theme=theme(), css=css(), i18n=gradio_i18n())
+        if self.educator is not None:  # mounted first: "/" would otherwise take /educator too
+            gr.mount_gradio_app(api, self.educator, path="/educator", footer_links=[], head=HEAD, **common)
+        # No footer links for patients: no "Use via API" panel, no Gradio settings.
+        return gr.mount_gradio_app(api, self.blocks, path="/", footer_links=[],
+                                   head=HEAD + patient_head(self.settings), **common)
 
     def launch(self, host: str | None = None, port: int | None = None) -> None:
         """Serve until interrupted (never a share link; bound to settings.host, loopback by default)."""
@@ -79,16 +88,23 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def _overview(engine: AnswerEngine) -> LibraryOverview | None:
+    try:
+        return engine.overview()
+    except Exception as exc:  # an empty or unready library still gets a page that says what CiteCare is
+        log.warning("library overview failed: %s", type(exc).__name__)
+        return None
+
+
 def build_app(engine: AnswerEngine, settings: Settings) -> CiteCareApp:
-    """The whole web app around an engine: patient chat, educator workbench, /answer API, /healthz."""
-    chat, bench = PatientChat(engine, settings), Workbench(engine, settings)
-    with gr.Blocks(title="CiteCare", analytics_enabled=False, fill_width=False) as blocks:
-        gr.HTML(safety_notice(settings.emergency_number), elem_id="cc-safety-box", js_on_load=None)
-        with gr.Tabs():
-            with gr.Tab("Ask CiteCare", id="chat", elem_id="cc-tab-chat"):
-                patient_tab(chat)
-            with gr.Tab("Educator workbench", id="workbench", elem_id="cc-tab-workbench"):
-                workbench_tab(bench)
+    """The whole web app around an engine: patient page at /, educator workbench at /educator, the /answer
+    API and /healthz."""
+    overview = _overview(engine)
+    chat = PatientChat(engine, settings, examples=overview.examples if overview else ())
+    patient = patient_page(chat, settings, overview)
+    with patient:
         gr.api(chat.answer_api, api_name="answer")
-    blocks.queue(default_concurrency_limit=settings.max_concurrency)
-    return CiteCareApp(blocks=blocks, engine=engine, settings=settings)
+    patient.queue(default_concurrency_limit=settings.max_concurrency)
+    educator = workbench_page(Workbench(engine, settings))
+    educator.queue(default_concurrency_limit=settings.max_concurrency)
+    return CiteCareApp(blocks=patient, engine=engine, settings=settings, educator=educator)
