@@ -23,7 +23,7 @@ from typing import Any
 
 from citecare.errors import CiteCareError, EngineStarting
 from citecare.protocols import AnswerEngine
-from citecare.types import Answer, StreamEvent, Turn
+from citecare.types import Answer, LibraryOverview, StreamEvent, Turn
 
 log = logging.getLogger("citecare.readiness")
 
@@ -106,6 +106,12 @@ class EngineStarter:
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
         return self._ready_engine().stream(question, history)
+
+    def overview(self) -> LibraryOverview:
+        return self._ready_engine().overview()
+
+    def suggest_follow_ups(self, answer: Answer, history: Sequence[Turn] = ()) -> list[str]:
+        return self._ready_engine().suggest_follow_ups(answer, history)
 
     def health(self) -> dict[str, Any]:
         if self._engine is not None:

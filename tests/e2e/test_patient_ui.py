@@ -210,22 +210,28 @@ def test_patient_page(browser: Any, served: tuple[str, Settings, Any], artifacts
     assert suggested and all(engine.ask(q).kind == "answer" and engine.ask(q).citations for q in suggested)
 
     # Thumbs from a patient: stored with the ratings, no chat text without consent; with consent, the question.
-    store = RatingsStore(settings.ratings_db)
-    before = len(store.all())
-    bot = page.locator('#cc-chat .message-row.bot-row, #cc-chat [data-testid="bot"]').last
+    store = RatingsStore.from_settings(settings)
+    before = len(store.feedback())
+    bot = page.locator('#cc-chat [data-testid="bot"]').last
     bot.scroll_into_view_if_needed()
     page.locator('#cc-chat button[aria-label="Like"]').last.click()
     page.locator("#cc-feedback").get_by_text("Thank you").wait_for(timeout=TIMEOUT_MS)
-    saved = store.all()[before:]
-    assert len(saved) == 1 and saved[0].thumbs == "up" and saved[0].question == "" and saved[0].answer.text == ""
+    saved = store.feedback()[before:]
+    assert [(f.thumbs, f.consent, f.question, f.answer_text) for f in saved] == [("up", False, "", "")]
+    assert saved[0].answer_kind == "answer" and saved[0].cited_sources == tuple(titles)
     page.locator("#cc-consent input").check()
     page.locator('#cc-chat button[aria-label="Feedback"]').last.click()
     page.locator("#cc-chat .extra-feedback-option").get_by_text("Hard to understand").click()
-    page.wait_for_timeout(800)
-    saved = store.all()[before:]
-    assert len(saved) == 2, [(r.thumbs, r.labels, r.question[:30], r.comment) for r in saved]
-    assert saved[1].thumbs == "down" and saved[1].labels == ("hard to read",) and saved[1].question == SEED_QUESTION
-    assert "blood test" in saved[1].answer.text.lower()
+    for _ in range(50):  # the reason is stored once, with the chat text the patient agreed to share
+        saved = store.feedback()[before:]
+        if len(saved) > 1:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
+    saved = store.feedback()[before:]
+    assert [(f.thumbs, f.reason, f.consent, f.question) for f in saved[1:]] == [
+        ("down", "hard to understand", True, SEED_QUESTION)]
+    assert "blood test" in saved[1].answer_text.lower()
     page.locator("#cc-consent input").uncheck()
 
     # An emergency after scrolling up to read a source: pinned in view, with the focus on it.

@@ -10,11 +10,11 @@ import gradio as gr
 
 from citecare.answer.conversation import TopicFinder
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics
-from citecare.app.ratings import RatingsStore
+from citecare.app.ratings import FEEDBACK_REASONS, RatingsStore
 from citecare.app.web import render
 from citecare.app.web.chat import PatientChat, normalise_messages
 from citecare.app.web.feedback import feedback_from_messages
-from citecare.app.web.strings import UI_TEXT, language_of, reason_label
+from citecare.app.web.strings import REASONS, UI_TEXT, language_of, reason_label
 from citecare.engine import ChatEngine
 from citecare.types import Answer, SourceMeta
 from tests.conftest import make_settings
@@ -47,13 +47,15 @@ def test_feedback_keeps_chat_text_only_with_consent(tmp_path: Path) -> None:
     _, msgs = _chat_with_answer(tmp_path)
     msgs = normalise_messages(msgs)
     private = feedback_from_messages(msgs, 1, "up")
-    assert private is not None and private.question == "" and private.answer_text == "" and not private.history
-    assert private.source_titles == ("Immunosuppressants",) and private.answer_kind == "answer"
-    shared = feedback_from_messages(msgs, 1, "down", "incomplete", consent=True)
-    assert shared is not None and shared.question == "Why blood tests for me?"
-    assert shared.answer_text.startswith("Regular blood tests") and shared.reason == "incomplete"
+    assert private is not None and not private.consent and private.question == "" and private.answer_text == ""
+    assert private.cited_sources == ("Immunosuppressants",) and private.answer_kind == "answer"
+    shared = feedback_from_messages(msgs, 1, "down", "not what I asked", consent=True)
+    assert shared is not None and shared.consent and shared.question == "Why blood tests for me?"
+    assert shared.answer_text.startswith("Regular blood tests") and shared.reason == "not what I asked"
     assert feedback_from_messages(msgs, 0, "up") is None  # not an answer
     assert feedback_from_messages(msgs, 7, "up") is None
+    error = [{"role": "user", "content": "q"}, {"role": "assistant", "content": render.render_error("Sorry")}]
+    assert feedback_from_messages(error, 1, "down") is None  # an error message is not an answer to judge
 
 
 def _like(index: int, liked: bool | str) -> gr.LikeData:
@@ -68,17 +70,18 @@ def test_feedback_handler_stores_thumbs_and_reasons_once(tmp_path: Path) -> None
     again, _ = chat.feedback(msgs, True, last, _like(1, "Hard to understand"))  # Gradio's repeat: not stored
     assert "Thank you" in again
     assert chat.feedback(msgs, False, last, _like(1, "something else"))[0] == ""
-    rows = RatingsStore(chat.settings.ratings_db).all()
-    assert [(r.thumbs, r.labels, r.question) for r in rows] == [
-        ("up", (), ""), ("down", ("hard to read",), "Why blood tests for me?")]
-    assert rows[0].answer.text == "" and rows[1].answer.text.startswith("Regular blood tests")
+    rows = RatingsStore.from_settings(chat.settings).feedback()
+    assert [(r.thumbs, r.reason, r.consent, r.question) for r in rows] == [
+        ("up", "", False, ""), ("down", "hard to understand", True, "Why blood tests for me?")]
+    assert rows[0].answer_text == "" and rows[1].answer_text.startswith("Regular blood tests")
 
 
 def test_interface_languages() -> None:
     assert language_of("es-MX,es;q=0.9,en;q=0.8") == "es"
     assert language_of("fr-FR,de;q=0.5") == "en" and language_of(None) == "en"
     assert set(UI_TEXT["es"]) == set(UI_TEXT["en"])  # every text has its translation
-    assert reason_label("Difícil de entender") == reason_label("Hard to understand") == "hard to read"
+    assert reason_label("Difícil de entender") == reason_label("Hard to understand") == "hard to understand"
+    assert set(REASONS.values()) <= set(FEEDBACK_REASONS)  # every reason shown is one the store accepts
     assert reason_label("Like") is None
     assert "Fuentes" in render.render_answer(FakeEngine().ask("q"), language="es")
 

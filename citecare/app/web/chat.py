@@ -11,13 +11,14 @@ import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import gradio as gr
 
 from citecare.app.ratings import RatingsStore
-from citecare.app.web.feedback import feedback_from_messages, save_feedback
+from citecare.app.web.feedback import feedback_from_messages
 from citecare.app.web.render import (
     plain_text,
     render_answer,
@@ -31,7 +32,7 @@ from citecare.config import Settings
 from citecare.errors import IndexNotReady
 from citecare.protocols import AnswerEngine
 from citecare.text import parse_history
-from citecare.types import Answer, Turn
+from citecare.types import Answer, LibraryOverview, Turn
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +87,23 @@ def _language(request: gr.Request | None) -> str:
 class PatientChat:
     engine: AnswerEngine
     settings: Settings
-    examples: Sequence[str] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def store(self) -> RatingsStore:
-        return RatingsStore(self.settings.ratings_db)
+        """One store per app: the SQLite file or the shared database (CITECARE_DATABASE_URL)."""
+        return RatingsStore.from_settings(self.settings)
+
+    def overview(self) -> LibraryOverview | None:
+        """What the library covers, for the first screen; None while the engine is starting or failing."""
+        try:
+            return self.engine.overview()
+        except Exception as exc:  # the page still says what CiteCare is and what it cannot do
+            log.info("library overview not available: %s", type(exc).__name__)
+            return None
+
+    def example_questions(self) -> tuple[str, ...]:
+        overview = self.overview()
+        return overview.examples if overview else ()
 
     def add_question(self, question: str, messages: Messages, request: gr.Request | None = None
                      ) -> tuple[str, list[dict[str, str]], str]:
@@ -145,7 +158,8 @@ class PatientChat:
 
     def _render(self, answer: Answer, language: str) -> str:
         s = self.settings
-        return render_answer(answer, self.examples, language, (s.emergency_number, s.crisis_line, s.poison_control))
+        examples = self.example_questions() if answer.kind in ("no_evidence", "out_of_scope") else ()
+        return render_answer(answer, examples, language, (s.emergency_number, s.crisis_line, s.poison_control))
 
     def _follow_ups(self, answer: Answer, history: tuple[Turn, ...]) -> list[str]:
         try:
@@ -177,7 +191,7 @@ class PatientChat:
         if item is None:
             return "", last
         try:
-            save_feedback(self.store, item)
+            self.store.add_feedback(item)
         except Exception as exc:
             log.error("saving patient feedback failed: %s", type(exc).__name__)
             return f'<p class="cc-feedback-msg" role="status">{html.escape(t["feedback_failed"])}</p>', last

@@ -25,7 +25,6 @@ from citecare.app.web.workbench import (
     workbench_enabled,
 )
 from citecare.config import Settings
-from citecare.types import LibraryOverview
 
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}
 CONVERSATION_KEY = "citecare-conversation"
@@ -89,8 +88,10 @@ def keep(messages: Any) -> Any:
     return messages
 
 
-def patient_page(chat: PatientChat, settings: Settings, overview: LibraryOverview | None) -> gr.Blocks:
-    """The patient page: safety notice, first screen, conversation, question box, tools."""
+def patient_page(chat: PatientChat, settings: Settings) -> gr.Blocks:
+    """The patient page: safety notice, first screen, conversation, question box, tools. The first screen and
+    the example questions come from the library when the page loads (the engine may still be starting)."""
+    overview = chat.overview()
     i18n = gr.I18n(**UI_TEXT)
     en = texts("en")
     numbers = (settings.emergency_number, settings.crisis_line, settings.poison_control)
@@ -113,7 +114,7 @@ def patient_page(chat: PatientChat, settings: Settings, overview: LibraryOvervie
             buttons=[],
             feedback_options=["Like", "Dislike", en["reason_hard"], en["reason_missing"], en["reason_wrong"]],
             layout="bubble",
-            examples=[{"text": q} for q in chat.examples],
+            examples=[{"text": q} for q in (overview.examples if overview else ())],
             placeholder=en["chat_placeholder"],
         )
         ask_h = gr.HTML(f'<h2 class="cc-sr">{esc(en["ask_heading"])}</h2>', js_on_load=None,
@@ -157,7 +158,10 @@ def patient_page(chat: PatientChat, settings: Settings, overview: LibraryOvervie
             lang = language_of(request.headers.get("accept-language") if request else None)
             t = texts(lang)
             messages = normalise_messages(stored if isinstance(stored, list) else [])
-            return (messages, safety_notice(*numbers, language=lang), intro(overview, lang),
+            now = chat.overview()
+            examples = [{"text": q} for q in (now.examples if now else ())]
+            return (gr.update(value=messages, examples=examples), safety_notice(*numbers, language=lang),
+                    intro(now, lang),
                     f'<h2 class="cc-sr">{esc(t["conversation_heading"])}</h2>',
                     f'<h2 class="cc-sr">{esc(t["ask_heading"])}</h2>')
 

@@ -23,7 +23,6 @@ from citecare.app.web.strings import gradio_i18n
 from citecare.app.web.workbench import Workbench
 from citecare.config import Settings
 from citecare.protocols import AnswerEngine
-from citecare.types import LibraryOverview
 
 log = logging.getLogger(__name__)
 
@@ -88,20 +87,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def _overview(engine: AnswerEngine) -> LibraryOverview | None:
-    try:
-        return engine.overview()
-    except Exception as exc:  # an empty or unready library still gets a page that says what CiteCare is
-        log.warning("library overview failed: %s", type(exc).__name__)
-        return None
-
-
 def build_app(engine: AnswerEngine, settings: Settings) -> CiteCareApp:
     """The whole web app around an engine: patient page at /, educator workbench at /educator, the /answer
     API and /healthz."""
-    overview = _overview(engine)
-    chat = PatientChat(engine, settings, examples=overview.examples if overview else ())
-    patient = patient_page(chat, settings, overview)
+    chat = PatientChat(engine, settings)
+    patient = patient_page(chat, settings)
     with patient:
         gr.api(chat.answer_api, api_name="answer")
     patient.queue(default_concurrency_limit=settings.max_concurrency)

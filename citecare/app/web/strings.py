@@ -40,7 +40,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "feedback_failed": "Sorry — your feedback could not be saved. Please try again later.",
         "reason_hard": "Hard to understand",
         "reason_missing": "Did not answer my question",
-        "reason_wrong": "Something looks wrong",
+        "reason_wrong": "Seems wrong or outdated",
         "chat_placeholder": "**Ask CiteCare** — or pick an example question below.",
         "answer_heading": "CiteCare's answer",
         "your_question": "Your question",
@@ -90,7 +90,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "feedback_failed": "Lo sentimos — no pudimos guardar su opinión. Inténtelo más tarde.",
         "reason_hard": "Difícil de entender",
         "reason_missing": "No respondió a mi pregunta",
-        "reason_wrong": "Algo parece incorrecto",
+        "reason_wrong": "Parece incorrecto o desactualizado",
         "chat_placeholder": "**Pregunte a CiteCare** — o elija una pregunta de ejemplo.",
         "answer_heading": "Respuesta de CiteCare",
         "your_question": "Su pregunta",
@@ -115,8 +115,9 @@ UI_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-# Patients' reasons for a thumbs down, as shown (key) and as stored (educator rating label).
-REASONS: dict[str, str] = {"reason_hard": "hard to read", "reason_missing": "incomplete", "reason_wrong": "other"}
+# Patients' reasons for a thumbs down, as shown (key) and as stored (one of ratings.FEEDBACK_REASONS).
+REASONS: dict[str, str] = {"reason_hard": "hard to understand", "reason_missing": "not what I asked",
+                           "reason_wrong": "seems wrong or outdated"}
 
 
 def language_of(accept_language: str | None) -> str:
