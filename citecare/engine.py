@@ -41,6 +41,7 @@ from citecare.types import (
 log = logging.getLogger("citecare.engine")
 
 _REFRESH_EVERY_S = 10.0
+_CHECKED_MAX = 4096  # suggested questions remembered as answerable or not, per index version
 _TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
 
 
@@ -82,6 +83,7 @@ class ChatEngine:
         self.writer = writer  # optional LLM writer; None means extractive only
         self._checked_at = 0.0
         self._overview: tuple[int, LibraryOverview] | None = None
+        self._checked: tuple[int, dict[str, frozenset[str]]] = (-1, {})  # suggestion → quotes, per index version
         self._loaded = self._load()
 
     @classmethod
@@ -238,12 +240,25 @@ class ChatEngine:
         """The first `limit` of (at most `budget`) questions answered with citations that add something new."""
         kept: list[str] = []
         for question in questions[:budget]:
-            answer = self.ask(question)
-            if answer.kind == "answer" and answer.citations and not {c.quote for c in answer.citations} <= known:
+            quotes = self._cited_quotes(question)
+            if quotes and not quotes <= known:
                 kept.append(question)
                 if len(kept) == limit:
                     break
         return kept
+
+    def _cited_quotes(self, question: str) -> frozenset[str]:
+        """The sentences this engine quotes to answer a standalone question (empty: it would not answer it).
+        Remembered per index version: the same suggestions come up for many patients."""
+        version = self._loaded.snapshot.version
+        if self._checked[0] != version or len(self._checked[1]) > _CHECKED_MAX:
+            self._checked = (version, {})
+        found = self._checked[1].get(question)
+        if found is None:
+            answer = self.ask(question)
+            found = frozenset(c.quote for c in answer.citations) if answer.kind == "answer" else frozenset()
+            self._checked[1][question] = found
+        return found
 
     # --- steps -----------------------------------------------------------------------------
     def _possibly_outdated(self, reviewed: str) -> bool:

@@ -18,7 +18,7 @@ import pytest
 from pydantic import SecretStr
 
 from citecare.app.ratings import RatingsStore
-from citecare.app.web.server import build_app
+from citecare.app.web.server import build_app, free_port
 from citecare.config import PROJECT_ROOT, Settings
 from tests.conftest import make_settings
 from tests.fakes import FakeEngine
@@ -353,3 +353,18 @@ def test_educator_workbench_lives_on_its_own_path(browser: Any, served: tuple[st
     assert page.get_by_role("heading", level=1).inner_text().startswith("CiteCare — educator workbench")
     page.context.close()
 
+
+
+def test_conversation_survives_a_server_restart(browser: Any, tmp_path: Path) -> None:
+    """Kept in the browser, readable by the next server process (or another replica) on the same address."""
+    settings = make_settings(tmp_path)
+    port = free_port()
+    with build_app(FakeEngine(), settings).running(port=port) as url:
+        page, _ = new_page(browser, url, "phone", "light")
+        ask(page, "Why blood tests?")
+        page.goto("about:blank")  # leave before the server stops, as a patient closing the tab
+    with build_app(FakeEngine(), settings).running(port=port) as url:
+        page.goto(url)
+        page.wait_for_function("document.querySelectorAll('#cc-chat .cc-final').length === 1", timeout=TIMEOUT_MS)
+        assert page.locator("#cc-chat").get_by_text("Why blood tests?").is_visible()
+        page.context.close()

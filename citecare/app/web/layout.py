@@ -134,7 +134,9 @@ def patient_page(chat: PatientChat, settings: Settings) -> gr.Blocks:
             print_view = gr.Button(i18n("print"), variant="secondary", elem_id="cc-print", size="md")
         consent = gr.Checkbox(False, label=i18n("share_consent"), elem_id="cc-consent")
         feedback_msg = gr.HTML("", elem_id="cc-feedback", js_on_load=None)
-        saved = gr.BrowserState([], storage_key=CONVERSATION_KEY)
+        # Gradio hands the key of this "encrypted" storage to the page, so it hides nothing from whoever holds the
+        # device; a fixed key lets the conversation survive a server restart or a move to another replica.
+        saved = gr.BrowserState([], storage_key=CONVERSATION_KEY, secret=CONVERSATION_KEY)
         pending = gr.State("")
 
         # Kept in the browser only: after each answer the conversation is copied to the browser's storage.
