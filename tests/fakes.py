@@ -65,6 +65,8 @@ class FakeEngine:
         return {"ok": True, "ready": self.ready, "documents": 1, "chunks": 1}
 
     def overview(self) -> LibraryOverview:
+        if not self.ready:
+            raise RuntimeError("still starting")  # as the app's EngineStarter does
         return LibraryOverview(documents=1, topics=("immunosuppressants",), publishers=("CiteCare",),
                                examples=("Why do I need blood tests?", "What are the risks of immunosuppressants?"))
 

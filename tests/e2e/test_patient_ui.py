@@ -303,9 +303,14 @@ def test_starting_then_server_unreachable(browser: Any, artifacts: Path, tmp_pat
         starting = page.locator("#cc-starting")
         starting.wait_for(state="visible", timeout=TIMEOUT_MS)
         assert "starting" in starting.inner_text()
+        intro = page.locator("#cc-intro-text")
+        assert "cannot diagnose" in intro.inner_text() and "covers" not in intro.inner_text()
         page.screenshot(path=str(artifacts / f"starting-{combo}.png"))
         engine.ready = True
         starting.wait_for(state="hidden", timeout=10_000)
+        # once ready, the first screen says what the library covers and offers its checked examples
+        intro.get_by_text("It covers topics such as: immunosuppressants").wait_for(timeout=TIMEOUT_MS)
+        assert page.locator("#cc-chat").get_by_text("What are the risks of immunosuppressants?").is_visible()
         ask(page, "Why blood tests?")
     # The server is gone: a friendly message, with the emergency number in view and not covered.
     page.fill("#cc-question textarea", "Is it still there?")

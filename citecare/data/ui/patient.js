@@ -199,6 +199,15 @@
 
   // --- server state: "starting…" and "cannot reach the server" -------------------------------------------
   let timer = null;
+  let sawStarting = false;
+
+  // The first screen (what the library covers, example questions) comes from the engine, which was still
+  // starting when this page loaded: load the page again once it is ready, unless the patient has begun.
+  function refreshFirstScreen() {
+    const box = document.querySelector("#cc-question textarea");
+    const begun = document.querySelector("#cc-chat .cc-final, #cc-chat [data-testid='user']");
+    if (!begun && !(box && box.value.trim())) location.reload();
+  }
   function show(id, on) {
     const el = document.getElementById(id);
     if (el) el.hidden = !on;
@@ -213,7 +222,13 @@
       show("cc-offline", false);
       const starting = health.ready === false;
       show("cc-starting", starting);
-      if (starting) wait = 1000;
+      if (starting) {
+        wait = 1000;
+        sawStarting = true;
+      } else if (sawStarting) {
+        sawStarting = false;
+        refreshFirstScreen();
+      }
     } catch (err) {
       show("cc-offline", true);
       wait = 3000;
