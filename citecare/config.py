@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000). When set, used instead of index_dir."
     )
     collection: str = Field("citecare", description="Name of the Chroma collection.")
+    refresh_interval_s: float = Field(
+        2.0, gt=0, description="Seconds between checks for a new library version (an ingest from any machine); "
+        "the app loads it in the background and answers from the previous one meanwhile.",
+    )
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the documents ingested by default.")
     sources_file: Path = Field(
         Path("ingest/sources.toml"), description="Source manifest: title, publisher, url, licence, review date."

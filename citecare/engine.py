@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,6 @@ from citecare.types import (
 
 log = logging.getLogger("citecare.engine")
 
-_REFRESH_EVERY_S = 10.0
 _CHECKED_MAX = 4096  # suggested questions remembered as answerable or not, per index version
 _TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
 
@@ -84,6 +84,8 @@ class ChatEngine:
         self._checked_at = 0.0
         self._overview: tuple[int, LibraryOverview] | None = None
         self._checked: tuple[int, dict[str, frozenset[str]]] = (-1, {})  # suggestion → quotes, per index version
+        self._refreshing = threading.Lock()
+        self._watched = False
         self._loaded = self._load()
 
     @classmethod
@@ -337,13 +339,40 @@ class ChatEngine:
     def retriever(self) -> HybridRetriever:
         return self._loaded.retriever
 
-    def _refresh_if_changed(self) -> None:
-        """Pick up a finished ingest; never a half-done one (the manifest is committed last)."""
-        if time.monotonic() - self._checked_at < _REFRESH_EVERY_S:
-            return
-        self._checked_at = time.monotonic()
+    def refresh(self) -> bool:
+        """Swap in the library's new version if an ingest finished; True when a new snapshot was loaded.
+
+        Questions keep using the snapshot they started with; the new one replaces it in one assignment.
+        One load at a time: a second caller returns False at once instead of loading it twice.
+        """
+        if not self._refreshing.acquire(blocking=False):
+            return False
         try:
-            if self.library.version() != self._loaded.snapshot.version:
-                self._loaded = self._load()
+            self._checked_at = time.monotonic()
+            if self.library.version() == self._loaded.snapshot.version:
+                return False
+            loaded = self._load()
+            self._loaded = loaded
+            log.info("library version %s loaded (%s chunks)", loaded.snapshot.version, len(loaded.snapshot.chunks))
+            return True
+        finally:
+            self._refreshing.release()
+
+    def watch(self, stop: threading.Event) -> None:
+        """Check for a new library version every ``refresh_interval_s`` until ``stop`` is set (run it in a
+        thread: a replica then picks up an ingest from any machine without a patient waiting for the load)."""
+        self._watched = True
+        while not stop.wait(self.settings.refresh_interval_s):
+            try:
+                self.refresh()
+            except Exception as exc:  # keep serving the snapshot we have; try again next time
+                log.warning("index refresh failed: %s", type(exc).__name__)
+
+    def _refresh_if_changed(self) -> None:
+        """Without a watcher (CLI, tests), check on a question at most every ``refresh_interval_s``."""
+        if self._watched or time.monotonic() - self._checked_at < self.settings.refresh_interval_s:
+            return
+        try:
+            self.refresh()
         except Exception as exc:  # keep serving the snapshot we have
             log.warning("index refresh failed: %s", type(exc).__name__)

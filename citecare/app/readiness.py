@@ -6,7 +6,8 @@
 ready only after the model is loaded, the first snapshot of the library is loaded and one question has
 gone through the whole flow (warm-up), so the first patient never pays for a cold path. When the index
 is missing or empty it says ``status: "unavailable"`` with the reason, and tries again every few
-seconds, so a later `citecare ingest` makes a running app ready without a restart.
+seconds, so a later `citecare ingest` makes a running app ready without a restart. Once ready, the same
+thread runs the engine's ``watch`` (when it has one): new library versions are loaded in the background.
 
 The /healthz contract (other parts build on it): JSON with at least ``ok`` (bool: answers will work),
 ``ready`` (bool: start-up finished), ``documents``, ``chunks``, ``index_version`` (ints), plus
@@ -93,6 +94,9 @@ class EngineStarter:
             self._problem = ""
             self._engine = engine
             log.info("engine ready after %.1f s", self._ready_after_s)
+            watch = getattr(engine, "watch", None)
+            if callable(watch):  # from now on, this thread picks up new library versions
+                watch(self._stop)
             return
 
     # --- AnswerEngine ------------------------------------------------------------------------

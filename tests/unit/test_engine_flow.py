@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,36 @@ def test_a_new_version_is_picked_up(tmp_path: Path) -> None:
 def test_an_empty_library_is_not_ready(tmp_path: Path) -> None:
     with pytest.raises(IndexNotReady):
         ChatEngine(make_settings(tmp_path), FakeEmbedder(), InMemoryLibrary(FakeEmbedder(), {}))
+
+
+def test_a_watcher_loads_new_versions_in_the_background(tmp_path: Path) -> None:
+    library = InMemoryLibrary(FakeEmbedder(), DOCS)
+    engine = ChatEngine(make_settings(tmp_path, refresh_interval_s=0.05), FakeEmbedder(), library)
+    stop = threading.Event()
+    watcher = threading.Thread(target=engine.watch, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        library.add("flu", "Flu vaccine\n\nThe flu vaccine is recommended every year for people on immunosuppressants.")
+        deadline = time.monotonic() + 10
+        while engine.health()["index_version"] != library.version():
+            assert time.monotonic() < deadline, "the watcher did not load the new version"
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+    assert not watcher.is_alive()
+    # With a watcher, a question never loads a new version itself (no patient waits for a load).
+    before = library.version()
+    library.add("zoster", "Shingles vaccine\n\nThe shingles vaccine protects adults over 50.")
+    engine._checked_at = 0.0
+    assert engine.ask("how often should I get the flu vaccine?").citations[0].doc_id == "flu"
+    assert engine.health()["index_version"] == before
+
+
+def test_refresh_is_one_at_a_time(tmp_path: Path) -> None:
+    library = InMemoryLibrary(FakeEmbedder(), DOCS)
+    engine = ChatEngine(make_settings(tmp_path), FakeEmbedder(), library)
+    library.add("flu", "Flu vaccine\n\nThe flu vaccine is recommended every year.")
+    with engine._refreshing:  # a load in progress elsewhere
+        assert engine.refresh() is False
+    assert engine.refresh() is True and engine.refresh() is False
