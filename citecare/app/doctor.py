@@ -52,8 +52,8 @@ def check_sources(settings: Settings) -> Check:
 
 def check_index(settings: Settings) -> Check:
     from citecare.ingest.pipeline import collect_files
-    from citecare.store.artefacts import LocalArtefactStore
     from citecare.store.chroma import ChromaIndex
+    from citecare.store.chroma_artefacts import artefact_store
     from citecare.store.embedder import make_embedder
     from citecare.store.snapshot import LIBRARY_ARTEFACT
 
@@ -67,7 +67,7 @@ def check_index(settings: Settings) -> Check:
         return Check("index", False, f"cannot open {where}: {type(exc).__name__}: {exc}", hint)
     if not docs:
         return Check("index", False, f"{where} holds no documents", "run `citecare ingest`")
-    if LocalArtefactStore.from_settings(settings).fetch(LIBRARY_ARTEFACT, version) is None:
+    if artefact_store(settings, index).fetch(LIBRARY_ARTEFACT, version) is None:
         return Check("index", False, "the BM25 index and chunk table are missing or older than the vector index",
                      "run `citecare ingest`")
     on_disk = {f.name for f in collect_files([Path(settings.corpus_dir)])} if Path(settings.corpus_dir).is_dir() else set()

@@ -19,8 +19,9 @@ from citecare.ingest.chunking import chunk_document
 from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from citecare.ingest.sources import SourceEntry, doc_id_for, load_manifest, meta_for
 from citecare.protocols import Embedder
-from citecare.store.artefacts import ArtefactStore, LocalArtefactStore
+from citecare.store.artefacts import ArtefactStore
 from citecare.store.chroma import ChromaIndex, DocRecord
+from citecare.store.chroma_artefacts import artefact_store
 from citecare.store.sentences import SentenceVectors
 from citecare.store.snapshot import LIBRARY_ARTEFACT, publish_library
 from citecare.types import Chunk, Document, SourceMeta
@@ -118,7 +119,7 @@ class Ingestor:
         self.settings = settings
         self.embedder = embedder
         self.index = index
-        self.artefacts: ArtefactStore = artefacts or LocalArtefactStore.from_settings(settings)
+        self.artefacts: ArtefactStore = artefacts or artefact_store(settings, index)
         self.sentences = SentenceVectors(self.artefacts)
         self._refreshed = False
 
@@ -265,9 +266,11 @@ class Ingestor:
         return self.artefacts.fetch(LIBRARY_ARTEFACT, self.index.version()) is not None
 
     def _publish_derived(self) -> None:
-        """New version, then the chunk table and BM25 index of that version (the engine starts from them)."""
-        version = self.index.bump_version()
+        """The chunk table and BM25 index of the next version first, then that version: a replica that sees
+        the new version finds them published (on the Chroma server when there is one) and starts from them."""
+        version = self.index.version() + 1
         publish_library(self.artefacts, version, self.index.committed_chunks())
+        self.index.bump_version(to=version)
 
 
 def _under_any(path: Path, roots: Sequence[Path]) -> bool:

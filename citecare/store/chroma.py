@@ -1,4 +1,5 @@
-"""The only module that talks to Chroma: chunk vectors plus a manifest of committed documents.
+"""The only module that opens Chroma: chunk vectors plus a manifest of committed documents (and, through
+`side_collection`, the collections `store.chroma_artefacts` keeps derived data in).
 
 Readers trust the manifest, not the raw collection: ingest writes a document's chunks first and
 commits the manifest entry last, so a serving app never sees a half-ingested document and a killed
@@ -137,7 +138,7 @@ class ChromaIndex:
         self.name = collection
         self.embedder = embedder
         self.page_size = page_size
-        ef = _embedding_function(embedder)
+        ef = self._ef = _embedding_function(embedder)
         identity = getattr(embedder, "identity", None)
         self.chunks = client.get_or_create_collection(
             name=collection,
@@ -169,11 +170,16 @@ class ChromaIndex:
                 "(a fresh CITECARE_INDEX_DIR, then `citecare ingest`)."
             )
 
-    def _pages(self, collection: Any, include: list[str]) -> Any:
-        """Every record of a collection, one page at a time."""
+    def side_collection(self, suffix: str) -> Any:
+        """Another collection of this index, ``<name>__<suffix>``, for data that is not chunks (the derived
+        artefacts of `store.chroma_artefacts`); its records carry placeholder 2-d vectors."""
+        return self.client.get_or_create_collection(name=f"{self.name}__{suffix}", embedding_function=self._ef)
+
+    def _pages(self, collection: Any, include: list[str], where: dict[str, Any] | None = None) -> Any:
+        """Every record of a collection (or those matching ``where``), one page at a time."""
         offset = 0
         while True:
-            got = collection.get(include=include, limit=self.page_size, offset=offset)
+            got = collection.get(include=include, limit=self.page_size, offset=offset, where=where)
             if not got["ids"]:
                 return
             yield got
@@ -243,8 +249,9 @@ class ChromaIndex:
         for start in range(0, len(ids), _WRITE_BATCH):
             self.chunks.delete(ids=ids[start : start + _WRITE_BATCH])
 
-    def bump_version(self) -> int:
-        version = self.version() + 1
+    def bump_version(self, to: int | None = None) -> int:
+        """Make the next library version (``to``: the one derived data was already published for) visible."""
+        version = self.version() + 1 if to is None else to
         self.manifest.upsert(
             ids=[_STATE_ID],
             embeddings=[[0.0, 1.0]],

@@ -19,9 +19,10 @@ from typing import Protocol
 
 from citecare.config import Settings
 from citecare.protocols import DenseSearch
-from citecare.store.artefacts import ArtefactStore, LocalArtefactStore
+from citecare.store.artefacts import ArtefactStore
 from citecare.store.bm25 import Bm25Index
-from citecare.store.chroma import ChromaIndex
+from citecare.store.chroma import ChromaIndex, DocRecord
+from citecare.store.chroma_artefacts import artefact_store
 from citecare.store.chunk_table import read_chunk_table, write_chunk_table
 from citecare.types import Chunk
 
@@ -58,13 +59,23 @@ def publish_library(artefacts: ArtefactStore, version: int, chunks: Sequence[Chu
     return artefacts.publish(LIBRARY_ARTEFACT, version, fill)
 
 
+def whole_documents(documents: Mapping[str, DocRecord], chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The chunks of the documents whose every chunk was read: a document re-ingested while we read
+    (its old chunks deleted after its new entry was committed) is left out rather than served in part."""
+    found: dict[str, set[str]] = {}
+    for c in chunks:
+        found.setdefault(c.doc_id, set()).add(c.chunk_id)
+    whole = {doc_id for doc_id, rec in documents.items() if found.get(doc_id, set()) >= set(rec.chunk_ids)}
+    return [c for c in chunks if c.doc_id in whole]
+
+
 class ChromaLibrary:
     """Snapshots of a Chroma index, read from the library artefact of its version."""
 
     def __init__(self, index: ChromaIndex, settings: Settings, artefacts: ArtefactStore | None = None) -> None:
         self.index = index
         self.settings = settings
-        self.artefacts: ArtefactStore = artefacts or LocalArtefactStore.from_settings(settings)
+        self.artefacts: ArtefactStore = artefacts or artefact_store(settings, index)
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: object) -> ChromaLibrary:
@@ -79,7 +90,8 @@ class ChromaLibrary:
         chunks = read_chunk_table(folder) if folder else None
         bm25 = Bm25Index.load(folder / "bm25") if folder else None
         if chunks is None or bm25 is None:
-            listed = self.index.committed_chunks()
+            documents = self.index.documents()
+            listed = whole_documents(documents, self.index.committed_chunks(documents))
             if self.index.version() == version:  # nobody committed meanwhile: the files match this version
                 folder = publish_library(self.artefacts, version, listed)
                 chunks, bm25 = read_chunk_table(folder), Bm25Index.load(folder / "bm25")
