@@ -94,5 +94,20 @@ def check_settings(settings: Settings) -> Check:
     return Check("settings", True, f"binds {settings.host}:{settings.port}, writer: {settings.llm}")
 
 
+def check_ratings(settings: Settings) -> Check:
+    from citecare.app.ratings import RatingsStore, RatingsUnavailable
+
+    store = RatingsStore.from_settings(settings)
+    try:
+        store.ensure_schema()
+        ratings, feedback = store.count(), store.feedback_count()
+    except RatingsUnavailable as exc:
+        fix = ("start PostgreSQL and check CITECARE_DATABASE_URL (user, password, host, database)"
+               if store.sqlite_path is None else f"make {store.sqlite_path.parent} writable or set CITECARE_RATINGS_DB")
+        return Check("ratings database", False, str(exc), fix)
+    return Check("ratings database", True, f"{store.describe()}: {ratings} rating(s), {feedback} patient feedback")
+
+
 def run_checks(settings: Settings) -> list[Check]:
-    return [check_settings(settings), check_sources(settings), check_model(settings), check_index(settings)]
+    return [check_settings(settings), check_sources(settings), check_model(settings), check_index(settings),
+            check_ratings(settings)]

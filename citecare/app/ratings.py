@@ -20,7 +20,8 @@ API (the web UI builds on this; create the store once per process and keep it)::
         thumbs="down",                         # "up" | "down"
         answer_kind=answer.kind,               # one of citecare.types.ANSWER_KINDS
         reason="hard to understand",           # "" or one of FEEDBACK_REASONS (a fixed choice, no free text)
-        cited_sources=tuple(c.doc_id for c in answer.citations),   # document ids, never patient text
+        cited_sources=tuple(c.doc_id for c in answer.citations),   # what was cited: document ids, or
+                                                                    # titles where only those are at hand
         consent=False,                         # True only if the patient ticked "share my question and answer"
         question=question, answer_text=answer.text, comment=free_words,  # dropped unless consent
     ))
@@ -374,21 +375,24 @@ def rating_to_eval_case(rating: Rating) -> dict[str, Any]:
 def feedback_to_eval_case(feedback: Feedback) -> dict[str, Any] | None:
     """An eval case from a patient's consented feedback (None without consent: there is no question).
 
-    Same rule as ratings: thumbs up trusts the cited documents, thumbs down leaves them to the maintainer.
+    A patient is no judge of sources (and the chat page knows cited titles, not document ids), so the case
+    expects no particular sources: what was cited goes in the notes for the maintainer who completes it.
     """
     if not feedback.consent or not feedback.question:
         return None
-    trusted = feedback.thumbs == "up" and feedback.reason != "seems wrong or outdated"
     tags = ["from-patient-feedback", f"thumbs-{feedback.thumbs}"] + ([_tag(feedback.reason)] if feedback.reason else [])
+    notes = [f"patient: {feedback.comment}"] if feedback.comment else []
+    if feedback.cited_sources:
+        notes.append("cited: " + "; ".join(feedback.cited_sources))
     return {
         "id": f"feedback-{feedback.id}",
         "question": feedback.question,
         "expected_kind": feedback.answer_kind,
-        "expected_sources": list(feedback.cited_sources) if trusted else [],
+        "expected_sources": [],
         "must_include": [],
         "must_not_include": [],
         "tags": tags,
-        "notes": feedback.comment,
+        "notes": " | ".join(notes),
     }
 
 

@@ -147,7 +147,8 @@ def test_feedback_with_consent_keeps_text_and_exports(tmp_path: Path) -> None:
     assert store.export_jsonl(out) == 3
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["rating-1", "feedback-1", "feedback-2"]
-    assert rows[1]["expected_sources"] == ["doc-a"] and rows[1]["tags"] == ["from-patient-feedback", "thumbs-up"]
+    assert rows[1]["expected_sources"] == [] and rows[1]["tags"] == ["from-patient-feedback", "thumbs-up"]
+    assert rows[1]["notes"] == "patient: " + "x" * MAX_FEEDBACK_TEXT + " | cited: doc-a"
     assert rows[2]["expected_kind"] == "no_evidence" and rows[2]["expected_sources"] == []
     assert rows[2]["tags"] == ["from-patient-feedback", "thumbs-down", "not-what-i-asked"]
 
@@ -202,3 +203,15 @@ def test_unreachable_database_is_a_named_error_without_the_password(tmp_path: Pa
     with pytest.raises(RatingsUnavailable) as info:
         store.add(Rating(question="q", answer=_answer(), thumbs="up"))
     assert "s3cret" not in str(info.value) and "127.0.0.1" in str(info.value)
+
+
+def test_doctor_checks_the_ratings_database(tmp_path: Path) -> None:
+    from citecare.app.doctor import check_ratings
+
+    ok = check_ratings(make_settings(tmp_path))
+    assert ok.ok and "0 rating(s)" in ok.detail
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    down = check_ratings(make_settings(tmp_path, database_url=f"postgresql://cc:pw-secret@127.0.0.1:{port}/x"))
+    assert not down.ok and "CITECARE_DATABASE_URL" in down.fix and "pw-secret" not in down.detail
