@@ -3,7 +3,8 @@
 Term statistics (document frequency of content terms), the corpus vocabulary (for typo correction) and
 the title index took seconds per 10k chunks to rebuild at every start; they are now the versioned
 artefact ``lexicon`` (see `store.artefacts`): the first engine to meet a new version builds and publishes
-it (`citecare ingest` does this right after ingesting), later starts read it.
+it, later starts read it; `citecare ingest` publishes it with each new version (`publish_lexicon`), before
+the version becomes visible, so replicas picking up a new version read it instead of rebuilding it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from citecare.answer.query import content_terms
+from citecare.store.artefacts import ArtefactStore
 from citecare.store.bm25 import Bm25Index
 from citecare.store.snapshot import IndexSnapshot
 from citecare.text import fold, publisher_from_title, words
@@ -73,6 +75,11 @@ class Lexicon:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data["vocabulary"], data["df"], int(data["n_chunks"]), titles, list(data["title_questions"]))
+
+
+def publish_lexicon(store: ArtefactStore, version: int, chunks: Sequence[Chunk]) -> None:
+    """Build and publish the lexicon of ``chunks`` (the committed chunks, in order) as ``version``'s."""
+    store.publish(ARTEFACT, version, Lexicon.build({c.chunk_id: c for c in chunks}).write)
 
 
 def lexicon_for(snapshot: IndexSnapshot) -> Lexicon:

@@ -49,6 +49,7 @@ def ingest(
     """Add new and changed documents to the index, remove deleted ones; unchanged ones cost nothing."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from citecare.answer.lexicon import publish_lexicon
     from citecare.ingest.pipeline import Ingestor
     from citecare.store.chroma import ChromaIndex
     from citecare.store.embedder import make_embedder
@@ -69,7 +70,8 @@ def ingest(
             def on_progress(done: int, total: int, name: str) -> None:
                 progress.update(task, completed=done, total=total, description=name)
 
-            report = Ingestor(settings, embedder, index).run(paths or None, prune=prune, progress=on_progress)
+            ingestor = Ingestor(settings, embedder, index, derived=[publish_lexicon])
+            report = ingestor.run(paths or None, prune=prune, progress=on_progress)
             prepare_engine_start(settings, index)
     except CiteCareError as exc:
         fail(str(exc))

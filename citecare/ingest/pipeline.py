@@ -110,16 +110,25 @@ def _quarantine(chunks: list[Chunk]) -> list[Chunk]:
     return marked
 
 
+DerivedPublisher = Callable[[ArtefactStore, int, Sequence[Chunk]], None]
+
+
 class Ingestor:
-    """Keeps the index in step with a set of source files."""
+    """Keeps the index in step with a set of source files.
+
+    ``derived``: more artefacts to publish for each new version, before it becomes visible (the CLI adds
+    the lexicon, which lives in `answer`), so replicas picking up the version never rebuild them.
+    """
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, index: ChromaIndex, artefacts: ArtefactStore | None = None
+        self, settings: Settings, embedder: Embedder, index: ChromaIndex, artefacts: ArtefactStore | None = None,
+        derived: Sequence[DerivedPublisher] = (),
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.index = index
         self.artefacts: ArtefactStore = artefacts or artefact_store(settings, index)
+        self.derived = tuple(derived)
         self.sentences = SentenceVectors(self.artefacts)
         self._refreshed = False
 
@@ -269,7 +278,10 @@ class Ingestor:
         """The chunk table and BM25 index of the next version first, then that version: a replica that sees
         the new version finds them published (on the Chroma server when there is one) and starts from them."""
         version = self.index.version() + 1
-        publish_library(self.artefacts, version, self.index.committed_chunks())
+        chunks = self.index.committed_chunks()
+        publish_library(self.artefacts, version, chunks)
+        for publish in self.derived:
+            publish(self.artefacts, version, chunks)
         self.index.bump_version(to=version)
 
 

@@ -1,5 +1,6 @@
 """Replicas share one library through a real `chroma run` server: derived data (chunk table + BM25, lexicon,
-sentence vectors) is published to the server by ingest and fetched by a replica whose own disk is empty."""
+sentence vectors) is published to the server by ingest, before the new version is visible, and fetched by a
+replica whose own disk is empty (it rebuilds nothing)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from citecare.answer.lexicon import Lexicon, publish_lexicon
 from citecare.ingest.pipeline import Ingestor
 from citecare.store.artefacts import LocalArtefactStore
 from citecare.store.chroma import ChromaIndex, make_client
@@ -83,7 +85,7 @@ def test_a_replica_with_an_empty_disk_starts_from_the_servers_artefacts(  # type
 ) -> None:
     ingest_settings = make_settings(tmp_path / "ingest-machine", chroma_url=chroma_url)
     ingest_index = ChromaIndex.from_settings(ingest_settings, embedder)
-    report = Ingestor(ingest_settings, embedder, ingest_index).run([SEED_DOC])
+    report = Ingestor(ingest_settings, embedder, ingest_index, derived=[publish_lexicon]).run([SEED_DOC])
     assert report.added and not report.failed
     version = ingest_index.version()
 
@@ -97,6 +99,7 @@ def test_a_replica_with_an_empty_disk_starts_from_the_servers_artefacts(  # type
         raise AssertionError("the replica rebuilt the library instead of fetching the published artefact")
 
     monkeypatch.setattr(snapshot_module, "publish_library", no_rebuild)
+    monkeypatch.setattr(Lexicon, "build", no_rebuild)
     snapshot = library.snapshot()
     assert snapshot.version == version and len(snapshot.chunks) == ingest_index.count()
     assert snapshot.bm25.search("blood tests", 3)
