@@ -95,7 +95,7 @@ def check_settings(settings: Settings) -> Check:
 
 
 def check_ratings(settings: Settings) -> Check:
-    from citecare.app.ratings import RatingsStore, RatingsUnavailable
+    from citecare.app.ratings_store import RatingsStore, RatingsUnavailable
 
     store = RatingsStore.from_settings(settings)
     try:

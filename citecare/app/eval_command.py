@@ -15,7 +15,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from citecare.errors import CiteCareError
+from citecare.evals import gates
 from citecare.evals import report as rep
+from citecare.evals.report_format import fmt
 from citecare.evals.runner import CaseResult, EvalCase, EvalRun, load_sets, run_eval, summarize
 from citecare.protocols import AnswerEngine
 
@@ -62,8 +64,8 @@ def register(app: typer.Typer, engine_factory: EngineFactory | None = None) -> N
         if fmt not in ("jsonl", "nlm"):
             _die(console, f"--format must be jsonl or nlm, not {fmt!r}")
         try:
-            gates_under = [rep.Gate.parse(s) for s in fail_under or []]
-            gates_over = [rep.Gate.parse(s) for s in fail_over or []]
+            gates_under = [gates.Gate.parse(s) for s in fail_under or []]
+            gates_over = [gates.Gate.parse(s) for s in fail_over or []]
             cases = load_sets(sets, "nlm" if fmt == "nlm" else "jsonl")[:limit]
             base = _read_baseline(baseline) if baseline else None
             engine = factory(index_dir)
@@ -78,7 +80,7 @@ def register(app: typer.Typer, engine_factory: EngineFactory | None = None) -> N
         console.print(f"Reports: {paths['md']}  {paths['html']}  {paths['json']}")
         if write_baseline:
             write_baseline.parent.mkdir(parents=True, exist_ok=True)
-            write_baseline.write_text(json.dumps(rep.baseline_payload(summary, run.meta), indent=1) + "\n")
+            write_baseline.write_text(json.dumps(gates.baseline_payload(summary, run.meta), indent=1) + "\n")
             console.print(f"Baseline written: {write_baseline}")
         problems = _gate(console, summary, base, max_drop, gates_under, gates_over)
         if problems:
@@ -136,19 +138,19 @@ def _run_with_progress(engine: AnswerEngine, cases: list[EvalCase], console: Con
 
 
 def _gate(console: Console, summary: dict[str, Any], baseline: dict[str, Any] | None, max_drop: float | None,
-          under: list[rep.Gate], over: list[rep.Gate]) -> list[str]:
-    problems = rep.check_gates(summary, under, under=True) + rep.check_gates(summary, over, under=False)
+          under: list[gates.Gate], over: list[gates.Gate]) -> list[str]:
+    problems = gates.check_gates(summary, under, under=True) + gates.check_gates(summary, over, under=False)
     if baseline is None:
         return problems
-    deltas = rep.compare_to_baseline(summary, baseline)
+    deltas = gates.compare_to_baseline(summary, baseline)
     _print_deltas(console, [d for d in deltas if d.group == "all"])
     if max_drop is not None:
-        problems += [f"{d.group}:{d.metric} regressed: {rep.fmt(d.baseline)} -> {rep.fmt(d.current)}"
+        problems += [f"{d.group}:{d.metric} regressed: {fmt(d.baseline)} -> {fmt(d.current)}"
                      for d in deltas if not d.metric.startswith("latency_") and d.worse_by > max_drop]
     return problems
 
 
-def _print_deltas(console: Console, deltas: list[rep.Delta]) -> None:
+def _print_deltas(console: Console, deltas: list[gates.Delta]) -> None:
     from rich.table import Table
 
     table = Table(title="Against baseline")
@@ -160,5 +162,5 @@ def _print_deltas(console: Console, deltas: list[rep.Delta]) -> None:
         else:
             color = "red" if d.worse_by > 1e-9 else "green" if d.worse_by < -1e-9 else "white"
             shown = f"[{color}]{d.delta:+.3f}[/{color}]" if not d.metric.startswith("latency_") else f"{d.delta:+.1f}"
-        table.add_row(d.metric, rep.fmt(d.baseline, d.metric), rep.fmt(d.current, d.metric), shown)
+        table.add_row(d.metric, fmt(d.baseline, d.metric), fmt(d.current, d.metric), shown)
     console.print(table)

@@ -32,7 +32,7 @@ def serve(
 
 def start_engine(settings: Settings) -> EngineStarter:
     """The engine loading in the background: the server answers /healthz ("starting…") meanwhile."""
-    from citecare.app.ratings import RatingsStore
+    from citecare.app.ratings_store import RatingsStore
     from citecare.engine import ChatEngine
 
     ChatEngine.check_settings(settings)  # a wrong model path or backend fails now, in plain words
@@ -47,7 +47,7 @@ def export_ratings(
              "else CITECARE_RATINGS_DB).")] = None,
 ) -> None:
     """Write every educator rating (and consented patient feedback) as an eval case (JSONL), for `citecare eval`."""
-    from citecare.app.ratings import RatingsStore
+    from citecare.app.ratings_store import RatingsStore
 
     store = RatingsStore(db) if db else RatingsStore.from_settings(Settings())
     if store.sqlite_path is not None and not store.sqlite_path.exists():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from citecare.evals.report import compare_to_baseline
+from citecare.evals.gates import compare_to_baseline
 from citecare.evals.runner import load_cases, run_eval, summarize
 
 ROOT = Path(__file__).resolve().parents[2]

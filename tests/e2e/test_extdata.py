@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from citecare.evals.report import compare_to_baseline
+from citecare.evals.gates import compare_to_baseline
 from citecare.evals.retrieval_modes import evaluate, load_questions
 from citecare.evals.runner import load_nlm, run_eval, summarize
 from tests.conftest import EXTDATA, PROJECT_ROOT

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from citecare.app.ratings import RatingsStore
+from citecare.app.ratings_store import RatingsStore
 from citecare.app.web.server import build_app, free_port
 from citecare.config import PROJECT_ROOT, Settings
 from tests.conftest import make_settings

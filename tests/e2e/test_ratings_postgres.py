@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from citecare.app.ratings import Feedback, Rating, RatingsStore, RatingsUnavailable
+from citecare.app.ratings import Feedback, Rating
+from citecare.app.ratings_store import RatingsStore, RatingsUnavailable
 from citecare.config import PROJECT_ROOT
 from citecare.types import Answer, Citation, Turn
 
 WRITER = """
 import sys, time
-from citecare.app.ratings import Feedback, Rating, RatingsStore
+from citecare.app.ratings import Feedback, Rating
+from citecare.app.ratings_store import RatingsStore
 from citecare.types import Answer
 url, worker, start_at = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 store = RatingsStore(url)

@@ -60,3 +60,9 @@ def test_imports_point_one_way(path: Path) -> None:
 def test_each_package_says_what_it_owns(package: Path) -> None:
     doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8")))
     assert doc and "import" in doc.lower(), f"{package}/__init__.py needs a docstring: what it owns, what it may import"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_module_says_what_it_is(path: Path) -> None:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert doc and len(doc.split()) >= 4, f"{path.relative_to(PACKAGE.parent)} needs a docstring: what it owns"

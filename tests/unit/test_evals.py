@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from citecare.app.eval_command import register
 from citecare.evals import metrics as m
-from citecare.evals.report import Gate, baseline_payload, check_gates, compare_to_baseline, write_reports
+from citecare.evals.gates import Gate, baseline_payload, check_gates, compare_to_baseline
+from citecare.evals.report import write_reports
 from citecare.evals.runner import (
     Checkers,
     EvalCase,

@@ -14,7 +14,7 @@ import pytest
 from fpdf import FPDF
 
 from citecare.errors import LoadError
-from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document, read_title
+from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from citecare.types import Document, SourceMeta
 
 EXTDATA = Path(__file__).resolve().parents[3] / "shared" / "extdata"
@@ -92,8 +92,6 @@ def test_txt_without_title_line_gets_the_prettified_file_name(tmp_path: Path) ->
     path = write(tmp_path, "methotrexate_blood-tests.txt", "Blood tests are needed every few weeks.\n")
 
     assert load(path).meta.title == "Methotrexate blood tests"
-    assert read_title(path) == "Methotrexate blood tests"
-    assert read_title(path, raw_text="Blood tests\n\nAre needed.") == "Blood tests"
 
 
 def test_seed_corpus_loads_as_one_titled_section() -> None:
@@ -168,7 +166,6 @@ def test_markdown_indentation_survives_until_rendering(tmp_path: Path) -> None:
 def test_markdown_title_is_the_first_heading(tmp_path: Path) -> None:
     path = write(tmp_path, "notes.md", "Some text.\n\n## Shingles *vaccine*\n\nTwo doses.\n")
 
-    assert read_title(path) == "Shingles vaccine"
     assert load(path).meta.title == "Shingles vaccine"
 
 
@@ -222,7 +219,7 @@ def test_html_without_main_uses_body_and_first_h1_as_title(tmp_path: Path) -> No
     path = write(tmp_path, "card.htm", page)
 
     doc = load(path)
-    assert doc.meta.title == read_title(path) == "Steroid card"
+    assert doc.meta.title == "Steroid card"
     assert doc.text == "Carry it with you."
 
 
@@ -257,7 +254,7 @@ def test_pdf_one_section_per_page_with_page_numbers(tmp_path: Path) -> None:
     )
 
     doc = load(path)
-    assert doc.meta.title == read_title(path) == "Methotrexate and you"
+    assert doc.meta.title == "Methotrexate and you"
     assert [(s.page, s.heading) for s in doc.sections] == [
         (1, "Methotrexate and you"),
         (2, "Methotrexate and you"),
@@ -330,7 +327,7 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
 def test_docx_title_prefers_core_properties(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "steroids.docx", core_title="Steroid treatment leaflet")
 
-    assert read_title(path) == load(path).meta.title == "Steroid treatment leaflet"
+    assert load(path).meta.title == "Steroid treatment leaflet"
 
 
 # ------------------------------------------------------------------------------------------- encodings
@@ -375,7 +372,6 @@ def test_bad_files_raise_load_error_with_a_plain_reason(tmp_path: Path, name: st
     message = load_error(path)
     assert message.startswith(reason)
     assert name not in message  # the caller adds the file name
-    assert read_title(path)  # never raises, falls back to the file name
 
 
 def test_docx_zip_without_a_document_is_corrupt(tmp_path: Path) -> None:
@@ -426,6 +422,6 @@ def test_every_extdata_document_loads_with_its_title() -> None:
 
     for path in files:
         doc = load(path)
-        assert doc.meta.title == read_title(path) == titles[path.name], path.name
+        assert doc.meta.title == titles[path.name], path.name
         assert doc.text.strip() and all(s.text for s in doc.sections), path.name
         assert doc.meta.title not in doc.text, path.name  # the title line is not repeated as body text

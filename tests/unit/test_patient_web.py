@@ -10,7 +10,8 @@ import gradio as gr
 
 from citecare.answer.conversation import TopicFinder
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics
-from citecare.app.ratings import FEEDBACK_REASONS, RatingsStore
+from citecare.app.ratings import FEEDBACK_REASONS
+from citecare.app.ratings_store import RatingsStore
 from citecare.app.web import render
 from citecare.app.web.chat import PatientChat, normalise_messages
 from citecare.app.web.feedback import feedback_from_messages

@@ -17,12 +17,10 @@ from citecare.app.ratings import (
     MAX_FEEDBACK_TEXT,
     Feedback,
     Rating,
-    RatingsStore,
-    RatingsUnavailable,
-    database_url,
     feedback_to_eval_case,
     rating_to_eval_case,
 )
+from citecare.app.ratings_store import RatingsStore, RatingsUnavailable, database_url
 from citecare.app.serve_command import register
 from citecare.types import Answer, Citation, Turn
 from tests.conftest import make_settings

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from citecare.app.ratings import RatingsStore
+from citecare.app.ratings_store import RatingsStore
 from citecare.app.web.ratings_api import add_ratings_api
 from citecare.types import Answer, Citation
 from tests.conftest import make_settings

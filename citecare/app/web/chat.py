@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import gradio as gr
 
-from citecare.app.ratings import RatingsStore
+from citecare.app.ratings_store import RatingsStore
 from citecare.app.web.feedback import feedback_from_messages
 from citecare.app.web.render import (
     plain_text,

@@ -21,7 +21,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
-from citecare.app.ratings import Rating, RatingsStore, RatingsUnavailable
+from citecare.app.ratings import Rating
+from citecare.app.ratings_store import RatingsStore, RatingsUnavailable
 from citecare.app.web.workbench import check_credentials, workbench_enabled
 from citecare.config import Settings
 from citecare.text import parse_history

@@ -15,7 +15,7 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 
-from citecare.app.ratings import RatingsStore
+from citecare.app.ratings_store import RatingsStore
 from citecare.app.web.chat import PatientChat
 from citecare.app.web.layout import css, patient_head, patient_page, theme, workbench_page
 from citecare.app.web.ratings_api import add_ratings_api

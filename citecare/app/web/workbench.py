@@ -13,7 +13,8 @@ from typing import Any
 
 import gradio as gr
 
-from citecare.app.ratings import RATING_LABELS, Rating, RatingsStore
+from citecare.app.ratings import RATING_LABELS, Rating
+from citecare.app.ratings_store import RatingsStore
 from citecare.app.web.chat import turns_from_json
 from citecare.app.web.render import render_answer
 from citecare.config import Settings
