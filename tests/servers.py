@@ -1,7 +1,8 @@
 """Real servers on loopback for the end-to-end tier and the scale-out benchmark: PostgreSQL, `chroma run`, nginx.
 
 Each starts on a free 127.0.0.1 port in a fresh temp folder and is stopped by its context manager, so nothing
-relies on a pre-started service. ``missing_binaries`` names what is not installed (`.ci/run` installs it).
+relies on a pre-started service. ``missing_binaries`` names what is not installed (`.ci/run` installs it);
+``require_binaries`` makes a test fail on it under CI and skip elsewhere.
 """
 
 from __future__ import annotations
@@ -87,6 +88,19 @@ def missing_binaries(*names: str) -> list[str]:
     if "chroma" in names and not Path(chroma_exe()).exists():
         missing.append("chroma (PyPI package `chromadb`)")
     return missing
+
+
+def require_binaries(*names: str) -> None:
+    """In a test: fail under CI (`.ci/run` installs them, so a missing one is a broken CI), skip elsewhere,
+    naming what is missing."""
+    import pytest
+
+    missing = missing_binaries(*names)
+    if missing:
+        reason = f"not installed: {', '.join(missing)} (.ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 def _postgres_user() -> pwd.struct_passwd | None:

@@ -7,15 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers import missing_binaries, postgres_server
+from tests.servers import postgres_server, require_binaries
 
 
 @pytest.fixture(scope="session")
 def postgres_cluster_url() -> Iterator[str]:
     """A throw-away PostgreSQL cluster on a free loopback port (password auth), started once per session."""
-    missing = missing_binaries("postgresql")
-    if missing:
-        pytest.skip(f"not installed: {', '.join(missing)} (.ci/run installs it)")
+    require_binaries("postgresql")
     with postgres_server() as url:
         yield url
 

@@ -26,8 +26,8 @@ from tests.servers import (
     Replica,
     chroma_server,
     clean_env,
-    missing_binaries,
     nginx_server,
+    require_binaries,
     start_replica,
     stop,
     wait_healthy,
@@ -86,9 +86,7 @@ def _cited(answer: dict[str, Any]) -> list[str]:
 @pytest.mark.e2e
 @pytest.mark.timeout(600)
 def test_two_replicas_behind_nginx(tmp_path: Path, postgres_url: str) -> None:
-    missing = missing_binaries("nginx", "chroma")
-    if missing:
-        pytest.skip(f"not installed: {', '.join(missing)} (.ci/run installs it)")
+    require_binaries("nginx", "chroma")
     password = secrets.token_urlsafe(12)
     with chroma_server(tmp_path) as chroma_url:
         settings = {"chroma_url": chroma_url, "database_url": postgres_url, "collection": "scaleout",
@@ -163,8 +161,10 @@ def test_two_replicas_behind_nginx(tmp_path: Path, postgres_url: str) -> None:
                     "expected_sources": list(dict.fromkeys(_cited(rated))), "must_include": [],
                     "must_not_include": [], "tags": ["from-rating", "thumbs-up"], "notes": "clear and cited"}]
 
-                # Replica 1 dies: its browsers (same cookie) are served by replica 2 through nginx.
-                stop(r1.proc)
+                # Replica 1 dies (SIGKILL, no graceful shutdown): its browsers (same cookie) are served by
+                # replica 2 through nginx.
+                r1.proc.kill()
+                r1.proc.wait(timeout=10)
                 answer, served_by = _ask(nginx, keys[r1.port], SEED_QUESTION)
                 assert answer["kind"] == "answer" and _cited(answer), answer
                 assert served_by == {f"127.0.0.1:{r2.port}"}, served_by

@@ -16,13 +16,12 @@ from citecare.store.chroma_artefacts import ChromaArtefactStore, artefact_store
 from citecare.store.sentences import SentenceVectors
 from citecare.store.snapshot import LIBRARY_ARTEFACT, ChromaLibrary
 from tests.conftest import SEED_DOC, make_settings
-from tests.servers import chroma_server, missing_binaries
+from tests.servers import chroma_server, require_binaries
 
 
 @pytest.fixture()
 def chroma_url(tmp_path: Path):  # type: ignore[no-untyped-def]
-    if missing_binaries("chroma"):
-        pytest.skip("chroma (PyPI chromadb) is not installed")
+    require_binaries("chroma")
     with chroma_server(tmp_path) as url:
         yield url
 
