@@ -12,12 +12,22 @@ from typing import Any
 
 from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up
-from citecare.answer.evidence import enough_evidence
+from citecare.answer.evidence import evidence_verdict
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
 from citecare.answer.query import KNOWN_TOPICS
+from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
+from citecare.answer.subject import (
+    Focus,
+    FocusFinder,
+    SubjectIndex,
+    asked_about,
+    common_words,
+    subject_first,
+    with_subject,
+)
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
 from citecare.prompts import Messages
@@ -38,6 +48,7 @@ from citecare.types import (
     Turn,
     Writer,
 )
+from citecare.vocab import load_medicines
 
 log = logging.getLogger("citecare.engine")
 
@@ -49,9 +60,12 @@ def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 
 
-def topics_from(chunks: Iterable[Chunk]) -> list[str]:
-    """Topic names: curated ones plus the subject of titles such as 'Lupus - What is Lupus?'."""
+def topics_from(chunks: Iterable[Chunk], subjects: SubjectIndex | None = None) -> list[str]:
+    """Topic names for follow-ups: curated ones, the subject of titles such as 'Lupus - What is Lupus?', and
+    every medicine name, brand and class of the vocabulary."""
     found = set(KNOWN_TOPICS)
+    if subjects is not None:
+        found |= subjects.names_for_follow_ups()
     for chunk in chunks:
         m = _TITLE_TOPIC.match(chunk.meta.title)
         if m:
@@ -68,6 +82,7 @@ class _Loaded:
     composer: ExtractiveComposer
     topics: TopicFinder
     documents: int
+    focus: FocusFinder
 
 
 class ChatEngine:
@@ -79,7 +94,7 @@ class ChatEngine:
         self.library = library
         self.messages = Messages(settings)
         self.disclaimer = self.messages.disclaimer
-        self.no_evidence_text = self.messages.render("no_evidence")
+        self.no_evidence_text = self.messages.render("no_evidence", subject="that")
         self.writer = writer  # optional LLM writer; None means extractive only
         self._checked_at = 0.0
         self._overview: tuple[int, LibraryOverview] | None = None
@@ -137,24 +152,30 @@ class ChatEngine:
         self._refresh_if_changed()
         loaded = self._loaded
         resolved = resolve_follow_up(checked.question, turns, loaded.topics, self.settings.history_turns)
+        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved), [h.content for h in turns],
+                                   original=resolved)
+        resolved = with_subject(resolved, focus)
         t = time.perf_counter()
         found = loaded.retriever.retrieve(resolved)
         timings["retrieve"] = _ms(t)
         advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()
-        hits = list(found.hits[: self.settings.top_k])
+        hits = subject_first(found.hits, focus, loaded.focus.index, self.settings.top_k)
         outdated = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
-        composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated)
-        if not enough_evidence(found, composition, self.settings):
-            text = checked.message if advice else self._no_evidence_message(checked)
+        composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated, focus=focus)
+        enough, why = evidence_verdict(found, composition, self.settings, focus)
+        if not enough:
+            text = checked.message if advice else self._no_evidence_message(checked, focus, found)
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
-                                   resolved, found)
+                                   resolved, found, {"evidence": why, "subjects": [s.label for s in focus.subjects],
+                                                     "unknown": list(focus.unknown)})
             return
         if advice:  # the referral comes first, general cited information after it
             yield StreamEvent(delta=f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n")
         writer: Writer = "extractive"
         verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
+        verification |= {"subjects": [s.label for s in focus.subjects], "question_type": focus.question_type}
         if self.writer is not None:
             outcome = LLMOutcome()
             yield from (StreamEvent(delta=d) for d in stream_llm_answer(self.writer, resolved, hits, outdated, outcome))
@@ -166,6 +187,7 @@ class ChatEngine:
         timings["compose"] = _ms(t)
 
         text = composition.text
+        verification["reading_grade"] = reading_grade(text)  # shown to educators; NIH asks for grade 8 or lower
         if advice:
             text = f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n{text}"
         timings["total"] = _ms(started)
@@ -269,10 +291,19 @@ class ChatEngine:
             return self.settings.unreviewed_is_outdated
         return is_outdated(reviewed, self.settings)
 
-    def _no_evidence_message(self, checked: GuardResult) -> str:
+    def _no_evidence_message(self, checked: GuardResult, focus: Focus | None = None,
+                             found: Retrieval | None = None) -> str:
+        """'My sources don't cover the side effects of methotrexate…', and what they do cover about it."""
         if "language:probably_not_english" in checked.reasons:
             return self.messages.render("non_english")
-        return self.no_evidence_text
+        if focus is None or not focus.label:
+            return self.no_evidence_text
+        text = self.messages.render("no_evidence", subject=asked_about(focus))
+        ranked = [h.chunk.doc_id for h in found.hits] if found else []
+        covered = self._loaded.focus.index.covered_titles(focus.subjects, ranked)
+        if covered:
+            text += " " + self.messages.render("no_evidence_covered", topics="; ".join(covered))
+        return text
 
     def _fixed(
         self,
@@ -283,6 +314,7 @@ class ChatEngine:
         started: float,
         resolved: str = "",
         found: Retrieval | None = None,
+        why: dict[str, Any] | None = None,
     ) -> Iterator[StreamEvent]:
         timings["total"] = _ms(started)
         self._log(kind, timings)
@@ -292,7 +324,7 @@ class ChatEngine:
             text=text,
             disclaimer=self.disclaimer,
             resolved_question=resolved or checked.question,
-            verification={"guard": list(checked.reasons)},
+            verification={"guard": list(checked.reasons), **(why or {})},
             timings_ms=timings,
             retrieved=self._retrieved_info(found, None) if found else (),
         ))
@@ -327,13 +359,17 @@ class ChatEngine:
         retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings,
                                     lexicon_for(snapshot))
         stored = SentenceVectors(snapshot.artefacts).lookup if snapshot.artefacts is not None else None
+        common = common_words(str(self.settings.embedding_model))
+        subjects = SubjectIndex(snapshot.chunks.values(), load_medicines(), common)
         composer = ExtractiveComposer(
             self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight,
-            stored=stored,
+            known_term=retriever.known_term, subjects=subjects, stored=stored,
         )
         self._checked_at = time.monotonic()
         documents = len(retriever.titles.chunk_ids)
-        return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values())), documents)
+        focus = FocusFinder(subjects, retriever.vocabulary.counts, common)
+        return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values(), subjects)),
+                       documents, focus)
 
     @property
     def retriever(self) -> HybridRetriever:

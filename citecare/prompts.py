@@ -140,8 +140,8 @@ MESSAGES_DIR = Path(__file__).resolve().parent / "data" / "messages"
 MESSAGE_VALUES = frozenset({"emergency_number", "crisis_line", "poison_control", "max_question_chars"})
 
 
-def _message(*required: str) -> PromptSpec:
-    return PromptSpec(frozenset(required), MESSAGE_VALUES)
+def _message(*required: str, per_answer: frozenset[str] = frozenset()) -> PromptSpec:
+    return PromptSpec(frozenset(required) | per_answer, MESSAGE_VALUES | per_answer)
 
 
 MESSAGE_SPECS: dict[str, PromptSpec] = {
@@ -156,7 +156,10 @@ MESSAGE_SPECS: dict[str, PromptSpec] = {
     "out_of_scope": _message(),
     "invalid_input": _message(),
     "non_english": _message(),
-    "no_evidence": _message(),
+    # {subject}: what was asked about, filled per answer ("the side effects of methotrexate", or "that").
+    "no_evidence": _message(per_answer=frozenset({"subject"})),
+    # {topics}: what the sources do cover about the asked subject (document titles), filled per answer.
+    "no_evidence_covered": _message(per_answer=frozenset({"topics"})),
     "general_info_intro": _message(),
 }
 
@@ -186,12 +189,13 @@ class Messages:
         else:
             self.disclaimer = self.render("disclaimer")
 
-    def _fill(self, template: PromptTemplate) -> str:
-        return template.render(**{k: self.values[k] for k in template.placeholders}).strip()
+    def _fill(self, template: PromptTemplate, **per_answer: str) -> str:
+        values = {k: self.values[k] for k in template.placeholders if k in self.values}
+        return template.render(**values, **per_answer).strip()
 
     def has(self, name: str) -> bool:
         return name in self.templates
 
-    def render(self, name: str) -> str:
-        """The message ``name`` with the local numbers filled in."""
-        return self._fill(self.templates[name])
+    def render(self, name: str, **per_answer: str) -> str:
+        """The message ``name`` with the local numbers, and the per-answer values its spec allows, filled in."""
+        return self._fill(self.templates[name], **per_answer)

@@ -56,12 +56,13 @@ def embedder() -> SentenceTransformerEmbedder:
     return emb
 
 
-def _ingest(settings: Settings, embedder: SentenceTransformerEmbedder, paths: list[Path] | None = None) -> None:
+def _ingest(settings: Settings, embedder: SentenceTransformerEmbedder, paths: list[Path] | None = None,
+            manifests: tuple[Path, ...] = ()) -> None:
     from citecare.ingest.pipeline import Ingestor
     from citecare.store.chroma import ChromaIndex
 
     index = ChromaIndex.from_settings(settings, embedder)
-    report = Ingestor(settings, embedder, index).run(paths)
+    report = Ingestor(settings, embedder, index).run(paths, manifests=manifests)
     assert not report.failed, report.failed
 
 
@@ -84,14 +85,15 @@ def seed_engine(seed_settings: Settings, embedder: SentenceTransformerEmbedder):
 
 @pytest.fixture(scope="session")
 def extdata_settings(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Settings:
-    """A separate index of ../shared/extdata/docs plus the seed (built once; ~2 minutes)."""
+    """A separate index of ../shared/extdata/docs plus the seed (built once; ~2 minutes), with the data set's own
+    manifest so citations carry their real links, publishers and licences."""
     if not (EXTDATA / "docs").is_dir():
         pytest.skip(EXTDATA_MISSING)
     cached = os.environ.get("CITECARE_TEST_EXTDATA_INDEX")
     if cached and Path(cached).is_dir():
         return make_settings(Path(cached).parent, index_dir=Path(cached))
     settings = make_settings(tmp_path_factory.mktemp("extdata"))
-    _ingest(settings, embedder, [EXTDATA / "docs", SEED_DOC])
+    _ingest(settings, embedder, [EXTDATA / "docs", SEED_DOC], (EXTDATA / "docs_manifest.jsonl",))
     return settings
 
 

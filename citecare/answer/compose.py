@@ -1,14 +1,26 @@
-"""The default, extractive answer writer: source sentences only, each with its [n] citation."""
+"""The default, extractive answer writer: source sentences only, each with its [n] citation.
+
+An answer is about what was asked. With the question's subjects known (``answer.subject.Focus``), only
+sentences from a document about a subject, or naming it, can be quoted (the subject lock). The first sentence
+is the one that best answers the question and is the kind of answer the question asks for (a frequency for
+"how often", a definition for "what is"); one or two supporting sentences follow in source order, preferably
+from the same source, and only while they are nearly as relevant (no filling to a cap). Only quotable
+sentences are used (``answer.quotable``); of two equally relevant ones the plainer is preferred.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from citecare.answer.query import content_terms
+from citecare.answer.query import content_terms, lay_alternatives
+from citecare.answer.question_type import STRICT_TYPES, answers_type
+from citecare.answer.quotable import is_quotable, leans_back
+from citecare.answer.readability import reading_grade
+from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
 from citecare.types import Citation, Hit
 
@@ -18,20 +30,22 @@ _CONNECTOR = re.compile(
     r"therefore|thus|in these cases|as a result|overall|finally|for example)\s*,\s*",
     re.IGNORECASE,
 )
-_DANGLING = re.compile(
-    r"\b(to|of|and|or|the|a|an|with|for|in|on|by|from|as|that|which|than|related|such|including|include|are|is|"
-    r"have|has|can|may|will|be|been|was|were|not|into|at|about|because|while|when|if|but|often)$",
-    re.IGNORECASE,
-)
 _ASKS_DEFINITION = re.compile(
     r"^\s*what\s*(is|are|'s)\s+(\(are\)\s+)?(?!the\b|a\b|an\b|some\b|my\b|your\b)", re.IGNORECASE
 )
 _DEFINITION = re.compile(r"^[\w'-]+(\s[\w'-]+){0,3}\s(is|are)\s(a|an|the|one|any)\b", re.IGNORECASE)
-_CONTINUES = re.compile(r"^(since|because|this|these|they|it|such|that is why|as a result)\b", re.IGNORECASE)
 _MIN_WORDS = 5
 _EMBED_AT_MOST = 24
 _CACHE_SENTENCES = 50_000  # ~75 MB of float32 vectors at most
 _MAX_WORDS = 60
+_SUPPORT_RATIO = 0.8  # a supporting sentence is at least this relevant, relative to the lead
+_FOLLOWS_MIN_SIMILARITY = 0.35  # …or at least this close in meaning when it is the sentence right after the lead
+_FOLLOWS_BONUS = 0.1
+_TYPE_BONUS = 0.08  # the lead should be the kind of answer asked for
+_LEAD_ASPECT = 0.5  # …and carry the asked aspect ("insomnia" in "does prednisone cause insomnia")
+_PLAIN_GRADE = 8.0  # reading grade above which a sentence loses a little relevance
+_LABEL_PUBLISHER = re.compile(r"\blabel\b", re.IGNORECASE)
+_LIST_LINE = re.compile(r"^[^;]+(;[^;]+){2,}$")  # "Sodium retention; Fluid retention; Hypertension." (a joined list)
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,8 @@ class Candidate:
     position: int  # sentence position inside the passage
     source_sentence: str  # exactly as in the passage
     text: str  # lightly trimmed, shown to the patient
+    covers: frozenset[str] = frozenset()  # keys of the asked subjects this sentence is on
+    prefix: str = ""  # attribution shown before it ("The prednisone label says: ")
 
 
 @dataclass(frozen=True)
@@ -48,26 +64,29 @@ class Composition:
     citations: tuple[Citation, ...]
     used: tuple[Candidate, ...]
     best_similarity: float = 0.0  # cosine of the question to its closest source sentence
+    on_subject: bool = True  # some quotable sentence is on the asked subject (True when none was found)
+    joined: bool = True  # with several subjects: some sentence is on two of them
+    aspect_coverage: float = 1.0  # weighted share of the question's aspect words the quoted passages carry
+    fits_type: bool = True  # some candidate sentence is the kind of answer asked for (a frequency for "how often")
+    lead_similarity: float = 0.0  # cosine of the question to the lead sentence
+    lead_aspect: float = 1.0  # aspect coverage by the lead sentence itself
+    lead_fits: bool = True  # the lead is the kind of answer asked for
+    grades: tuple[float, ...] = field(default=(), compare=False)  # reading grade of each quoted sentence
 
 
-def _is_fragment(sentence: str, *, starts_document: bool = False) -> bool:
-    """Questions, list lead-ins, and pieces of a sentence cut where a long passage was split."""
-    text = sentence.strip()
-    if text.endswith(("?", ":", ",", ";")):
-        return True
-    if text[:1].islower() and not starts_document:
-        return True  # the tail of a sentence that began in the previous chunk
-    return bool(_DANGLING.search(text.rstrip(".!\"')]”’ ")) and not text.endswith((".", "!")))
+_SOURCE_REFS = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
 
 
 def trim(sentence: str) -> str:
-    """Drop a leading connector and tidy spacing; never adds words."""
-    out = _CONNECTOR.sub("", sentence.strip())
+    """Drop a leading connector and the source's own reference marks ("plants.[5][7]"), tidy spacing; never
+    adds words (the source's marks would read as this answer's citations)."""
+    out = _SOURCE_REFS.sub("", sentence.strip())
+    out = _CONNECTOR.sub("", out)
     out = re.sub(r"\s+", " ", out)
     return out[:1].upper() + out[1:] if out else out
 
 
-def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
+def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> list[Candidate]:
     from citecare.text import split_sentences
 
     out: list[Candidate] = []
@@ -77,31 +96,37 @@ def _candidates(hits: Sequence[Hit]) -> list[Candidate]:
             n_words = len(sentence.split())
             if sentence in blocked or not (_MIN_WORDS <= n_words <= _MAX_WORDS):
                 continue
-            if _is_fragment(sentence, starts_document=hit.chunk.ordinal == 0 and pos == 0):
-                continue  # list lead-ins, questions and pieces cut at a chunk edge are not answers
+            if not is_quotable(sentence, starts_document=hit.chunk.ordinal == 0 and pos == 0):
+                continue
+            if allow is not None and not allow(sentence):
+                continue
             out.append(Candidate(i, pos, sentence, trim(sentence)))
     return out
 
 
 class ExtractiveComposer:
-    """Relevance + diversity (MMR) over the sentences of the retrieved passages."""
+    """Subject-locked, lead-first selection over the sentences of the retrieved passages."""
 
     def __init__(
         self,
         embedder: Embedder,
         *,
-        max_sentences: int = 5,
+        max_sentences: int = 3,
         diversity: float = 0.3,
         term_weight: Callable[[str], float] | None = None,
+        known_term: Callable[[str], bool] | None = None,
+        subjects: SubjectIndex | None = None,
         stored: Callable[[Sequence[str]], Mapping[str, Mapping[int, np.ndarray]]] | None = None,
     ) -> None:
         self.embedder = embedder
         # Sentence vectors computed at ingest (chunk id → sentence position → vector); others are embedded here.
         self.stored = stored
-        self.max_sentences = max_sentences
+        self.max_sentences = max(1, max_sentences)
         self.diversity = diversity
         # Rare words (drug and condition names) matter more than common ones when matching sentences.
         self.term_weight = term_weight or (lambda term: 1.0)
+        self.known_term = known_term or (lambda term: True)  # does any source use this (stemmed) word?
+        self.subjects = subjects
         self._vectors: dict[str, np.ndarray] = {}
 
     def compose(
@@ -112,24 +137,92 @@ class ExtractiveComposer:
         *,
         outdated: Sequence[bool] | None = None,
         allow: Callable[[str], bool] | None = None,
+        focus: Focus | None = None,
     ) -> Composition:
         """The answer: the best source sentences, each cited. ``allow`` (the output policy) vetoes sentences:
-        one for which it returns False is never quoted."""
-        candidates = [c for c in _candidates(hits) if allow is None or allow(c.source_sentence)]
+        one for which it returns False is never quoted. ``focus`` locks the answer to the asked subject."""
+        candidates = _candidates(hits, allow)
+        candidates, on_subject, joined = self._lock(candidates, hits, focus)
         candidates = self._shortlist(question, candidates)
         if not candidates:
-            return Composition("", (), ())
-        relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates)
-        best = float(semantic.max())
-        top = [j for j, c in enumerate(candidates) if c.hit_index == min(c.hit_index for c in candidates)]
-        chosen = self._with_follow_on(self._mmr(relevance, vectors, top), candidates)
+            return Composition("", (), (), on_subject=on_subject, joined=joined, aspect_coverage=0.0)
+        relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates, focus)
+        aspect = np.array([self._coverage(question, focus, content_terms(c.source_sentence, drop_generic=False))
+                           for c in candidates], dtype=np.float32)
+        is_answer = answers_type(focus.question_type if focus else "other")
+        fits = np.array([is_answer(c.text) for c in candidates], dtype=bool)
+        # The lead comes from the best-ranked document on the subject (retrieval knows best which source answers:
+        # that is what the first citation must point at). In its passages, the sentence closest in meaning that
+        # carries the asked aspect and is the kind of answer asked for ("how often" → a frequency).
+        top_doc = hits[min(c.hit_index for c in candidates)].chunk.doc_id
+        in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
+        lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits
+        lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
+        chosen = self._choose(relevance, vectors, semantic, candidates, lead_order)
         if not chosen:
-            return Composition("", (), (), best)
-        first, rest = chosen[0], chosen[1:]
-        rest.sort(key=lambda j: (candidates[j].hit_index, candidates[j].position))
-        used = [candidates[j] for j in [first, *rest]]
-        return replace(self._render(used, hits, outdated), best_similarity=best)
+            return Composition("", (), (), float(semantic.max()), on_subject, joined, 0.0)
+        used = [candidates[j] for j in chosen]
+        lead = chosen[0] if not leans_back(candidates[chosen[0]].text) or len(chosen) < 2 else chosen[1]
+        lead_doc_passages = {c.hit_index for c in candidates if hits[c.hit_index].chunk.doc_id == top_doc}
+        coverage = self._passage_coverage(question, focus, {c.hit_index for c in used} | lead_doc_passages, hits)
+        strict = focus is not None and focus.question_type in STRICT_TYPES
+        out = self._render(used, hits, outdated)
+        return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[lead]),
+                       on_subject=on_subject, joined=joined, aspect_coverage=coverage,
+                       lead_aspect=float(aspect[lead]), fits_type=not strict or bool(fits.any()),
+                       lead_fits=bool(fits[lead]))
 
+    # --- the subject lock ------------------------------------------------------------------------------
+    def _lock(
+        self, cands: list[Candidate], hits: Sequence[Hit], focus: Focus | None
+    ) -> tuple[list[Candidate], bool, bool]:
+        """Only sentences on an asked subject. With several subjects, only passages on two of them (by the
+        document's topic, by naming them or, for a medicine, its class) are used: "do immunosuppressants help
+        fibromyalgia" needs a passage that joins the two, or it is not covered."""
+        index = self.subjects
+        if index is None or focus is None or not focus.subjects:
+            return cands, True, True
+        several = len(focus.subjects) >= 2
+
+        def covered(doc_id: str, text: str) -> frozenset[str]:
+            return frozenset(s.key for s in focus.subjects if index.is_about(doc_id, s)
+                             or (index.names_broadly(text, s) if several else index.names(text, s)))
+
+        kept: list[Candidate] = []
+        for c in cands:
+            hit = hits[c.hit_index]
+            covers = covered(hit.chunk.doc_id, f"{hit.chunk.heading}: {c.source_sentence}")
+            if covers:
+                kept.append(replace(c, covers=covers, prefix=self._attribution(hit, c, focus)))
+        if not kept:
+            return [], False, False
+        if not several:
+            return kept, True, True
+        passage_covers = {i: covered(hits[i].chunk.doc_id, f"{hits[i].chunk.heading}: {hits[i].chunk.text}")
+                          for i in {c.hit_index for c in kept}}
+        most = max(len(v) for v in passage_covers.values())
+        if most < 2:
+            return kept, True, False
+        joining = {i for i, covers in passage_covers.items() if len(covers) == most}
+        return [c for c in kept if c.hit_index in joining], True, True
+
+    def _attribution(self, hit: Hit, cand: Candidate, focus: Focus) -> str:
+        """'The prednisone label says: ' before a label sentence that does not name its drug itself; a list
+        from a label section comes with its heading: 'The prednisone label lists under Musculoskeletal: '."""
+        index = self.subjects
+        if index is None or not _LABEL_PUBLISHER.search(hit.chunk.meta.publisher or hit.chunk.meta.title):
+            return ""
+        drugs = sorted(k for k in index.about.get(hit.chunk.doc_id, ()) if index.medicines.medicine(k))
+        if not drugs:
+            return ""
+        heading = hit.chunk.heading
+        if _LIST_LINE.search(cand.source_sentence) and heading and heading.lower() not in hit.chunk.meta.title.lower():
+            return f"The {drugs[0]} label lists under {heading}: "
+        if any(index.names(cand.source_sentence, s) for s in focus.subjects):
+            return ""
+        return f"The {drugs[0]} label says: "
+
+    # --- relevance ---------------------------------------------------------------------------------------
     def _stored_vectors(self, hits: Sequence[Hit], cands: list[Candidate]) -> dict[str, np.ndarray]:
         if self.stored is None:
             return {}
@@ -161,14 +254,20 @@ class ExtractiveComposer:
 
         def cheap(c: Candidate) -> float:
             shared = sum(self.term_weight(t) for t in q_terms & content_terms(c.source_sentence))
-            return shared + 1.0 / (1.0 + c.hit_index)
+            return shared + 1.0 / (1.0 + c.hit_index) + len(c.covers)
 
         keep = set(sorted(range(len(cands)), key=lambda j: cheap(cands[j]), reverse=True)[:_EMBED_AT_MOST])
-        keep |= {j for j, c in enumerate(cands) if c.hit_index == cands[0].hit_index}
+        first = min(c.hit_index for c in cands)
+        keep |= {j for j, c in enumerate(cands) if c.hit_index == first}
         return [c for j, c in enumerate(cands) if j in keep]
 
     def _relevance(
-        self, question: str, query_vector: Sequence[float], hits: Sequence[Hit], cands: list[Candidate]
+        self,
+        question: str,
+        query_vector: Sequence[float],
+        hits: Sequence[Hit],
+        cands: list[Candidate],
+        focus: Focus | None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         vectors = self._sentence_vectors([c.source_sentence for c in cands], self._stored_vectors(hits, cands))
         q = np.asarray(query_vector, dtype=np.float32)
@@ -180,59 +279,88 @@ class ExtractiveComposer:
             dtype=np.float32,
         )
         # Earlier passages ranked better; a small prior keeps the answer anchored in the best source.
-        rank_prior = np.array([1.0 / (1.0 + 0.15 * c.hit_index) for c in cands], dtype=np.float32)
-        # "What is X?" is best answered by a sentence that says what X is.
+        first = min(c.hit_index for c in cands)
+        rank_prior = np.array([1.0 / (1.0 + 0.15 * (c.hit_index - first)) for c in cands], dtype=np.float32)
+        is_answer = answers_type(focus.question_type if focus else "other")
+        kind = np.array([_TYPE_BONUS if is_answer(c.text) else 0.0 for c in cands], dtype=np.float32)
         defines = np.array(
             [0.1 if _ASKS_DEFINITION.match(question) and _DEFINITION.match(c.text) else 0.0 for c in cands],
             dtype=np.float32,
         )
-        return 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior + defines, vectors, semantic
+        # Of two equally relevant sentences, the plainer one (a grade above 8 costs a little, at most 0.08).
+        plain = np.array([-min(0.08, 0.01 * max(0.0, (reading_grade(c.text) or 0.0) - _PLAIN_GRADE))
+                          for c in cands], dtype=np.float32)
+        covers = np.array([0.05 * max(0, len(c.covers) - 1) for c in cands], dtype=np.float32)
+        relevance = 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior + kind + defines + plain + covers
+        return relevance, vectors, semantic
 
-    def _with_follow_on(self, chosen: list[int], cands: list[Candidate]) -> list[int]:
-        """Keep sentences that lean on a neighbour together with it.
-
-        A chosen sentence that starts "This approach…" gets the sentence it refers to put before it; a
-        chosen sentence followed by one that continues it ("…come with risks. Since they…") gets that one.
-        """
+    # --- choosing ----------------------------------------------------------------------------------------
+    def _choose(self, relevance: np.ndarray, vectors: np.ndarray, semantic: np.ndarray, cands: list[Candidate],
+                lead_order: list[int]) -> list[int]:
+        """The lead (the first of ``lead_order`` that can stand), then up to two supporting sentences in source
+        order; a sentence that leans on its predecessor ("They increase…") comes only with it, or not at all."""
         position = {(c.hit_index, c.position): j for j, c in enumerate(cands)}
-        out = list(chosen)
-        for j in chosen:
+
+        def unit(j: int) -> list[int]:
+            if not leans_back(cands[j].text):
+                return [j]
             prev = position.get((cands[j].hit_index, cands[j].position - 1))
-            if prev is None or prev in out or not _CONTINUES.match(cands[j].source_sentence):
+            return [prev, j] if prev is not None and not leans_back(cands[prev].text) else []
+
+        order = sorted(range(len(cands)), key=lambda j: float(relevance[j]), reverse=True)
+        lead: list[int] = next((u for j in lead_order if (u := unit(j))), [])
+        if not lead:
+            return []
+        lead_score = float(relevance[lead[-1]])
+        floor = max(0.25, lead_score * _SUPPORT_RATIO)
+        lead_doc = cands[lead[-1]].hit_index
+        # The sentence right after the lead usually says what the lead announces ("…they also come with risks."
+        # → "Since they lower the body's ability to fight infections…"): it may follow when still on topic.
+        follows = position.get((lead_doc, cands[lead[-1]].position + 1))
+
+        def priority(j: int) -> float:
+            return float(relevance[j]) + (_FOLLOWS_BONUS if j == follows else 0.03 if cands[j].hit_index == lead_doc
+                                          else 0.0)
+
+        chosen = list(lead)
+        rest: list[int] = []
+        for j in sorted(order, key=priority, reverse=True):
+            if len(chosen) + len(rest) >= self.max_sentences:
+                break
+            if j in chosen or j in rest:
                 continue
-            if len(out) <= self.max_sentences:  # context may take the answer one sentence past the cap
-                out.insert(out.index(j), prev)
-        for j in list(out):
-            nxt = position.get((cands[j].hit_index, cands[j].position + 1))
-            if len(out) >= self.max_sentences:
-                break
-            if nxt is not None and nxt not in out and _CONTINUES.match(cands[nxt].source_sentence):
-                out.insert(out.index(j) + 1, nxt)
-        return out
-
-    def _mmr(self, relevance: np.ndarray, vectors: np.ndarray, from_top_passage: list[int]) -> list[int]:
-        best = float(relevance.max())
-        floor = max(0.25, best * 0.6)  # sentences much weaker than the best one would be padding
-        chosen: list[int] = []
-        # The answer opens with the best sentence of the best-ranked passage: its source is the one
-        # retrieval trusts most, so the first citation points at the right document.
-        anchor = max(from_top_passage, key=lambda j: float(relevance[j]), default=None)
-        if anchor is not None:
-            chosen.append(anchor)
-        remaining = set(range(len(relevance))) - set(chosen)
-        while remaining and len(chosen) < self.max_sentences:
-            def score(j: int) -> float:
-                redundancy = max((float(vectors[j] @ vectors[k]) for k in chosen), default=0.0)
-                return (1 - self.diversity) * float(relevance[j]) - self.diversity * redundancy
-
-            j = max(remaining, key=score)
-            remaining.discard(j)
-            if float(relevance[j]) < floor:
-                break
-            if chosen and max(float(vectors[j] @ vectors[k]) for k in chosen) > 0.9:
+            if float(relevance[j]) < floor and not (j == follows and float(semantic[j]) >= _FOLLOWS_MIN_SIMILARITY):
+                continue
+            piece = [k for k in unit(j) if k not in chosen and k not in rest]
+            if not piece or len(chosen) + len(rest) + len(piece) > self.max_sentences:
+                continue
+            if max(float(vectors[k] @ vectors[m]) for k in piece for m in chosen + rest) > 0.9:
                 continue  # says the same thing again
-            chosen.append(j)
-        return chosen
+            rest.extend(piece)
+        rest.sort(key=lambda j: (cands[j].hit_index, cands[j].position))
+        return chosen + rest
+
+    def _coverage(self, question: str, focus: Focus | None, said: set[str]) -> float:
+        """Weighted share of the question's aspect words (besides its subjects), or their lay stand-ins, in
+        ``said`` (stemmed words); 1.0 when the question has no aspect words."""
+        if focus is None or not focus.aspect_terms:
+            return 1.0
+        alternatives = lay_alternatives(question)
+        said = said | {part for term in said if "-" in term for part in content_terms(term.replace("-", " "))}
+        terms = list(focus.aspect_terms)
+        total = sum(self.term_weight(t) for t in terms) or 1.0
+        found = sum(self.term_weight(t) for t in terms if t in said or alternatives.get(t, set()) & said)
+        return found / total
+
+    def _passage_coverage(self, question: str, focus: Focus | None, passages: set[int],
+                          hits: Sequence[Hit]) -> float:
+        """Aspect coverage by the passages the answer quotes and the other retrieved passages of the lead's
+        document, with their titles and headings ("INDICATIONS AND USAGE" says what a label passage is about)."""
+        said: set[str] = set()
+        for hit_index in passages:
+            chunk = hits[hit_index].chunk
+            said |= content_terms(f"{chunk.meta.title} {chunk.heading} {chunk.text}", drop_generic=False)
+        return self._coverage(question, focus, said)
 
     @staticmethod
     def _render(used: list[Candidate], hits: Sequence[Hit], outdated: Sequence[bool] | None) -> Composition:
@@ -242,7 +370,7 @@ class ExtractiveComposer:
         for cand in used:
             n = numbers.setdefault(cand.hit_index, len(numbers) + 1)
             quotes.setdefault(cand.hit_index, []).append(cand.source_sentence)
-            parts.append(f"{cand.text} [{n}]")
+            parts.append(f"{cand.prefix}{cand.text} [{n}]")
         citations = []
         for hit_index, n in numbers.items():
             chunk = hits[hit_index].chunk
@@ -261,4 +389,5 @@ class ExtractiveComposer:
                     outdated=bool(outdated[hit_index]) if outdated else False,
                 )
             )
-        return Composition(" ".join(parts), tuple(citations), tuple(used))
+        grades = tuple(g for c in used if (g := reading_grade(c.text)) is not None)
+        return Composition(" ".join(parts), tuple(citations), tuple(used), grades=grades)

@@ -1,23 +1,70 @@
 """The evidence gate, wholly here: is what retrieval and the composer found enough to answer?
 
-In code, not in a prompt: weak evidence means "my sources don't cover that", never a guess.
+In code, not in a prompt: weak evidence means "my sources don't cover that", never a guess. Evidence means
+the asked subject *and* the asked aspect are covered, not one shared word:
+- a name no source mentions ("kratom") means the question is not covered;
+- with subjects known, some quotable sentence must be on the subject, and with two subjects (a medicine and a
+  condition, two medicines) some passage must join them (by naming them or, for a medicine, its class);
+- "side effects of X" needs a lead sentence that tells an adverse effect, not whatever X's source says first;
+- a question with no known subject ("what is lyme arthritis") needs its own words in the answer, and a
+  follow-up that keeps the subject but asks about something new ("what about for a broken leg?") needs
+  some of its new words in the quoted passages;
+- and the aspect must be covered in meaning or in words: the evidence score adds how close in meaning the best
+  passage is (its embedding includes the title, so "INDICATIONS AND USAGE" answers "used for"), how many of
+  the question's aspect words the quoted passages carry (or their lay stand-ins), and how close in meaning
+  the best on-subject sentence is (this is what lets "keep an eye on" find "monitored closely").
+
+The weights and the threshold are settings, calibrated on the answer set's dev split and on the consumer
+questions of ../shared/extdata/qa-dev.jsonl (see evals/README.md); never on a test split.
 """
 
 from __future__ import annotations
 
 from citecare.answer.compose import Composition
 from citecare.answer.retrieval import Retrieval
+from citecare.answer.subject import Focus
 from citecare.config import Settings
 
+# Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
+LEAD_MUST_FIT = frozenset({"side_effects"})
+# Without a known subject, the lead sentence must carry this share of the question's own words, or the
+# quoted passages a larger share.
+SUBJECTLESS_LEAD_COVERAGE = 0.3
+SUBJECTLESS_PASSAGE_COVERAGE = 0.5
 
-def enough_evidence(found: Retrieval, composition: Composition, settings: Settings) -> bool:
-    """Evidence when a passage is close in meaning and shares the question's words, or a source sentence
-    is close in meaning and the passages share enough of the question's words."""
+
+def evidence_score(found: Retrieval, composition: Composition, settings: Settings) -> float:
+    """Closeness of the best passage, plus weighted aspect coverage and closeness of the best sentence."""
+    return (found.best_similarity + settings.evidence_aspect_weight * composition.aspect_coverage
+            + settings.evidence_sentence_weight * composition.best_similarity)
+
+
+def evidence_verdict(found: Retrieval, composition: Composition, settings: Settings,
+                     focus: Focus | None = None) -> tuple[bool, str]:
+    """(enough, reason): reason is '' when enough, else unknown_subject, off_subject, not_joined, weak,
+    question_type, aspect or low_score."""
+    if focus is not None and focus.unknown:
+        return False, "unknown_subject"
+    if not composition.on_subject:
+        return False, "off_subject"
+    if not composition.joined:
+        return False, "not_joined"
     if not found.hits or not composition.text:
-        return False
-    s = settings
-    passage_close = (found.best_similarity >= s.strong_dense_score and found.overlap >= s.min_strong_overlap) or (
-        found.best_similarity >= s.min_dense_score and found.overlap >= s.min_overlap
-    )
-    sentence_close = composition.best_similarity >= s.min_sentence_score and found.overlap >= s.min_sentence_overlap
-    return passage_close or sentence_close
+        return False, "weak"
+    if focus is not None and focus.question_type in LEAD_MUST_FIT and not composition.lead_fits:
+        return False, "question_type"
+    if (focus is not None and not focus.subjects and composition.lead_aspect < SUBJECTLESS_LEAD_COVERAGE
+            and composition.aspect_coverage < SUBJECTLESS_PASSAGE_COVERAGE):
+        return False, "aspect"
+    if focus is not None and focus.inherited and focus.aspect_terms and composition.aspect_coverage == 0.0:
+        return False, "aspect"  # "what about for a broken leg?" after immunosuppressants: the new words are the question
+    known = focus is None or bool(focus.subjects)
+    threshold = settings.evidence_threshold if known else settings.evidence_threshold_without_subject
+    if evidence_score(found, composition, settings) < threshold:
+        return False, "low_score"
+    return True, ""
+
+
+def enough_evidence(found: Retrieval, composition: Composition, settings: Settings, focus: Focus | None = None) -> bool:
+    """Evidence when the subject and aspect are covered and the passages or a sentence are close in meaning."""
+    return evidence_verdict(found, composition, settings, focus)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from citecare.text import stem, words
 
@@ -39,6 +40,7 @@ LAY_TERMS: dict[str, str] = {
     "checkups": "monitored",
     "check ups": "monitored",
     "ra": "rheumatoid arthritis",
+    "rheumy": "rheumatologist",
     "sle": "lupus",
     "ms": "multiple sclerosis",
     "tnf blockers": "tnf inhibitors",
@@ -76,6 +78,8 @@ LAY_TERMS: dict[str, str] = {
     "meds": "medications",
     "pills": "medications",
     "drugs": "medications",
+    "medicine": "medications",
+    "medicines": "medications",
     "tummy": "stomach",
     "pee": "urine",
     "kidney": "kidneys",
@@ -102,6 +106,8 @@ LAY_TERMS: dict[str, str] = {
     "how you use": "directions administration",
     "how do i use": "directions administration",
     "see results": "effects how long work",
+    "kick in": "work effects",
+    "take effect": "work effects",
     "stored": "storage how supplied",
     "store": "storage how supplied",
     "storage": "how supplied",
@@ -114,39 +120,18 @@ LAY_TERMS: dict[str, str] = {
     "how often": "schedule doses",
 }
 
-# Brand and everyday names → the generic names labels use (appended, like lay terms).
-BRAND_NAMES: dict[str, str] = {
-    "paracetamol": "acetaminophen",
-    "tylenol": "acetaminophen",
-    "vicodin": "hydrocodone acetaminophen",
-    "norco": "hydrocodone acetaminophen",
-    "percocet": "oxycodone acetaminophen",
-    "oxycontin": "oxycodone",
-    "toradol": "ketorolac",
-    "advil": "ibuprofen",
-    "motrin": "ibuprofen",
-    "aleve": "naproxen",
-    "trexall": "methotrexate",
-    "otrexup": "methotrexate",
-    "rheumatrex": "methotrexate",
-    "imuran": "azathioprine",
-    "deltasone": "prednisone",
-    "medrol": "methylprednisolone",
-    "humira": "adalimumab tnf inhibitors",
-    "enbrel": "etanercept tnf inhibitors",
-    "remicade": "infliximab tnf inhibitors",
-    "plaquenil": "hydroxychloroquine",
-    "shingrix": "shingles zoster vaccine",
-    "zostavax": "shingles zoster vaccine",
-    "prevnar": "pneumococcal conjugate vaccine",
-    "pneumovax": "pneumococcal polysaccharide vaccine",
-    "ultram": "tramadol",
-    "neurontin": "gabapentin",
-    "lyrica": "pregabalin",
-    "celebrex": "celecoxib",
-    "hydro coding": "hydrocodone",
-}
-LAY_TERMS.update(BRAND_NAMES)
+
+
+@lru_cache(maxsize=1)
+def lay_terms() -> dict[str, str]:
+    """LAY_TERMS plus brand names, aliases and misspellings → the generic name documents use, from the ONE
+    medicines vocabulary (``citecare/data/vocab/medicines.toml``); loaded on first use, not at import."""
+    from citecare.vocab import load_medicines
+
+    out = dict(LAY_TERMS)
+    for form, generic in load_medicines().brand_expansions().items():
+        out.setdefault(form, generic)
+    return out
 
 # Names the composer and conversation treat as topics (the corpus adds its own from titles).
 KNOWN_TOPICS: tuple[str, ...] = (
@@ -179,7 +164,7 @@ def lay_alternatives(text: str) -> dict[str, set[str]]:
     """For each content word of a lay phrase in the text, the corpus words that can stand for it."""
     lowered = " " + " ".join(words(text)) + " "
     alternatives: dict[str, set[str]] = {}
-    for lay, target in LAY_TERMS.items():
+    for lay, target in lay_terms().items():
         if f" {lay} " in lowered:
             stand_ins = content_terms(target, drop_generic=False)
             for term in content_terms(lay, drop_generic=False):
@@ -190,7 +175,7 @@ def lay_alternatives(text: str) -> dict[str, set[str]]:
 def expand_lay_terms(text: str) -> str:
     """Append corpus words for lay words the text uses."""
     lowered = " " + " ".join(words(text)) + " "
-    extra = [target for lay, target in LAY_TERMS.items() if f" {lay} " in lowered]
+    extra = [target for lay, target in lay_terms().items() if f" {lay} " in lowered]
     return text if not extra else f"{text} {' '.join(dict.fromkeys(extra))}"
 
 

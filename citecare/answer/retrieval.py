@@ -73,6 +73,10 @@ class HybridRetriever:
         """Inverse document frequency over the chunks: names weigh more than everyday words."""
         return math.log(1.0 + self._n_chunks / (1.0 + self._df.get(term, 0)))
 
+    def known_term(self, term: str) -> bool:
+        """Does any passage use this stemmed content word?"""
+        return term in self._df
+
     def prepare_query(self, question: str) -> str:
         return expand_lay_terms(self.vocabulary.correct(question))
 

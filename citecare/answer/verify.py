@@ -300,6 +300,16 @@ class SupportVerdict:
         return {"supported": self.supported, "score": round(self.score, 3), "reasons": list(self.reasons)}
 
 
+# The attribution the extractive writer may put before a quoted sentence ("The prednisone label says: …",
+# "The prednisone label lists under Musculoskeletal: …").
+ATTRIBUTION_RE = re.compile(r"^\s*The [A-Za-z][\w' /-]{1,60} label (?:says|lists under [^:]{1,80}):\s+")
+
+
+def strip_attribution(sentence: str) -> str:
+    """The quoted sentence without its attribution (which names the source, and is checked separately)."""
+    return ATTRIBUTION_RE.sub("", sentence, count=1)
+
+
 def check_support(sentence: str, passage: str, *, min_overlap: float = 0.6) -> SupportVerdict:
     """Judge whether ``passage`` supports ``sentence`` (citation markers in the sentence are ignored).
 
@@ -307,7 +317,7 @@ def check_support(sentence: str, passage: str, *, min_overlap: float = 0.6) -> S
     number/dose/unit of the sentence is in the passage, every drug- or condition-looking word is in the
     passage, and the sentence does not negate what the passage asserts (or assert what it negates).
     """
-    body = strip_markers(sentence)
+    body = strip_attribution(strip_markers(sentence))
     words = content_words(body)
     if not words:
         return SupportVerdict(False, 0.0, ("no_content",))

@@ -45,6 +45,9 @@ def ingest(
     prune: Annotated[bool, typer.Option(help="Also remove indexed documents not in PATHS.")] = False,
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any file fails.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    manifest: Annotated[list[Path] | None, typer.Option(
+        help="External source manifest (.csv or .jsonl: file, title, url, publisher, licence, reviewed; "
+             "source_url/source_name/license_status are read too). Repeatable.")] = None,
 ) -> None:
     """Add new and changed documents to the index, remove deleted ones; unchanged ones cost nothing."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -71,7 +74,7 @@ def ingest(
                 progress.update(task, completed=done, total=total, description=name)
 
             ingestor = Ingestor(settings, embedder, index, derived=[publish_lexicon])
-            report = ingestor.run(paths or None, prune=prune, progress=on_progress)
+            report = ingestor.run(paths or None, prune=prune, progress=on_progress, manifests=manifest or ())
             prepare_engine_start(settings, index)
     except CiteCareError as exc:
         fail(str(exc))

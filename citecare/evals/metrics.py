@@ -50,7 +50,8 @@ HEADLINE: tuple[str, ...] = (
 )
 # For these, lower is better (deltas and gates read them the other way round).
 LOWER_IS_BETTER: frozenset[str] = frozenset(
-    {"ungrounded_rate", "must_not_include_violation_rate", "emergency_false_alarm_rate", "error_rate"}
+    {"ungrounded_rate", "must_not_include_violation_rate", "emergency_false_alarm_rate", "error_rate",
+     "answer_sentences_median", "reading_grade_median"}
 )
 STAGES: tuple[str, ...] = ("guard", "retrieve", "compose", "total", "wall")
 

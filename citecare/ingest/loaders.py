@@ -37,6 +37,16 @@ _PARSERS: dict[str, Callable[[bytes], tuple[str, list[Section]]]] = {
     ".docx": parse_docx,
 }
 
+# Bumped when the same bytes are read into different sections (v2: label headings and lists, broken
+# paragraphs): an index built by an older parser then re-reads every file once (unchanged chunks keep their
+# vectors, their ids do not change).
+PARSER_VERSION = "2"
+
+
+def content_hash(raw: bytes) -> str:
+    """What tells a changed document: its bytes and the parser version that read them."""
+    return hashlib.sha256(f"citecare-parser-{PARSER_VERSION}\0".encode() + raw).hexdigest()
+
 
 def load_document(path: Path, meta: SourceMeta) -> Document:
     """Read one source file into a Document with at least one non-empty Section.
@@ -46,7 +56,7 @@ def load_document(path: Path, meta: SourceMeta) -> Document:
     heading; an HTML <title> or first <h1>; a PDF's metadata title; a .docx's core-properties title or first
     Title/Heading 1 paragraph. Otherwise the file stem, prettified ("methotrexate_blood-tests" ->
     "Methotrexate blood tests").
-    `content_hash` is the SHA-256 (hex) of the raw file bytes.
+    `content_hash` is the SHA-256 (hex) of the raw file bytes and the parser version (see `content_hash`).
 
     Raises:
         LoadError: with a short reason (no file name) for unsupported types, unreadable, empty, binary,
@@ -67,7 +77,7 @@ def load_document(path: Path, meta: SourceMeta) -> Document:
         doc_id=meta.doc_id,
         sections=tuple(sections),
         meta=meta,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash(raw),
     )
 
 

@@ -7,7 +7,6 @@ leaves orphan chunks that the next run's garbage collection removes.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,8 +15,8 @@ from pathlib import Path
 from citecare.config import Settings
 from citecare.errors import LoadError
 from citecare.ingest.chunking import chunk_document
-from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document
-from citecare.ingest.sources import SourceEntry, doc_id_for, load_manifest, meta_for
+from citecare.ingest.loaders import SUPPORTED_SUFFIXES, content_hash, load_document
+from citecare.ingest.sources import SourceEntry, doc_id_for, load_external_manifest, load_manifest, meta_for
 from citecare.protocols import Embedder
 from citecare.store.artefacts import ArtefactStore
 from citecare.store.chroma import ChromaIndex, DocRecord
@@ -138,11 +137,16 @@ class Ingestor:
         *,
         prune: bool = False,
         progress: ProgressFn | None = None,
+        manifests: Sequence[Path] = (),
     ) -> IngestReport:
-        """Ingest the given files/folders (default: the corpus folder)."""
+        """Ingest the given files/folders (default: the corpus folder). ``manifests``: external CSV/JSONL
+        manifests whose rows give titles, links, publishers, licences and review dates (they win over
+        ingest/sources.toml for the files they list)."""
         started = time.perf_counter()
         roots = [Path(p).resolve() for p in (paths or [self.settings.corpus_dir])]
         manifest = load_manifest(self.settings.sources_file)
+        for extra in manifests:
+            manifest |= load_external_manifest(extra)
         files = collect_files(roots)
         doc_ids = _unique_doc_ids(files)
         committed = self.index.documents()
@@ -193,8 +197,8 @@ class Ingestor:
             report.failed.append((str(path), f"cannot read file: {exc.strerror or exc}"))
             return None
 
-        content_hash = hashlib.sha256(raw).hexdigest()
-        if previous and previous.content_hash == content_hash:
+        digest = content_hash(raw)
+        if previous and previous.content_hash == digest:
             meta = meta_for(path, doc_id, entry, previous.meta.title)
             if meta.title == previous.meta.title:
                 if meta != previous.meta:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from citecare.ingest.blocks import LIST_RE, SENTENCE_END, Block, clean, group_sections
 from citecare.ingest.decoding import decode_text
+from citecare.ingest.structure import label_pieces, rejoin_broken
 from citecare.types import Section
 
 # Titles of the reference corpus run to ~200 characters ("Topic - Question? (Publisher)"); prose runs longer.
@@ -29,7 +30,15 @@ def parse_txt(raw: bytes) -> tuple[str, list[Section]]:
     paragraphs = [p for p in clean(decode_text(raw)).split("\n\n") if p]
     title = _txt_title_of(paragraphs)
     blocks: list[Block] = [("h", paragraphs.pop(0))] if title else []
-    blocks.extend(_txt_blocks(paragraphs))
+    run: list[str] = []  # paragraphs between label headings read as before: a heading line opens a Section
+    for kind, text in label_pieces(rejoin_broken(paragraphs)):
+        if kind == "p":
+            run.append(text)
+            continue
+        blocks.extend(_txt_blocks(run))
+        blocks.append(("h", text))
+        run = []
+    blocks.extend(_txt_blocks(run))
     return title, group_sections(blocks)
 
 

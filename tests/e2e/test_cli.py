@@ -80,7 +80,8 @@ def test_ask_batch_and_history(seed_settings, tmp_path: Path) -> None:  # type: 
     assert "line 2" in result.stderr
 
     history = tmp_path / "h.json"
-    history.write_text(json.dumps([{"role": "user", "content": "What is methotrexate used for?"}]))
-    text = runner.invoke(app, ["ask", "and what are its risks?", "--history", str(history)], env=env)
+    # (The seed names methotrexate only as one immunosuppressant: "the risks of methotrexate" is not covered.)
+    history.write_text(json.dumps([{"role": "user", "content": "What are immunosuppressants used for?"}]))
+    text = runner.invoke(app, ["ask", "and what are their risks?", "--history", str(history)], env=env)
     assert text.exit_code == 0
     assert "Sources:" in text.stdout and "[1]" in text.stdout

@@ -14,7 +14,7 @@ import pytest
 from fpdf import FPDF
 
 from citecare.errors import LoadError
-from citecare.ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from citecare.ingest.loaders import SUPPORTED_SUFFIXES, content_hash, load_document
 from citecare.types import Document, SourceMeta
 
 EXTDATA = Path(__file__).resolve().parents[3] / "shared" / "extdata"
@@ -399,7 +399,8 @@ def test_supported_suffixes_are_case_insensitive(tmp_path: Path) -> None:
 def test_content_hash_is_sha256_of_bytes_stable_and_byte_sensitive(tmp_path: Path) -> None:
     path = write(tmp_path, "a.txt", LEAFLET_TXT)
     first, again = load(path), load(path)
-    assert first.content_hash == again.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert first.content_hash == again.content_hash == content_hash(path.read_bytes())
+    assert first.content_hash != hashlib.sha256(path.read_bytes()).hexdigest()  # the parser version is in it
 
     raw = bytearray(path.read_bytes())
     raw[-3] ^= 0x01  # one byte differs
@@ -425,3 +426,26 @@ def test_every_extdata_document_loads_with_its_title() -> None:
         assert doc.meta.title == titles[path.name], path.name
         assert doc.text.strip() and all(s.text for s in doc.sections), path.name
         assert doc.meta.title not in doc.text, path.name  # the title line is not repeated as body text
+
+
+def test_external_manifests_in_csv_and_jsonl_with_their_own_column_names(tmp_path: Path) -> None:
+    from citecare.ingest.sources import ManifestError, load_external_manifest
+
+    jsonl = tmp_path / "docs_manifest.jsonl"
+    jsonl.write_text(
+        json.dumps({"file": "docs/a.txt", "title": "A", "source_url": "https://x.gov/a", "source_name": "NIH",
+                    "license_status": "public domain"}) + "\n\n"
+        + json.dumps({"file": "docs/b.txt", "url": "https://y.org/b", "publisher": "CDC", "reviewed": "2024-05"})
+        + "\n", encoding="utf-8")
+    entries = load_external_manifest(jsonl)
+    assert entries["a.txt"].url == "https://x.gov/a" and entries["a.txt"].publisher == "NIH"
+    assert entries["a.txt"].licence == "public domain" and entries["b.txt"].reviewed == "2024-05"
+    csv_file = tmp_path / "m.csv"
+    csv_file.write_text("File,Title,URL,Publisher,Licence,Reviewed\nc.txt,C,https://z/c,NHS,OGL v3,2023-01\n",
+                        encoding="utf-8")
+    assert load_external_manifest(csv_file)["c.txt"].licence == "OGL v3"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "no file"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ManifestError) as info:
+        load_external_manifest(bad)
+    assert [p.split(":")[1] for p in info.value.problems] == ["1", "2"]

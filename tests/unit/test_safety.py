@@ -13,7 +13,7 @@ import pytest
 
 from citecare.config import PROJECT_ROOT, Settings
 from citecare.errors import PromptError
-from citecare.prompts import MESSAGE_SPECS, MESSAGES_DIR, Messages
+from citecare.prompts import MESSAGE_SPECS, MESSAGE_VALUES, MESSAGES_DIR, Messages
 from citecare.safety.guard import (
     GUARD_KINDS,
     GuardResult,
@@ -354,8 +354,9 @@ def test_numbers_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_all_templates_load_and_render(messages: Messages) -> None:
-    for name in MESSAGE_SPECS:
-        text = messages.render(name)
+    for name, spec in MESSAGE_SPECS.items():
+        per_answer = {k: "methotrexate" for k in spec.required - MESSAGE_VALUES}  # e.g. no_evidence's {subject}
+        text = messages.render(name, **per_answer)
         assert text and "{" not in text and "}" not in text
     assert messages.has("general_info_intro") and not messages.has("nope")
 

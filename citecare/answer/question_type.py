@@ -1,0 +1,95 @@
+"""What kind of answer a question asks for, and whether a sentence is that kind of answer.
+
+"How often…" wants a frequency, "how long…" a duration, "what is…" a definition, "side effects…" an adverse
+effect, a yes/no question a sentence that settles it. The answer's first sentence should be of that kind.
+The cues are about the English of questions and answers, not about any topic of the library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from citecare.text import fold
+
+_Q = [  # first match wins: the more specific kinds come first
+    ("monitoring", r"\bmonitor|\bcheck(s|ed|ing)?\b|\bblood (tests?|work)\b|\bkeep an eye\b|\bfollow[- ]?up\b"),
+    ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b"),
+    ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
+                     r"\b(take|taking|have)\b.*\b(with|while|when|if)\b.*\b(on|taking|take)\b"),
+    ("frequency", r"\bhow (often|many times|frequently)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
+    ("duration", r"\bhow long\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
+    ("dosage", r"\bdose|\bdosage|\bhow much\b|\bmg\b|\bmilligrams?\b|\bstrength\b|\bmax(imum)?\b"),
+    ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt)\b|\bcontraindicat|\bavoid\b"),
+    ("symptoms", r"\bsymptoms?\b|\bsigns?\b|\bwhat does it feel\b"),
+    # "what causes lupus" asks for causes; "does prednisone cause insomnia" is a yes/no question about an effect.
+    ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
+               r"\bgenetic\b|\binherit|\brun in (the )?famil|^\s*(causes?|triggers?)\b"),
+    ("prevention", r"\bprevent|\bavoid getting\b"),
+    ("treatment", r"\btreat|\btherap|\bmeds?\b|\bmedications?\b|\bmedicines?\b|\bhelp|\bwork\b|\bcure\b|"
+                  r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b"),
+    ("definition", r"^\s*(what|whats|what's)\s+(is|are|'s)\s+(a |an |the )?[\w' -]+\??\s*$|\bwhat (is|are) (it|they)\b|"
+                   r"\bwhat even is\b|\bwhat does .* mean\b"),
+    ("yes_no", r"^\s*(is|are|can|could|do|does|did|will|would|should|may|has|have|am)\b"),
+]
+_QUESTION_TYPES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _Q]
+
+_NUMBER_WORD = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|once|twice|several|few)"
+_TIME_UNIT = r"(minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+_A = {
+    "frequency": re.compile(rf"\b(every|each|once|twice|daily|weekly|monthly|yearly|annual(ly)?|"
+                            rf"{_NUMBER_WORD} times?|per (day|week|month|year)|a (day|week|month|year)|"
+                            rf"hourly|at least|booster|single dose|one-time|{_NUMBER_WORD} doses|series|"
+                            rf"schedule|separated by|apart|intervals?)\b", re.I),
+    "duration": re.compile(rf"\b({_NUMBER_WORD}\s+(to\s+\w+\s+)?{_TIME_UNIT}|within|lasts?|for (life|years|months|"
+                           rf"weeks)|long[- ]term|until|after|usually go(es)? away|weeks|months|years)\b", re.I),
+    "dosage": re.compile(r"\b(\d+(\.\d+)?\s*(mg|mcg|g|ml|units?)\b|dose|dosage|mg/kg|mg/day|milligrams?)", re.I),
+    "side_effects": re.compile(r"\b(side effects?|adverse|reactions?|cause[sd]?|risks?|may (cause|lead)|"
+                               r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),
+    "definition": re.compile(r"^[\w'(), -]{2,80}?\b(is|are|refers to|means)\s+(a|an|the|one|any|when|what|"
+                             r"used|called|medicines?|drugs?|conditions?|diseases?)\b", re.I),
+    "symptoms": re.compile(r"\b(symptoms?|signs?|feel|pain|fatigue|fever|swelling|stiffness|rash|tired)", re.I),
+    "causes": re.compile(r"\b(caused? by|causes?|triggers?|genes?|genetic|inherit|risk factors?|due to|because)\b",
+                         re.I),
+    "treatment": re.compile(r"\b(treat(ed|ment|ments|s)?|therap(y|ies)|medicines?|medications?|drugs?|help(s)?|"
+                            r"relie(f|ve)|surgery|exercise|manage)\b", re.I),
+    "monitoring": re.compile(r"\b(monitor(ed|ing)?|check(ed|s|ups?)?|tests?|blood tests?|regular|watch)\b", re.I),
+    "interactions": re.compile(r"\b(with|together|interact(ions?)?|while (you're |you are )?taking|combin)", re.I),
+    "who_should_not": re.compile(r"\b(should not|shouldn't|must not|do not|don't|contraindicated|not recommended|"
+                                 r"avoid|allergic)\b", re.I),
+    "prevention": re.compile(r"\b(prevent(ed|ion|s)?|avoid|reduce (the )?risk|vaccin)", re.I),
+    "yes_no": re.compile(r"\b(yes|no|not|can|cannot|can't|may|should|is|are|does|do)\b", re.I),
+}
+
+
+def classify(question: str) -> str:
+    """The kind of answer a question asks for ('other' when none fits)."""
+    text = fold(question)
+    for name, pattern in _QUESTION_TYPES:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+def answers_type(question_type: str) -> Callable[[str], bool]:
+    """A test of whether a sentence is the kind of answer ``question_type`` asks for."""
+    pattern = _A.get(question_type)
+    if pattern is None:
+        return lambda sentence: False
+    return lambda sentence: bool(pattern.search(sentence))
+
+
+def type_words(question: str) -> list[str]:
+    """The words of the question that say what kind of answer it wants ('how long', 'side effects')."""
+    text = fold(question)
+    for _name, pattern in _QUESTION_TYPES:
+        if m := pattern.search(text):
+            # Only the cue words themselves: "what is ehlers danlos syndrome and why does it cause" matches the
+            # causes pattern from "what" to "cause", but "ehlers danlos syndrome" is what is asked about.
+            cues = pattern.pattern.replace("\\b", " ")
+            return [w for w in m.group(0).split() if re.search(rf"(?<![a-z]){re.escape(w)}", cues)]
+    return []
+
+
+# Kinds whose answer has a recognisable shape: an answer with no sentence of that shape does not answer.
+STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes"})

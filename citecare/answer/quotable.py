@@ -1,0 +1,70 @@
+"""Which source sentences can be quoted on their own: no headings, label fragments, table rows, list lead-ins,
+pieces cut at a chunk edge, or sentences whose "they/this" points at a sentence that is not quoted with them.
+
+The tests are about the shape of English sentences, not about any topic: a quotable sentence has a subject
+and a verb, ends like a sentence, and is not mostly numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DANGLING_END = re.compile(
+    r"\b(to|of|and|or|the|a|an|with|for|in|on|by|from|as|that|which|than|related|such|including|include|are|is|"
+    r"have|has|can|may|will|be|been|was|were|not|into|at|about|because|while|when|if|but|often)$",
+    re.IGNORECASE,
+)
+# Words that make a clause: auxiliaries, modals and the commonest verbs of health writing.
+_VERBISH = frozenset("""is are was were be been being am can cannot may might must should shall will would could
+    has have had do does did help helps cause causes caused include includes included need needs take takes taken
+    reduce reduces work works make makes get gets occur occurs lead leads affect affects increase increases use uses
+    used treat treats treated prevent prevents protect protects lower lowers contain contains give gives given feel
+    feels become becomes seem seems appear appears develop develops start starts stop stops last lasts keep keeps
+    go goes come comes see sees call called says say mean means allow allows require requires recommend
+    recommended tell tells ask know""".split())
+_LEANS_BACK = re.compile(r"^(they|this|these|those|it|its|such|that is why|as a result|in this case|then)\b",
+                         re.IGNORECASE)
+_STARTS_WITH_VERB = re.compile(r"^(may|can|should|must|will|could|might|is|are|has|have|does|do)\s+[a-z]",
+                               re.IGNORECASE)
+_SECTION_NUMBER = re.compile(r"^\(?\d+(\.\d+)+\)?\s")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d.,/%-]*")
+_SHORT_CLAUSE = 12
+
+
+def is_quotable(sentence: str, *, starts_document: bool = False) -> bool:
+    """A whole sentence that stands on its own (it may still lean on its predecessor: see ``leans_back``)."""
+    text = sentence.strip()
+    if not text or text.endswith(("?", ":", ",", ";")):
+        return False  # questions and list lead-ins
+    if text[:1].islower() and not starts_document:
+        return False  # the tail of a sentence that began in the previous chunk
+    bare = text.rstrip(".!\"')]”’ ")
+    if _DANGLING_END.search(bare) and not text.endswith((".", "!")):
+        return False  # cut where a long passage was split
+    if "|" in text or "\t" in text or _SECTION_NUMBER.match(text):
+        return False  # table rows and numbered label headings fused into a sentence
+    tokens = _WORD.findall(text)
+    if not tokens:
+        return False
+    numeric = sum(t[0].isdigit() for t in tokens)
+    if numeric / len(tokens) > 0.3:
+        return False  # table rows, dose grids
+    if text.isupper() or (not text.endswith((".", "!", '"', "”", ")")) and len(tokens) <= 8):
+        return False  # headings
+    if _STARTS_WITH_VERB.match(text):
+        return False  # "May suppress reactions to skin tests." — a label bullet without its subject
+    lowered = [t.lower() for t in tokens]
+    # "-ed" counts as a verb after the first word only: "Increased sweating." is a list item.
+    has_verb = bool(set(lowered) & _VERBISH) or any(t.endswith("ed") and len(t) > 4 for t in lowered[1:])
+    return has_verb or len(tokens) > _SHORT_CLAUSE  # "Pathologic fracture of long bones." is a list item
+
+
+# "It's essential for patients to…", "It is important that…": an "it" that points forward, at nothing before.
+_EXPLETIVE_IT = re.compile(r"^it(?:'s|’s| is| was| can be| may be)\s+(?:\w+\s+){0,2}?(?:to|for|that|when|if|whether)\b",
+                           re.IGNORECASE)
+
+
+def leans_back(sentence: str) -> bool:
+    """Starts with a word that points at the previous sentence ("They increase the chance of bleeding.")."""
+    text = sentence.strip()
+    return bool(_LEANS_BACK.match(text)) and not _EXPLETIVE_IT.match(text)

@@ -1,0 +1,435 @@
+"""What a question is about: its subjects (medicines, vaccines, conditions, procedures), and which documents
+and sentences are about them.
+
+Subjects come from two places and no list tuned to questions:
+- the ONE medicines vocabulary (``citecare/data/vocab/medicines.toml``): generic names, brands, classes;
+- the corpus itself: the topic at the head of each document title ("Lupus - What is Lupus?" → lupus,
+  "prednisone - ADVERSE REACTIONS" → prednisone), which also says which documents are *about* what.
+
+A question can also name something the library has never heard of ("is kratom safe…"): a word that is in no
+document, is not an everyday English word (the embedding model's word list) and cannot be read as a typo of a
+corpus word. Such a name is an *unknown subject*: the sources cannot cover it, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from citecare.text import fold, publisher_from_title, stem, words
+from citecare.types import Chunk, Hit
+from citecare.vocab import Medicines
+
+_QUESTION_HEAD = re.compile(r"^(what|how|who|why|when|where|which|is|are|can|do|does|should|reference answer|"
+                            r"answer excerpt|summary)\b")
+_LEAD_IN = re.compile(r"^(facts about|what i need to know about|about)\s+")
+# Generic tails of condition names: "Crohn's disease" is also written "Crohn's", "crohns".
+_GENERIC_TAIL = re.compile(r"^(.+?'?s?)\s+(disease|syndrome|disorder|phenomenon)$")
+# Everyday apostrophe-less contractions ("wont", "cant") are words, not names.
+_CONTRACTIONS = frozenset("""wont cant dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt youre theyre
+    shouldnt couldnt wouldnt ive im thats whats lets theres hes shes itll youll youve""".split())
+_SIBLING = {"disease": "disorder", "disorder": "disease"}
+_SIBLING_TAIL = re.compile(r"^(.+?)\s+(disease|disorder)(s?)$")
+_PARENS = re.compile(r"\s*\(([^()]*)\)")
+_MAX_TOPIC_WORDS = 5
+# A topic named in more documents than this share is a theme of the library ("pain"), not a subject.
+_GENERIC_SHARE = 0.12
+
+
+# The vocabulary's class that every immunosuppressive class belongs to.
+UMBRELLA_CLASS = "immunosuppressant"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One thing a question is about."""
+
+    key: str  # medicine or class name from the vocabulary, or a corpus topic (folded)
+    label: str  # as shown to a patient
+    is_class: bool = False
+    known: bool = True  # False: a name no source mentions
+    said: str = ""  # as the question wrote it ("tylenol with codeine"), for naming it back to the patient
+
+
+def _stem_seq(text: str) -> tuple[str, ...]:
+    return tuple(stem(w.strip("'-")) for w in words(text) if w.strip("'-"))
+
+
+def _strip_publisher(title: str) -> str:
+    publisher = publisher_from_title(title)
+    return title[: -len(publisher) - 2].strip() if publisher else title.strip()
+
+
+def title_topics(title: str) -> list[str]:
+    """Topic phrases at the head of a title: 'Lupus - What is Lupus? (MedlinePlus)' → ['lupus'];
+    'Systemic lupus erythematosus (lupus)' → ['systemic lupus erythematosus', 'lupus']."""
+    head = _strip_publisher(title).split(" - ", 1)[0].strip()
+    folded = _LEAD_IN.sub("", fold(head))
+    if _QUESTION_HEAD.match(folded):
+        return []
+    out = []
+    for part in [_PARENS.sub("", folded), *_PARENS.findall(folded)]:
+        for piece in re.split(r",|;|\+| and | with ", part):
+            piece = " ".join(words(piece))
+            if piece and len(piece.split()) <= _MAX_TOPIC_WORDS and len(piece) >= 3 and not _QUESTION_HEAD.match(piece):
+                out.append(piece)
+    return out
+
+
+def topic_forms(topic: str, common: frozenset[str] = frozenset()) -> list[str]:
+    """Other ways of writing a topic: 'crohn's disease' → "crohn's"; 'complex regional pain syndrome' → 'crps'.
+
+    The generic tail is dropped only when what is left is a name (possessive, or not an everyday word):
+    'kidney disease' never becomes 'kidney'."""
+    forms = [topic]
+    if (m := _GENERIC_TAIL.match(topic)) and " " not in m.group(1):
+        head = m.group(1)
+        if head.endswith("'s") or (common and head not in common):
+            forms.append(head)
+    # "Autoimmune diseases" are also written "autoimmune disorders".
+    if m := _SIBLING_TAIL.match(topic):
+        forms.append(f"{m.group(1)} {_SIBLING[m.group(2)]}{m.group(3)}")
+    parts = [p for p in re.split(r"[\s-]+", topic) if p]
+    if len(parts) >= 3:
+        forms.append("".join(p[0] for p in parts))  # an acronym of three letters or more
+    return forms
+
+
+@lru_cache(maxsize=4)
+def common_words(model_dir: str) -> frozenset[str]:
+    """Everyday English words: the whole words of the embedding model's WordPiece list (empty when absent)."""
+    path = Path(model_dir) / "vocab.txt"
+    if not path.is_file():
+        return frozenset()
+    found = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in found if w.isalpha() and w.islower())
+
+
+class SubjectIndex:
+    """Finds subjects in text and knows which documents are about which subject."""
+
+    def __init__(self, chunks: Iterable[Chunk], medicines: Medicines, common: frozenset[str] = frozenset()) -> None:
+        self.medicines = medicines
+        titles: dict[str, str] = {}
+        texts: dict[str, list[str]] = {}
+        for chunk in chunks:
+            titles[chunk.doc_id] = chunk.meta.title
+            texts.setdefault(chunk.doc_id, []).append(chunk.text)
+        self.titles = titles
+        heads = {doc_id: title_topics(title) for doc_id, title in titles.items()}
+        candidates = {t for ts in heads.values() for t in ts if self._vocab_key(t) is None}
+        self._topics = self._specific_topics(candidates, texts)
+        seqs = {(_stem_seq(form), t) for t in self._topics for form in topic_forms(t, common)}
+        self._topic_seqs = sorted(seqs, key=lambda p: (-len(p[0]), p[1]))
+        self.about: dict[str, frozenset[str]] = {}
+        for doc_id, title in titles.items():
+            head = _strip_publisher(title).split(" - ", 1)[0]
+            keys = {s.key for s in self.find(head)}
+            keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self._topics else None))}
+            self.about[doc_id] = frozenset(keys)
+
+    # --- building ------------------------------------------------------------------------------------
+    def _vocab_key(self, phrase: str) -> str | None:
+        """The vocabulary name of a phrase that is wholly one medicine or class form."""
+        return self.medicines.canonical(phrase)
+
+    @staticmethod
+    def _specific_topics(candidates: set[str], texts: Mapping[str, list[str]]) -> frozenset[str]:
+        """Title topics that are not themes of the whole library (named in at most a small share of documents)."""
+        if not texts:
+            return frozenset()
+        docs = [" " + " ".join(_stem_seq(" ".join(parts))) + " " for parts in texts.values()]
+        keep = set()
+        for topic in candidates:
+            seq = " " + " ".join(_stem_seq(topic)) + " "
+            if sum(seq in d for d in docs) <= max(3, _GENERIC_SHARE * len(docs)):
+                keep.add(topic)
+        return frozenset(keep)
+
+    # --- reading text --------------------------------------------------------------------------------
+    def find(self, text: str) -> list[Subject]:
+        """Subjects named in ``text``, in the order they appear (a longer name wins over a shorter one in it)."""
+        spans: list[tuple[int, int, Subject]] = []
+        for m in self.medicines.mentions(text):
+            label = m.surface if m.is_class else m.name
+            spans.append((m.start, m.end, Subject(m.name, label, is_class=m.is_class, said=m.surface)))
+        folded = fold(text)
+        tokens = [(mt.start(), mt.end(), stem(mt.group(0).strip("'-"))) for mt in re.finditer(r"[a-z][a-z0-9'-]*",
+                                                                                              folded)]
+        stems = [t[2] for t in tokens]
+        taken = [False] * len(tokens)
+        for seq, topic in self._topic_seqs:
+            n = len(seq)
+            for i in range(len(stems) - n + 1):
+                if tuple(stems[i : i + n]) == seq and not any(taken[i : i + n]):
+                    start, end = tokens[i][0], tokens[i + n - 1][1]
+                    if any(s < end and start < e for s, e, _ in spans):
+                        continue  # the vocabulary already names it
+                    taken[i : i + n] = [True] * n
+                    spans.append((start, end, Subject(topic, topic)))
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        out: list[Subject] = []
+        last_end = -1
+        for start, end, subject in spans:
+            if start < last_end:
+                continue  # inside a longer name already taken
+            last_end = end
+            if all(subject.key != s.key for s in out):
+                out.append(subject)
+        return out
+
+    def names(self, text: str, subject: Subject) -> bool:
+        """Does ``text`` name the subject (for a class: the class or one of its medicines)?"""
+        for found in self.find(text):
+            if found.key == subject.key:
+                return True
+            if subject.is_class and not found.is_class and self.medicines.in_class(found.key, subject.key):
+                return True
+        return False
+
+    def names_broadly(self, text: str, subject: Subject) -> bool:
+        """Names the subject, or for a medicine, one of its classes: "NSAIDs can cause stomach bleeding" is
+        also about ibuprofen (what holds for the class holds for its members)."""
+        if self.names(text, subject):
+            return True
+        med = None if subject.is_class else self.medicines.medicines.get(subject.key)
+        if med is None or not med.classes:
+            return False
+        return any(f.is_class and f.key in med.classes for f in self.find(text))
+
+    def is_about(self, doc_id: str, subject: Subject) -> bool:
+        """Is the document (by its title) about the subject, or, for a class, about one of its medicines?"""
+        keys = self.about.get(doc_id, frozenset())
+        if subject.key in keys:
+            return True
+        if not subject.is_class:
+            return False
+        if any(self.medicines.in_class(k, subject.key) for k in keys):
+            return True
+        # A document about immunosuppressants in general is about each immune-suppressing class (steroids…).
+        umbrella = self.medicines.classes.get(UMBRELLA_CLASS)
+        cls = self.medicines.classes.get(subject.key)
+        return bool(umbrella and cls and cls.immunosuppressive and UMBRELLA_CLASS in keys)
+
+    def on_subject(self, doc_id: str, sentence: str, subject: Subject) -> bool:
+        return self.is_about(doc_id, subject) or self.names(sentence, subject)
+
+    def documents_about(self, subject: Subject) -> list[str]:
+        return [doc_id for doc_id in self.about if self.is_about(doc_id, subject)]
+
+    def covered_titles(self, subjects: Sequence[Subject], ranked: Sequence[str] = (), limit: int = 3) -> list[str]:
+        """Titles (without publisher) of documents about the subjects: what the sources do cover. Documents
+        directly about a subject come before those about one of its medicines, retrieved ones (``ranked``) first."""
+        rank = {d: i for i, d in enumerate(ranked)}
+        out: list[str] = []
+        for subject in subjects:
+            docs = self.documents_about(subject)
+            docs.sort(key=lambda d: (subject.key not in self.about[d], rank.get(d, len(rank)), d))
+            for doc_id in docs:
+                title = _strip_publisher(self.titles[doc_id])
+                if title not in out:
+                    out.append(title)
+        return out[:limit]
+
+    def names_for_follow_ups(self) -> set[str]:
+        """Every topic and vocabulary form, for finding the topic of an earlier message."""
+        found = set(self._topics)
+        for med in self.medicines.medicines.values():
+            found.update(fold(f) for f in med.forms)
+        for cls in self.medicines.classes.values():
+            found.update(fold(t) for t in cls.terms)
+        return found
+
+
+def unknown_names(
+    question: str, corpus_stems: frozenset[str], common: frozenset[str], ignore: Iterable[str] = ()
+) -> list[str]:
+    """Names in the question that no source mentions: no corpus word has its stem, and it is not an everyday
+    English word (nor a vocabulary form: ``ignore`` holds the words of medicine names the question uses).
+
+    Without an everyday-word list (no model folder) nothing is called unknown.
+    """
+    if not common:
+        return []
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    skip = {w for phrase in ignore for w in words(phrase)}
+    out = []
+    for w in words(question):
+        w = w.strip("'-")
+        if len(w) < 4 or not w.isalpha() or w in skip or w in common or w in _CONTRACTIONS:
+            continue
+        if stem(w) in corpus_stems or (w.endswith("s") and w[:-1] in common):
+            continue
+        # A typo of a known word ("lupis", "waht") is not a new name.
+        near = process.extractOne(w, common_list(common) + common_list(corpus_stems), scorer=Levenshtein.distance,
+                                  score_cutoff=1 if len(w) <= 6 else 2)
+        if near is not None:
+            continue
+        out.append(w)
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=4)
+def common_list(common: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(common))
+
+
+def describe(subjects: Sequence[Subject], *, as_said: bool = False) -> str:
+    """'methotrexate', 'tart cherries and gout', 'a, b and c' (``as_said``: in the question's own words)."""
+    labels = list(dict.fromkeys((s.said or s.label) if as_said else s.label for s in subjects))
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What one question is about and what it asks: the subject lock and the evidence gate read it."""
+
+    subjects: tuple[Subject, ...] = ()
+    unknown: tuple[str, ...] = ()  # names no source mentions ("kratom")
+    question_type: str = "other"
+    aspect_terms: frozenset[str] = frozenset()  # stemmed content words of the question besides its subjects
+    inherited: bool = False  # the subjects come from earlier in the conversation, not from the question
+    topic: str = ""  # without subjects: the question's rarest words ("lyme arthritis"), to name what was asked
+
+    @property
+    def label(self) -> str:
+        """How the 'not covered' message names what was asked about."""
+        named = [*self.subjects, *(Subject(w, w, known=False) for w in self.unknown)]
+        return describe(named, as_said=True) or self.topic
+
+
+# Filler words of spoken questions: they carry no aspect ("what do they actually do").
+_FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
+    typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
+    anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
+    instead""".split())
+
+
+@lru_cache(maxsize=1)
+def _generic_stems() -> frozenset[str]:
+    """Stems of stopwords, question words and fillers: 'needed' is as empty as 'need'."""
+    from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS
+
+    return frozenset(stem(w) for w in STOPWORDS | GENERIC_QUESTION_WORDS | _FILLER)
+
+
+class FocusFinder:
+    """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
+
+    def __init__(self, index: SubjectIndex, corpus_words: Mapping[str, int] | Iterable[str],
+                 common: frozenset[str]) -> None:
+        self.index = index
+        self.counts: Mapping[str, int] = corpus_words if isinstance(corpus_words, Mapping) else {}
+        self.corpus_stems = frozenset(stem(w) for w in corpus_words)
+        self.common = common
+
+    def focus(self, question: str, earlier: Sequence[str] = (), *, explained: Iterable[str] = (),
+              original: str = "") -> Focus:
+        """``earlier``: the conversation's messages, oldest first (a follow-up inherits their subject);
+        ``explained``: words the query layer already understands (lay terms); ``original``: the question as
+        the patient wrote it, before typo correction (to name an unknown topic in their words)."""
+        from citecare.answer.query import content_terms
+        from citecare.answer.question_type import classify, type_words
+
+        subjects = self.index.find(question)
+        inherited = False
+        if not subjects:
+            for text in reversed(earlier):
+                if subjects := self.index.find(text):
+                    inherited = True
+                    break
+        from citecare.answer.query import lay_terms
+
+        mentioned = [m.surface for m in self.index.medicines.mentions(question)]
+        lay = [t for t in lay_terms() if f" {t} " in " " + " ".join(words(question)) + " "]
+        unknown = unknown_names(question, self.corpus_stems, self.common, [*mentioned, *lay, *explained])
+        question_type = classify(question)
+        named = set()
+        for s in self.index.find(question):
+            named |= content_terms(s.label, drop_generic=False)
+        for form in mentioned:
+            named |= content_terms(form, drop_generic=False)
+        skip = named | content_terms(" ".join([*type_words(question), *_FILLER]), drop_generic=False)
+        skip |= _generic_stems()
+        aspect = frozenset(t for t in content_terms(question) if t not in skip)
+        tokens, content = _content_tokens(original or question, skip)
+        # An unknown name is named with the words around it: "myasthenia gravis", "ehlers danlos syndrome".
+        phrases = [_span(tokens, content, tokens.index(w)) if w in tokens else w for w in unknown]
+        topic = "" if subjects or unknown else self._topic(original or question, skip)
+        return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic)
+
+    def _topic(self, question: str, skip: frozenset[str] | set[str]) -> str:
+        """The run of content words around the question's rarest word: 'what is lyme arthritis' → 'lyme
+        arthritis' (how a 'not covered' answer names a question whose subject no source knows)."""
+        tokens, content = _content_tokens(question, skip)
+        if not any(content):
+            return ""
+        anchor = min((i for i, ok in enumerate(content) if ok), key=lambda i: (self.counts.get(tokens[i], 0), -i))
+        if tokens[anchor] in self.common and self.counts.get(tokens[anchor], 0) > 0:
+            return ""  # only everyday words the library uses ("will my quality of life get better"): nothing to name
+        return _span(tokens, content, anchor)
+
+
+def _content_tokens(question: str, skip: frozenset[str] | set[str]) -> tuple[list[str], list[bool]]:
+    """The question's words, and which of them carry content (not stopwords, question words, fillers or the
+    words that say what kind of answer is wanted)."""
+    from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS
+
+    tokens = [w.strip("'-") for w in words(question)]
+    content = [bool(w) and w.isalpha() and w not in STOPWORDS and w not in GENERIC_QUESTION_WORDS
+               and w not in _FILLER and stem(w) not in skip for w in tokens]
+    return tokens, content
+
+
+def _span(tokens: list[str], content: list[bool], anchor: int) -> str:
+    """The run of content words around ``anchor`` (two before it at most, four words in all)."""
+    start = end = anchor
+    while start > 0 and content[start - 1] and anchor - start < 2:
+        start -= 1
+    while end + 1 < len(tokens) and content[end + 1] and end - start < 3:
+        end += 1
+    return " ".join(tokens[start : end + 1])
+
+
+def subject_first(hits: Sequence[Hit], focus: Focus, index: SubjectIndex, k: int) -> list[Hit]:
+    """The ``k`` passages the writer reads: those on an asked subject first (in retrieval order), then the rest."""
+    if not focus.subjects:
+        return list(hits[:k])
+    on = [h for h in hits if any(index.on_subject(h.chunk.doc_id, h.chunk.text, s) for s in focus.subjects)]
+    rest = [h for h in hits if h not in on]
+    return (on + rest)[:k]
+
+
+_ASPECT_PHRASES = {
+    "side_effects": "the side effects of {}",
+    "dosage": "the dose of {}",
+    "symptoms": "the symptoms of {}",
+    "causes": "the causes of {}",
+    "frequency": "how often for {}",
+    "duration": "how long for {}",
+    "interactions": "taking {} with other things",
+    "prevention": "preventing {}",
+    "who_should_not": "who should not take {}",
+}
+
+
+def with_subject(question: str, focus: Focus) -> str:
+    """A follow-up that does not name its subject, with the subject it inherits, for retrieval."""
+    if not focus.inherited or not focus.subjects:
+        return question
+    return f"{question.rstrip().rstrip('?')} ({describe(focus.subjects)})?"
+
+
+def asked_about(focus: Focus) -> str:
+    """How the 'not covered' message names the question: 'the side effects of methotrexate', 'kratom'."""
+    label = focus.label
+    if not label:
+        return "that"
+    return _ASPECT_PHRASES.get(focus.question_type, "this question about {}").format(label)

@@ -1,0 +1,161 @@
+"""Subjects, quotable sentences, question types and the evidence gate, on small hand-made libraries."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from citecare.answer.compose import ExtractiveComposer
+from citecare.answer.question_type import answers_type, classify
+from citecare.answer.quotable import is_quotable, leans_back
+from citecare.answer.subject import Focus, FocusFinder, SubjectIndex, asked_about, title_topics, unknown_names
+from citecare.types import Chunk, Hit, SourceMeta
+from citecare.vocab import load_medicines
+from tests.fakes import FakeEmbedder
+
+
+def _chunk(doc_id: str, title: str, text: str, publisher: str = "NIH") -> Chunk:
+    meta = SourceMeta(doc_id=doc_id, title=title, publisher=publisher)
+    return Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text=text, ordinal=1, meta=meta)
+
+
+CHUNKS = [
+    _chunk("pred-ar", "prednisone - ADVERSE REACTIONS (DailyMed (NLM) / FDA drug label)",
+           "Fluid retention is a side effect in patients who take it for a long time. Sodium retention.",
+           publisher="DailyMed (NLM) / FDA drug label"),
+    _chunk("preg-dose", "pregabalin - DOSAGE AND ADMINISTRATION (DailyMed (NLM) / FDA drug label)",
+           "In view of the dose-dependent adverse reactions, treatment with doses above 300 mg/day is not "
+           "recommended.", publisher="DailyMed (NLM) / FDA drug label"),
+    _chunk("lupus", "Lupus - What is Lupus? (MedlinePlus)", "Lupus is a disease in which the immune system attacks "
+           "healthy tissue. Some people with lupus take prednisone to calm the immune system."),
+    _chunk("crohn", "Crohn's Disease - What is Crohn's disease? (NIDDK)", "Crohn's disease is a chronic disease "
+           "that causes inflammation of the digestive tract."),
+]
+
+
+def _index() -> SubjectIndex:
+    return SubjectIndex(CHUNKS, load_medicines(), frozenset({"kidney", "what", "is", "the"}))
+
+
+def test_subjects_come_from_titles_and_the_medicines_vocabulary() -> None:
+    index = _index()
+    assert index.about["pred-ar"] == {"prednisone"} and "lupus" in index.about["lupus"]
+    assert [s.key for s in index.find("does Deltasone help lupus")] == ["prednisone", "lupus"]
+    assert [s.key for s in index.find("crohns symptoms")] == ["crohn's disease"]  # the generic tail dropped
+    assert title_topics("Systemic lupus erythematosus (lupus) (MedlinePlus)") == ["systemic lupus erythematosus",
+                                                                                  "lupus"]
+
+
+def test_on_subject_by_document_or_by_naming_it() -> None:
+    index = _index()
+    [prednisone] = index.find("prednisone")
+    assert index.on_subject("pred-ar", "Sodium retention.", prednisone)  # the document is about it
+    assert index.on_subject("lupus", "Some people with lupus take prednisone.", prednisone)  # names it
+    assert not index.on_subject("preg-dose", "Doses above 300 mg/day are not recommended.", prednisone)
+
+
+def test_unknown_names_are_neither_corpus_nor_everyday_words_nor_typos() -> None:
+    common = frozenset({"is", "safe", "for", "chronic", "pain", "what", "conditions", "can", "cause"})
+    stems = frozenset({"lupus", "pain", "chronic"})
+    assert unknown_names("is kratom safe for chronic pain", stems, common) == ["kratom"]
+    assert unknown_names("can lupis cause pain", stems, common) == []  # a typo of a corpus word
+    assert unknown_names("is humira safe", stems, common, ignore=["humira"]) == []
+
+
+def test_quotable_sentences_only() -> None:
+    assert not is_quotable("Pathologic fracture of long bones.")
+    assert not is_quotable("May suppress reactions to skin tests.")
+    assert not is_quotable("Musculoskeletal:")
+    assert not is_quotable("2.5 Ankylosing Spondylitis For AS, the dosage of CELEBREX is 200 mg daily.")
+    assert not is_quotable("ADVERSE REACTIONS")
+    assert is_quotable("Regular blood tests can help track potential side effects.")
+    assert leans_back("They increase the chance of bleeding.") and not leans_back("Aspirin increases bleeding.")
+    assert not leans_back("It's essential for patients to work closely with their providers.")
+    assert leans_back("It can cause liver damage.")
+
+
+def test_question_types_and_their_answers() -> None:
+    assert classify("how often do adults need a tetanus booster") == "frequency"
+    assert classify("what are the side effects of methotrexate?") == "side_effects"
+    assert classify("how long does prednisone take to work") == "duration"
+    assert answers_type("frequency")("Adults need a booster every 10 years.")
+    assert not answers_type("frequency")("Tetanus is a serious disease.")
+
+
+def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_sentence() -> None:
+    embedder = FakeEmbedder()
+    index = _index()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    hits = [Hit(chunk=c, score=1.0) for c in CHUNKS]
+    finder = FocusFinder(index, ["prednisone", "fluid", "retention", "lupus"], frozenset())
+    question = "What are the side effects of prednisone?"
+    out = composer.compose(question, embedder.embed_query(question), hits, focus=finder.focus(question))
+    assert "300 mg/day" not in out.text and "Sodium retention." not in out.text
+    assert out.text.startswith("The prednisone label says: Fluid retention")  # the label is named
+    assert {c.doc_id for c in out.citations} <= {"pred-ar", "lupus"}
+
+
+def test_two_subjects_need_a_passage_that_joins_them() -> None:
+    embedder = FakeEmbedder()
+    index = _index()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    hits = [Hit(chunk=c, score=1.0) for c in CHUNKS]
+    finder = FocusFinder(index, [], frozenset())
+    joined = "does prednisone help lupus"
+    out = composer.compose(joined, embedder.embed_query(joined), hits, focus=finder.focus(joined))
+    assert out.joined and out.citations[0].doc_id == "lupus"
+    apart = "does pregabalin help crohns"
+    out = composer.compose(apart, embedder.embed_query(apart), hits, focus=finder.focus(apart))
+    assert not out.joined
+
+
+def test_not_covered_names_what_was_asked() -> None:
+    focus = Focus(subjects=tuple(_index().find("methotrexate")), question_type="side_effects")
+    assert asked_about(focus) == "the side effects of methotrexate"
+    assert asked_about(Focus()) == "that"
+    assert asked_about(Focus(unknown=("kratom",))) == "this question about kratom"
+
+
+def test_type_cue_words_leave_the_asked_subject_alone() -> None:
+    from citecare.answer.question_type import type_words
+
+    assert type_words("what is ehlers danlos syndrome and why does it cause joint pain") == [
+        "what", "why", "does", "cause"]
+    assert type_words("how often do you need a shingles vaccine") == ["how", "often"]
+    assert classify("does prednisone cause insomnia") == "yes_no"  # a yes/no question about an effect
+    assert classify("what causes lupus") == "causes"
+    assert answers_type("frequency")("The recommended schedule is a single dose for adults 60 years and older.")
+
+
+def test_not_covered_names_what_was_asked_in_the_patients_words() -> None:
+    index = _index()
+    common = frozenset({"what", "is", "the", "lyme", "arthritis", "symptoms", "of"})
+    finder = FocusFinder(index, {"lupus": 3, "arthritis": 40, "immune": 9}, common)
+    assert finder.focus("what is lyme arthritis").topic == "lyme arthritis"  # no subject: its rarest words
+    assert asked_about(finder.focus("what are the symptoms of lyme arthritis")) == "the symptoms of lyme arthritis"
+    unknown = FocusFinder(index, {"arthritis": 40}, frozenset({"what", "is", "arthritis"}))
+    assert unknown.focus("what is lyme arthritis").label == "lyme arthritis"  # an unknown name and its neighbour
+    [deltasone] = index.find("is Deltasone safe")
+    assert deltasone.key == "prednisone" and deltasone.said == "deltasone"
+    assert Focus(subjects=(deltasone,)).label == "deltasone"
+
+
+def test_the_evidence_gate_needs_subject_aspect_and_closeness() -> None:
+    from citecare.answer.compose import Composition
+    from citecare.answer.evidence import evidence_verdict
+    from citecare.answer.retrieval import Retrieval
+    from citecare.config import Settings
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    hit = Hit(chunk=CHUNKS[0], score=1.0)
+    found = Retrieval("q", (hit,), (), best_similarity=0.6, overlap=1.0)
+    [prednisone] = _index().find("prednisone")
+    close = Composition("Fluid retention is a side effect. [1]", (), (), best_similarity=0.7, aspect_coverage=1.0)
+    focus = Focus(subjects=(prednisone,), question_type="side_effects")
+    assert evidence_verdict(found, close, settings, focus) == (True, "")
+    assert evidence_verdict(found, replace(close, lead_fits=False), settings, focus) == (False, "question_type")
+    assert evidence_verdict(found, replace(close, on_subject=False), settings, focus) == (False, "off_subject")
+    assert evidence_verdict(found, close, settings, Focus(unknown=("kratom",))) == (False, "unknown_subject")
+    far = replace(close, best_similarity=0.3, aspect_coverage=0.0)  # 0.6 + 0 + 0.15 is below the threshold
+    assert evidence_verdict(found, far, settings, Focus(subjects=(prednisone,))) == (False, "low_score")
+    follow_up = Focus(subjects=(prednisone,), aspect_terms=frozenset({"leg"}), inherited=True)
+    assert evidence_verdict(found, replace(close, aspect_coverage=0.0), settings, follow_up) == (False, "aspect")
