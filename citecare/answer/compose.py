@@ -45,6 +45,7 @@ _TYPE_BONUS = 0.08  # the lead should be the kind of answer asked for
 _LEAD_ASPECT = 0.5  # …and carry the asked aspect ("insomnia" in "does prednisone cause insomnia")
 _PLAIN_GRADE = 8.0  # reading grade above which a sentence loses a little relevance
 _LABEL_PUBLISHER = re.compile(r"\blabel\b", re.IGNORECASE)
+_LIST_TYPES = frozenset({"side_effects", "symptoms"})  # questions a list of a label's terms can answer
 _LIST_LINE = re.compile(r"^[^;]+(;[^;]+){2,}$")  # "Sodium retention; Fluid retention; Hypertension." (a joined list)
 
 
@@ -156,8 +157,15 @@ class ExtractiveComposer:
         # carries the asked aspect and is the kind of answer asked for ("how often" → a frequency).
         top_doc = hits[min(c.hit_index for c in candidates)].chunk.doc_id
         in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
+        # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
+        listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
+        wants_list = focus is not None and focus.question_type in _LIST_TYPES
         lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits
         lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
+        if not wants_list:  # …else the lead comes from the next document that has a sentence
+            others = [j for j in range(len(candidates)) if j not in set(in_top)]
+            lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
+                          if not listed[j]]
         chosen = self._choose(relevance, vectors, semantic, candidates, lead_order)
         if not chosen:
             return Composition("", (), (), float(semantic.max()), on_subject, joined, 0.0)
@@ -180,8 +188,10 @@ class ExtractiveComposer:
         document's topic, by naming them or, for a medicine, its class) are used: "do immunosuppressants help
         fibromyalgia" needs a passage that joins the two, or it is not covered."""
         index = self.subjects
-        if index is None or focus is None or not focus.subjects:
+        if index is None:
             return cands, True, True
+        if focus is None or not focus.subjects:  # no subject to lock on: a label sentence still names its drug
+            return [replace(c, prefix=self._attribution(hits[c.hit_index], c, focus)) for c in cands], True, True
         several = len(focus.subjects) >= 2
 
         def covered(doc_id: str, text: str) -> frozenset[str]:
@@ -206,7 +216,7 @@ class ExtractiveComposer:
         joining = {i for i, covers in passage_covers.items() if len(covers) == most}
         return [c for c in kept if c.hit_index in joining], True, True
 
-    def _attribution(self, hit: Hit, cand: Candidate, focus: Focus) -> str:
+    def _attribution(self, hit: Hit, cand: Candidate, focus: Focus | None) -> str:
         """'The prednisone label says: ' before a label sentence that does not name its drug itself; a list
         from a label section comes with its heading: 'The prednisone label lists under Musculoskeletal: '."""
         index = self.subjects
@@ -218,7 +228,9 @@ class ExtractiveComposer:
         heading = hit.chunk.heading
         if _LIST_LINE.search(cand.source_sentence) and heading and heading.lower() not in hit.chunk.meta.title.lower():
             return f"The {drugs[0]} label lists under {heading}: "
-        if any(index.names(cand.source_sentence, s) for s in focus.subjects):
+        if focus is not None and any(index.names(cand.source_sentence, s) for s in focus.subjects):
+            return ""
+        if (focus is None or not focus.subjects) and any(d in cand.source_sentence.lower() for d in drugs):
             return ""
         return f"The {drugs[0]} label says: "
 

@@ -94,6 +94,32 @@ def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_se
     assert {c.doc_id for c in out.citations} <= {"pred-ar", "lupus"}
 
 
+def test_a_labels_joined_list_leads_only_when_a_list_is_asked_for() -> None:
+    embedder = FakeEmbedder()
+    label = _chunk("pred-msk", "prednisone - ADVERSE REACTIONS (DailyMed (NLM) / FDA drug label)",
+                   "Muscle weakness; Steroid myopathy; Loss of muscle mass; Pathologic fracture of long bones.",
+                   publisher="DailyMed (NLM) / FDA drug label")
+    label = replace(label, heading="Musculoskeletal")
+    chunks = [label, CHUNKS[2]]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    composer = ExtractiveComposer(embedder, subjects=index)
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    finder = FocusFinder(index, ["prednisone", "lupus"], frozenset())
+    question = "how long does prednisone take to work"
+    out = composer.compose(question, embedder.embed_query(question), hits, focus=finder.focus(question))
+    assert out.citations and not out.text.startswith("The prednisone label lists")
+    question = "what are the side effects of prednisone"
+    out = composer.compose(question, embedder.embed_query(question), hits, focus=finder.focus(question))
+    assert out.text.startswith("The prednisone label lists under Musculoskeletal: Muscle weakness;")
+    # Without a subject to lock on, a label sentence still says whose label it is.
+    index = _index()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    question = "what can happen if you take it for a long time"
+    out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=CHUNKS[0], score=1.0)],
+                           focus=Focus())
+    assert out.text.startswith("The prednisone label says: Fluid retention")
+
+
 def test_two_subjects_need_a_passage_that_joins_them() -> None:
     embedder = FakeEmbedder()
     index = _index()
