@@ -349,6 +349,16 @@ class ExtractiveComposer:
             if max(float(vectors[k] @ vectors[m]) for k in piece for m in chosen + rest) > 0.9:
                 continue  # says the same thing again
             rest.extend(piece)
+        # Room left: a close sentence right after a chosen one goes on with it ("…improve the quality of life." →
+        # "Many patients report better mobility…"), from the same passage, so it adds no source.
+        for j in list(chosen + rest):
+            after = position.get((cands[j].hit_index, cands[j].position + 1))
+            if len(chosen) + len(rest) >= self.max_sentences:
+                break
+            if after is None or after in chosen or after in rest or float(semantic[after]) < _FOLLOWS_MIN_SIMILARITY:
+                continue
+            if max(float(vectors[after] @ vectors[m]) for m in chosen + rest) <= 0.9:
+                rest.append(after)
         rest.sort(key=lambda j: (cands[j].hit_index, cands[j].position))
         return chosen + rest
 

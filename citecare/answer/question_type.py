@@ -21,6 +21,9 @@ _Q = [  # first match wins: the more specific kinds come first
     ("duration", r"\bhow long\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
     ("dosage", r"\bdose|\bdosage|\bhow much\b|\bmg\b|\bmilligrams?\b|\bstrength\b|\bmax(imum)?\b"),
     ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt)\b|\bcontraindicat|\bavoid\b"),
+    # "which conditions…", "what kinds of drugs…": a list of examples ("such as rheumatoid arthritis, lupus").
+    ("examples", r"^\s*(which|what)\s+(kinds? of |types? of |sorts? of )?(conditions|diseases|illnesses|drugs|"
+                 r"medicines|medications|foods|vaccines|treatments|problems)\b"),
     ("symptoms", r"\bsymptoms?\b|\bsigns?\b|\bwhat does it feel\b"),
     # "what causes lupus" asks for causes; "does prednisone cause insomnia" is a yes/no question about an effect.
     ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
@@ -48,6 +51,7 @@ _A = {
                                r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),
     "definition": re.compile(r"^[\w'(), -]{2,80}?\b(is|are|refers to|means)\s+(a|an|the|one|any|when|what|"
                              r"used|called|medicines?|drugs?|conditions?|diseases?)\b", re.I),
+    "examples": re.compile(r"\b(such as|including|include[sd]?|for example|e\.g\.|like)\b", re.I),
     "symptoms": re.compile(r"\b(symptoms?|signs?|feel|pain|fatigue|fever|swelling|stiffness|rash|tired)", re.I),
     "causes": re.compile(r"\b(caused? by|causes?|triggers?|genes?|genetic|inherit|risk factors?|due to|because)\b",
                          re.I),

@@ -73,6 +73,14 @@ def test_quotable_sentences_only() -> None:
     assert leans_back("It can cause liver damage.")
 
 
+def test_which_conditions_asks_for_examples() -> None:
+    assert classify("Which conditions cause chronic pain that these drugs treat?") == "examples"
+    assert classify("what causes lupus") == "causes"
+    fits = answers_type("examples")
+    assert fits("Chronic pain is often a symptom of conditions such as rheumatoid arthritis and lupus.")
+    assert not fits("Immunosuppressants play a crucial role in managing chronic pain.")
+
+
 def test_question_types_and_their_answers() -> None:
     assert classify("how often do adults need a tetanus booster") == "frequency"
     assert classify("what are the side effects of methotrexate?") == "side_effects"
