@@ -13,6 +13,7 @@ from typing import Any
 from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up
 from citecare.answer.evidence import evidence_verdict
+from citecare.answer.faithful import subject_names
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
@@ -178,7 +179,9 @@ class ChatEngine:
         verification |= {"subjects": [s.label for s in focus.subjects], "question_type": focus.question_type}
         if self.writer is not None:
             outcome = LLMOutcome()
-            yield from (StreamEvent(delta=d) for d in stream_llm_answer(self.writer, resolved, hits, outdated, outcome))
+            names = subject_names(focus.subjects, loaded.focus.index.medicines)
+            deltas = stream_llm_answer(self.writer, resolved, hits, outdated, outcome, subjects=names)
+            yield from (StreamEvent(delta=d) for d in deltas)
             verification = outcome.verification or verification
             if outcome.composition is not None:
                 composition, writer = outcome.composition, "llm"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from citecare.answer.compose import Composition
+from citecare.answer.faithful import about as passage_about
 from citecare.answer.query import content_terms
 from citecare.answer.verify import verify_answer
 from citecare.text import split_sentences
@@ -52,7 +53,8 @@ def _citations(
 
 
 def stream_llm_answer(
-    writer: Any, question: str, hits: Sequence[Hit], outdated: Sequence[bool], outcome: LLMOutcome
+    writer: Any, question: str, hits: Sequence[Hit], outdated: Sequence[bool], outcome: LLMOutcome,
+    subjects: Sequence[str] = (),
 ) -> Iterator[str]:
     """Yield each model sentence once it is complete AND supported by a passage it cites.
 
@@ -61,7 +63,8 @@ def stream_llm_answer(
     """
     numbered = [(n, hit) for n, hit in enumerate(hits, start=1)]
     passages = {n: hit.chunk.text for n, hit in numbered}
-    stream = writer.stream(question, [(n, hit.chunk) for n, hit in numbered])
+    about = {n: passage_about(hit.chunk) for n, hit in numbered}
+    stream = writer.stream(question, [(n, hit.chunk) for n, hit in numbered], subjects)
     buffer = ""
     checked_count = 0
     yielded: set[str] = set()
@@ -70,7 +73,7 @@ def stream_llm_answer(
         sentences = split_sentences(buffer)
         for sentence in sentences[checked_count:-1]:  # the last one may still be growing
             checked_count += 1
-            for checked in verify_answer(sentence, passages).kept:
+            for checked in verify_answer(sentence, passages, about=about, subjects=subjects).kept:
                 yielded.add(checked.text)
                 yield checked.with_markers() + " "
     result = stream.result

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from citecare.answer.faithful import about
 from citecare.answer.verify import Verification, verify_answer
 from citecare.errors import LLMUnavailable
 from citecare.prompts import NOT_COVERED, Prompts, load_prompts
@@ -289,10 +290,12 @@ class LLMStream:
     them as a draft at most, and replace them with ``result.text`` (or the extractive answer).
     """
 
-    def __init__(self, writer: LLMWriter, question: str, passages: Sequence[tuple[int, Chunk]]) -> None:
+    def __init__(self, writer: LLMWriter, question: str, passages: Sequence[tuple[int, Chunk]],
+                 subjects: Sequence[str] = ()) -> None:
         self._writer = writer
         self._question = question
         self._passages = list(passages)
+        self._subjects = tuple(subjects)
         self._result: LLMResult | None = None
         self._deltas = self._run()
 
@@ -343,7 +346,8 @@ class LLMStream:
                     break
                 parts.append(payload)
                 yield payload
-            self._result = self._writer.verify("".join(parts), self._passages, started=started)
+            self._result = self._writer.verify("".join(parts), self._passages, started=started,
+                                               subjects=self._subjects)
         finally:
             cancel.set()
             if self._result is None:  # the consumer stopped iterating early
@@ -392,21 +396,24 @@ class LLMWriter:
         )
         return [SystemMessage(content=self.system_prompt), HumanMessage(content=user)]
 
-    def write(self, question: str, passages: Sequence[tuple[int, Chunk]]) -> LLMResult:
-        """Answer ``question`` from ``passages`` (numbered as cited); never raises for model failures."""
-        return self.stream(question, passages).result
+    def write(self, question: str, passages: Sequence[tuple[int, Chunk]], subjects: Sequence[str] = ()) -> LLMResult:
+        """Answer ``question`` from ``passages`` (numbered as cited); never raises for model failures.
+        ``subjects`` (names of what was asked about): a sentence about something else is dropped."""
+        return self.stream(question, passages, subjects).result
 
-    def stream(self, question: str, passages: Sequence[tuple[int, Chunk]]) -> LLMStream:
+    def stream(self, question: str, passages: Sequence[tuple[int, Chunk]], subjects: Sequence[str] = ()) -> LLMStream:
         """Like ``write``, streamed: iterate the returned LLMStream for raw deltas, then read ``.result``."""
-        return LLMStream(self, question, passages)
+        return LLMStream(self, question, passages, subjects)
 
     def verify(
-        self, raw: str, passages: Sequence[tuple[int, Chunk]], *, started: float | None = None
+        self, raw: str, passages: Sequence[tuple[int, Chunk]], *, started: float | None = None,
+        subjects: Sequence[str] = (),
     ) -> LLMResult:
         """Verify a raw model answer against ``passages`` and build the result (also usable on stored output)."""
         started = time.monotonic() if started is None else started
         texts = {n: passage_text(chunk) for n, chunk in passages}
-        checked = verify_answer(raw, texts, min_overlap=self.min_overlap, policy=writer_policy)
+        checked = verify_answer(raw, texts, min_overlap=self.min_overlap, policy=writer_policy,
+                                about={n: about(chunk) for n, chunk in passages}, subjects=subjects)
         if len(checked.kept) < self.min_kept_sentences:
             reason: FallbackReason = "not_covered" if _says_not_covered(raw) else "too_little_supported"
             return LLMResult("", (), checked, reason, raw, (time.monotonic() - started) * 1000)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from citecare.answer.faithful import faithfulness_reasons
 from citecare.text import parse_markers, split_sentences, stem, strip_markers
 
 # --- words ---------------------------------------------------------------------------------------
@@ -111,21 +112,8 @@ _NUMBER_RE = re.compile(
     r"(?:\s?(%|(?:" + _UNIT_ALT + r")\b))?",
     re.I,
 )
-_NUMBER_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-)
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve")
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+(?=(?:" + _UNIT_ALT + r")\b)", re.I)
 
 
@@ -378,7 +366,8 @@ Policy = Callable[[str], Sequence[str]]
 
 
 def _verify_sentence(
-    sentence: str, passages: dict[int, str], min_overlap: float, policy: Policy | None
+    sentence: str, passages: dict[int, str], min_overlap: float, policy: Policy | None,
+    about: dict[int, str], subjects: Sequence[str],
 ) -> VerifiedSentence:
     cited = parse_markers(sentence)
     body = re.sub(r"\*\*|__", "", strip_markers(sentence))
@@ -389,6 +378,9 @@ def _verify_sentence(
         reason = "unknown_citation:" + ",".join(map(str, cited))
         return VerifiedSentence(body, cited, SupportVerdict(False, 0.0, (reason,)))
     verdicts = {n: check_support(body, passages[n], min_overlap=min_overlap) for n in known}
+    for n in known:  # the words are there, but is the number this drug's, and is it the asked subject?
+        if extra := faithfulness_reasons(strip_attribution(body), passages[n], about.get(n, ""), subjects):
+            verdicts[n] = replace(verdicts[n], supported=False, reasons=verdicts[n].reasons + tuple(extra))
     supporting = tuple(n for n in known if verdicts[n].supported)
     best = max(verdicts.values(), key=lambda v: (v.supported, v.score))
     policy_reasons = tuple(policy(body)) if policy else ()
@@ -403,16 +395,20 @@ def verify_answer(
     *,
     min_overlap: float = 0.6,
     policy: Policy | None = None,
+    about: dict[int, str] | None = None,
+    subjects: Sequence[str] = (),
 ) -> Verification:
     """Check every sentence of an answer against the passages it cites.
 
     ``passages`` maps the passage number used in the "[n]" markers to its text. A sentence without a
     citation is dropped ("no_citation"); a sentence is kept when ANY of its cited passages supports it.
     ``policy`` (optional) returns reasons to drop a sentence regardless of support, e.g. advice to stop
-    a medicine.
+    a medicine. ``about`` (what each passage is about: its title and heading) and ``subjects`` (names of what
+    the question asks about) let a sentence be dropped when it puts a number with another drug than the
+    passage's ("number_off_its_drug") or is about something else ("off_subject").
     """
     checked = tuple(
-        _verify_sentence(s, passages, min_overlap, policy)
+        _verify_sentence(s, passages, min_overlap, policy, about or {}, subjects)
         for s in split_sentences(text_with_markers)
         if strip_markers(s)
     )
