@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from citecare.answer.compose import Composition, ExtractiveComposer
-from citecare.answer.conversation import TopicFinder, resolve_follow_up
+from citecare.answer.conversation import TopicFinder, resolve_follow_up, topics_from
 from citecare.answer.evidence import evidence_verdict
 from citecare.answer.faithful import subject_names
+from citecare.answer.focus_finder import FocusFinder
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
-from citecare.answer.query import KNOWN_TOPICS
 from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
 from citecare.answer.subject import (
     Focus,
-    FocusFinder,
     SubjectIndex,
     asked_about,
     common_words,
@@ -42,7 +40,6 @@ from citecare.text import cited_pieces
 from citecare.types import (
     Answer,
     AnswerKind,
-    Chunk,
     LibraryOverview,
     RetrievedInfo,
     StreamEvent,
@@ -54,24 +51,10 @@ from citecare.vocab import load_medicines
 log = logging.getLogger("citecare.engine")
 
 _CHECKED_MAX = 4096  # suggested questions remembered as answerable or not, per index version
-_TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
 
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
-
-
-def topics_from(chunks: Iterable[Chunk], subjects: SubjectIndex | None = None) -> list[str]:
-    """Topic names for follow-ups: curated ones, the subject of titles such as 'Lupus - What is Lupus?', and
-    every medicine name, brand and class of the vocabulary."""
-    found = set(KNOWN_TOPICS)
-    if subjects is not None:
-        found |= subjects.names_for_follow_ups()
-    for chunk in chunks:
-        m = _TITLE_TOPIC.match(chunk.meta.title)
-        if m:
-            found.add(m.group(1).strip().lower())
-    return sorted(found)
 
 
 @dataclass(frozen=True)

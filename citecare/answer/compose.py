@@ -18,18 +18,12 @@ import numpy as np
 
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
-from citecare.answer.quotable import is_quotable, leans_back
+from citecare.answer.quotable import is_quotable, leans_back, trim
 from citecare.answer.readability import reading_grade
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
 from citecare.types import Citation, Hit
 
-# Leading connectors that only make sense inside the original paragraph; trimming them adds no claim.
-_CONNECTOR = re.compile(
-    r"^(however|in addition|additionally|furthermore|moreover|also|in summary|in conclusion|"
-    r"therefore|thus|in these cases|as a result|overall|finally|for example)\s*,\s*",
-    re.IGNORECASE,
-)
 _ASKS_DEFINITION = re.compile(
     r"^\s*what\s*(is|are|'s)\s+(\(are\)\s+)?(?!the\b|a\b|an\b|some\b|my\b|your\b)", re.IGNORECASE
 )
@@ -73,18 +67,6 @@ class Composition:
     lead_aspect: float = 1.0  # aspect coverage by the lead sentence itself
     lead_fits: bool = True  # the lead is the kind of answer asked for
     grades: tuple[float, ...] = field(default=(), compare=False)  # reading grade of each quoted sentence
-
-
-_SOURCE_REFS = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
-
-
-def trim(sentence: str) -> str:
-    """Drop a leading connector and the source's own reference marks ("plants.[5][7]"), tidy spacing; never
-    adds words (the source's marks would read as this answer's citations)."""
-    out = _SOURCE_REFS.sub("", sentence.strip())
-    out = _CONNECTOR.sub("", out)
-    out = re.sub(r"\s+", " ", out)
-    return out[:1].upper() + out[1:] if out else out
 
 
 def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> list[Candidate]:

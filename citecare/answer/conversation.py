@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS, words
-from citecare.types import Turn
+from citecare.answer.query import GENERIC_QUESTION_WORDS, KNOWN_TOPICS, STOPWORDS, words
+from citecare.answer.subject import SubjectIndex
+from citecare.types import Chunk, Turn
 
 _PRONOUN = re.compile(r"\b(this drug|this medicine|that drug|that medicine|these drugs|these medicines|"
                       r"it|its|it's|they|them|their|theirs|this|that|these|those)\b", re.IGNORECASE)
@@ -100,3 +101,19 @@ def _swap_topic(previous: str, finder: TopicFinder, new_topic: str) -> str:
         return ""
     # The condition usually comes last ("Can <drug> help <condition>?"), and "what about X" swaps like for like.
     return re.sub(re.escape(old[-1]), new_topic, previous, count=1, flags=re.IGNORECASE)
+
+
+_TITLE_TOPIC = re.compile(r"^([^-–(:?]{3,60}?)\s+[-–]\s+")
+
+
+def topics_from(chunks: Iterable[Chunk], subjects: SubjectIndex | None = None) -> list[str]:
+    """Topic names for follow-ups: curated ones, the subject of titles such as 'Lupus - What is Lupus?', and
+    every medicine name, brand and class of the vocabulary."""
+    found = set(KNOWN_TOPICS)
+    if subjects is not None:
+        found |= subjects.names_for_follow_ups()
+    for chunk in chunks:
+        m = _TITLE_TOPIC.match(chunk.meta.title)
+        if m:
+            found.add(m.group(1).strip().lower())
+    return sorted(found)

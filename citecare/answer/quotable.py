@@ -2,7 +2,8 @@
 pieces cut at a chunk edge, or sentences whose "they/this" points at a sentence that is not quoted with them.
 
 The tests are about the shape of English sentences, not about any topic: a quotable sentence has a subject
-and a verb, ends like a sentence, and is not mostly numbers.
+and a verb, ends like a sentence, and is not mostly numbers. A quoted sentence is only trimmed (`trim`): a
+leading connector and the source's own reference marks go, no word is added.
 """
 
 from __future__ import annotations
@@ -68,3 +69,21 @@ def leans_back(sentence: str) -> bool:
     """Starts with a word that points at the previous sentence ("They increase the chance of bleeding.")."""
     text = sentence.strip()
     return bool(_LEANS_BACK.match(text)) and not _EXPLETIVE_IT.match(text)
+
+
+# Leading connectors that only make sense inside the original paragraph; trimming them adds no claim.
+_CONNECTOR = re.compile(
+    r"^(however|in addition|additionally|furthermore|moreover|also|in summary|in conclusion|"
+    r"therefore|thus|in these cases|as a result|overall|finally|for example)\s*,\s*",
+    re.IGNORECASE,
+)
+_SOURCE_REFS = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
+
+
+def trim(sentence: str) -> str:
+    """Drop a leading connector and the source's own reference marks ("plants.[5][7]"), tidy spacing; never
+    adds words (the source's marks would read as this answer's citations)."""
+    out = _SOURCE_REFS.sub("", sentence.strip())
+    out = _CONNECTOR.sub("", out)
+    out = re.sub(r"\s+", " ", out)
+    return out[:1].upper() + out[1:] if out else out

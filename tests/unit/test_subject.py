@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from citecare.answer.compose import ExtractiveComposer
+from citecare.answer.focus_finder import FocusFinder
 from citecare.answer.question_type import answers_type, classify
 from citecare.answer.quotable import is_quotable, leans_back
-from citecare.answer.subject import Focus, FocusFinder, SubjectIndex, asked_about, title_topics, unknown_names
+from citecare.answer.subject import Focus, SubjectIndex, asked_about, title_topics, unknown_names
 from citecare.types import Chunk, Hit, SourceMeta
 from citecare.vocab import load_medicines
 from tests.fakes import FakeEmbedder

@@ -1,0 +1,103 @@
+"""The Focus of one question: its subjects (or those of the conversation, for a follow-up), names no source
+mentions, the kind of answer it asks for and its aspect words ("insomnia" in "does prednisone cause insomnia").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+from citecare.answer.subject import Focus, SubjectIndex, unknown_names
+from citecare.text import stem, words
+
+# Filler words of spoken questions: they carry no aspect ("what do they actually do").
+_FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
+    typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
+    anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
+    instead""".split())
+
+
+@lru_cache(maxsize=1)
+def _generic_stems() -> frozenset[str]:
+    """Stems of stopwords, question words and fillers: 'needed' is as empty as 'need'."""
+    from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS
+
+    return frozenset(stem(w) for w in STOPWORDS | GENERIC_QUESTION_WORDS | _FILLER)
+
+
+class FocusFinder:
+    """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
+
+    def __init__(self, index: SubjectIndex, corpus_words: Mapping[str, int] | Iterable[str],
+                 common: frozenset[str]) -> None:
+        self.index = index
+        self.counts: Mapping[str, int] = corpus_words if isinstance(corpus_words, Mapping) else {}
+        self.corpus_stems = frozenset(stem(w) for w in corpus_words)
+        self.common = common
+
+    def focus(self, question: str, earlier: Sequence[str] = (), *, explained: Iterable[str] = (),
+              original: str = "") -> Focus:
+        """``earlier``: the conversation's messages, oldest first (a follow-up inherits their subject);
+        ``explained``: words the query layer already understands (lay terms); ``original``: the question as
+        the patient wrote it, before typo correction (to name an unknown topic in their words)."""
+        from citecare.answer.query import content_terms
+        from citecare.answer.question_type import classify, type_words
+
+        subjects = self.index.find(question)
+        inherited = False
+        if not subjects:
+            for text in reversed(earlier):
+                if subjects := self.index.find(text):
+                    inherited = True
+                    break
+        from citecare.answer.query import lay_terms
+
+        mentioned = [m.surface for m in self.index.medicines.mentions(question)]
+        lay = [t for t in lay_terms() if f" {t} " in " " + " ".join(words(question)) + " "]
+        unknown = unknown_names(question, self.corpus_stems, self.common, [*mentioned, *lay, *explained])
+        question_type = classify(question)
+        named = set()
+        for s in self.index.find(question):
+            named |= content_terms(s.label, drop_generic=False)
+        for form in mentioned:
+            named |= content_terms(form, drop_generic=False)
+        skip = named | content_terms(" ".join([*type_words(question), *_FILLER]), drop_generic=False)
+        skip |= _generic_stems()
+        aspect = frozenset(t for t in content_terms(question) if t not in skip)
+        tokens, content = _content_tokens(original or question, skip)
+        # An unknown name is named with the words around it: "myasthenia gravis", "ehlers danlos syndrome".
+        phrases = [_span(tokens, content, tokens.index(w)) if w in tokens else w for w in unknown]
+        topic = "" if subjects or unknown else self._topic(original or question, skip)
+        return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic)
+
+    def _topic(self, question: str, skip: frozenset[str] | set[str]) -> str:
+        """The run of content words around the question's rarest word: 'what is lyme arthritis' → 'lyme
+        arthritis' (how a 'not covered' answer names a question whose subject no source knows)."""
+        tokens, content = _content_tokens(question, skip)
+        if not any(content):
+            return ""
+        anchor = min((i for i, ok in enumerate(content) if ok), key=lambda i: (self.counts.get(tokens[i], 0), -i))
+        if tokens[anchor] in self.common and self.counts.get(tokens[anchor], 0) > 0:
+            return ""  # only everyday words the library uses ("will my quality of life get better"): nothing to name
+        return _span(tokens, content, anchor)
+
+
+def _content_tokens(question: str, skip: frozenset[str] | set[str]) -> tuple[list[str], list[bool]]:
+    """The question's words, and which of them carry content (not stopwords, question words, fillers or the
+    words that say what kind of answer is wanted)."""
+    from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS
+
+    tokens = [w.strip("'-") for w in words(question)]
+    content = [bool(w) and w.isalpha() and w not in STOPWORDS and w not in GENERIC_QUESTION_WORDS
+               and w not in _FILLER and stem(w) not in skip for w in tokens]
+    return tokens, content
+
+
+def _span(tokens: list[str], content: list[bool], anchor: int) -> str:
+    """The run of content words around ``anchor`` (two before it at most, four words in all)."""
+    start = end = anchor
+    while start > 0 and content[start - 1] and anchor - start < 2:
+        start -= 1
+    while end + 1 < len(tokens) and content[end + 1] and end - start < 3:
+        end += 1
+    return " ".join(tokens[start : end + 1])
