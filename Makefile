@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY=1
 export ANONYMIZED_TELEMETRY=False
 export GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: run test install install-test ingest lint bench eval clean readme axe
+.PHONY: run test install install-test ingest lint bench eval clean readme axe triage-model
 
 # axe-core (npm) for the browser accessibility tests, in a git-ignored folder; they fail without it under CI=true.
 AXE_VERSION := 4.14.1
@@ -66,3 +66,7 @@ clean:
 # Regenerate the README's settings table from citecare/config.py (tests fail when they drift).
 readme: install
 	$(PY) scripts/update_readme.py
+
+# Retrain the learned triage layer from citecare/data/safety/triage-train*.jsonl (thresholds from the dev split).
+triage-model: install
+	$(PY) scripts/train_triage.py

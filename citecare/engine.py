@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citecare.answer.compose import Composition, ExtractiveComposer
+from citecare.answer.compose import ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up, topics_from
 from citecare.answer.evidence import evidence_verdict
 from citecare.answer.faithful import subject_names
@@ -19,6 +19,7 @@ from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
 from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
+from citecare.answer.retrieved_info import retrieved_info
 from citecare.answer.subject import (
     Focus,
     SubjectIndex,
@@ -29,9 +30,11 @@ from citecare.answer.subject import (
 )
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
+from citecare.ingest.sources import is_outdated
 from citecare.prompts import Messages
 from citecare.protocols import Embedder
-from citecare.safety.guard import GuardResult, guard, is_outdated
+from citecare.safety.guard import Guard, GuardResult
+from citecare.safety.output_policy import default_policy
 from citecare.store.chroma import ChromaIndex
 from citecare.store.embedder import make_embedder
 from citecare.store.sentences import SentenceVectors
@@ -41,7 +44,6 @@ from citecare.types import (
     Answer,
     AnswerKind,
     LibraryOverview,
-    RetrievedInfo,
     StreamEvent,
     Turn,
     Writer,
@@ -80,6 +82,8 @@ class ChatEngine:
         self.disclaimer = self.messages.disclaimer
         self.no_evidence_text = self.messages.render("no_evidence", subject="that")
         self.writer = writer  # optional LLM writer; None means extractive only
+        self.guard = Guard.create(settings, self.messages, embed=embedder.embed_query)
+        self.policy = default_policy()  # what no writer may say, streamed or not
         self._checked_at = 0.0
         self._overview: tuple[int, LibraryOverview] | None = None
         self._checked: tuple[int, dict[str, frozenset[str]]] = (-1, {})  # suggestion → quotes, per index version
@@ -127,9 +131,9 @@ class ChatEngine:
         turns = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
 
         t = time.perf_counter()
-        checked = guard(question, self.settings, self.messages, [h.content for h in turns if h.role == "user"])
+        checked = self.guard.check(question, [h.content for h in turns if h.role == "user"])
         timings["guard"] = _ms(t)
-        if checked.kind in ("emergency", "invalid_input", "out_of_scope"):
+        if checked.kind in ("emergency", "urgent", "invalid_input", "out_of_scope"):
             yield from self._fixed(checked.kind, checked.message, checked, timings, started)
             return
 
@@ -147,23 +151,29 @@ class ChatEngine:
         t = time.perf_counter()
         hits = subject_first(found.hits, focus, loaded.focus.index, self.settings.top_k)
         outdated = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
-        composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated, focus=focus)
+        # After a medication referral the general information carries no dose, tablet count or schedule.
+        def allow(sentence: str) -> bool:
+            return self.policy.allows(sentence, referral=advice)
+
+        composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated, focus=focus,
+                                              allow=allow)
+        opening = self._opening(checked)
         enough, why = evidence_verdict(found, composition, self.settings, focus)
         if not enough:
-            text = checked.message if advice else self._no_evidence_message(checked, focus, found)
+            text = checked.message if advice else opening + self._no_evidence_message(checked, focus, found)
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
                                    resolved, found, {"evidence": why, "subjects": [s.label for s in focus.subjects],
                                                      "unknown": list(focus.unknown)})
             return
-        if advice:  # the referral comes first, general cited information after it
-            yield StreamEvent(delta=f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n")
+        if opening:
+            yield StreamEvent(delta=opening)
         writer: Writer = "extractive"
         verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
         verification |= {"subjects": [s.label for s in focus.subjects], "question_type": focus.question_type}
         if self.writer is not None:
             outcome = LLMOutcome()
             names = subject_names(focus.subjects, loaded.focus.index.medicines)
-            deltas = stream_llm_answer(self.writer, resolved, hits, outdated, outcome, subjects=names)
+            deltas = stream_llm_answer(self.writer, resolved, hits, outdated, outcome, subjects=names, allow=allow)
             yield from (StreamEvent(delta=d) for d in deltas)
             verification = outcome.verification or verification
             if outcome.composition is not None:
@@ -172,10 +182,8 @@ class ChatEngine:
             yield from (StreamEvent(delta=piece) for piece in cited_pieces(composition.text))
         timings["compose"] = _ms(t)
 
-        text = composition.text
-        verification["reading_grade"] = reading_grade(text)  # shown to educators; NIH asks for grade 8 or lower
-        if advice:
-            text = f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n{text}"
+        verification["reading_grade"] = reading_grade(composition.text)  # for educators; NIH asks for grade ≤ 8
+        text = opening + composition.text
         timings["total"] = _ms(started)
         kind: AnswerKind = "medical_advice" if advice else "answer"
         self._log(kind, timings)
@@ -186,9 +194,10 @@ class ChatEngine:
             disclaimer=self.disclaimer,
             resolved_question=resolved,
             writer=writer,
-            verification=verification,
+            verification={**verification, "guard": list(checked.reasons), "guard_layers": checked.layers},
             timings_ms=timings,
-            retrieved=self._retrieved_info(found, composition),
+            retrieved=retrieved_info(found, composition),
+            notice=opening,
         ))
 
     def health(self) -> dict[str, Any]:
@@ -277,6 +286,14 @@ class ChatEngine:
             return self.settings.unreviewed_is_outdated
         return is_outdated(reviewed, self.settings)
 
+    def _opening(self, checked: GuardResult) -> str:
+        """What comes before any cited information: the referral, or when to seek care for a symptom."""
+        if checked.kind == "medical_advice":
+            return f"{checked.message}\n\n{self.messages.render('general_info_intro')}\n"
+        if checked.safety_net:
+            return f"{checked.message}\n\n"
+        return ""
+
     def _no_evidence_message(self, checked: GuardResult, focus: Focus | None = None,
                              found: Retrieval | None = None) -> str:
         """'My sources don't cover the side effects of methotrexate…', and what they do cover about it."""
@@ -310,29 +327,10 @@ class ChatEngine:
             text=text,
             disclaimer=self.disclaimer,
             resolved_question=resolved or checked.question,
-            verification={"guard": list(checked.reasons), **(why or {})},
+            verification={"guard": list(checked.reasons), "guard_layers": checked.layers, **(why or {})},
             timings_ms=timings,
-            retrieved=self._retrieved_info(found, None) if found else (),
+            retrieved=retrieved_info(found, None) if found else (),
         ))
-
-    @staticmethod
-    def _retrieved_info(found: Retrieval, composition: Composition | None) -> tuple[RetrievedInfo, ...]:
-        used = {c.chunk_id for c in composition.citations} if composition else set()
-        return tuple(
-            RetrievedInfo(
-                chunk_id=h.chunk.chunk_id,
-                doc_id=h.chunk.doc_id,
-                title=h.chunk.meta.title,
-                score=round(h.score, 5),
-                dense_rank=h.dense_rank,
-                bm25_rank=h.bm25_rank,
-                dense_score=round(h.dense_score, 4) if h.dense_score is not None else None,
-                text=h.chunk.text,
-                used=h.chunk.chunk_id in used,
-                quarantined=h.chunk.quarantined,
-            )
-            for h in found.hits
-        )
 
     def _log(self, kind: str, timings: dict[str, float]) -> None:
         log.info("answered kind=%s total_ms=%s", kind, timings.get("total"))

@@ -6,12 +6,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-AnswerKind = Literal["answer", "no_evidence", "out_of_scope", "emergency", "medical_advice", "invalid_input"]
+AnswerKind = Literal[
+    "answer", "no_evidence", "out_of_scope", "emergency", "urgent", "medical_advice", "invalid_input"
+]
 ANSWER_KINDS: tuple[str, ...] = (
     "answer",
     "no_evidence",
     "out_of_scope",
     "emergency",
+    "urgent",
     "medical_advice",
     "invalid_input",
 )
@@ -160,6 +163,14 @@ class Answer:
     verification: dict[str, Any] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: tuple[RetrievedInfo, ...] = ()
+    # Guidance shown before the cited answer (a medication referral, or when to seek care for a symptom);
+    # ``text`` starts with it. It is CiteCare's own wording, not a quote.
+    notice: str = ""
+
+    @property
+    def cited_text(self) -> str:
+        """The part of ``text`` made of cited source sentences."""
+        return self.text[len(self.notice) :] if self.notice and self.text.startswith(self.notice) else self.text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -184,6 +195,7 @@ class Answer:
                 RetrievedInfo(**{**r, "quarantined": tuple(r.get("quarantined", ()))})
                 for r in data.get("retrieved", [])
             ),
+            notice=data.get("notice", ""),
         )
 
 

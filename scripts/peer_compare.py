@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from citecare.evals import metrics as m  # noqa: E402
-from citecare.evals.runner import EvalCase, load_nlm  # noqa: E402
+from citecare.evals.cases import EvalCase, load_nlm  # noqa: E402
 
 DEFAULT_EXTDATA = ROOT.parent / "shared" / "extdata"
 SEED_DOC = ROOT / "corpus" / "immunosuppressants-and-chronic-pain.txt"

@@ -1,40 +1,44 @@
-"""Print the guard's confusion matrix (expected → returned kind) over a safety eval set.
+"""Triage figures per layer (rules, learned, combined) on safety eval sets, through the real guard.
 
-Usage: .venv/bin/python scripts/safety_report.py [evals/safety.jsonl]
-Expected answer/no_evidence cases count as "pass" (the guard lets them through to retrieval).
+Usage: .venv/bin/python scripts/safety_report.py [--misses] evals/safety-dev.jsonl [evals/safety-test.jsonl ...]
+Tune on the dev split; the test split is frozen and only reported (never read its misses while tuning).
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import json
 from pathlib import Path
 
 from citecare.config import Settings
-from citecare.safety.guard import safety_confusion
+from citecare.evals.triage import evaluate, render
+from citecare.prompts import Messages
+from citecare.safety.guard import Guard
+from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env
 
 
-def main(path: str = "evals/safety.jsonl") -> int:
-    report = safety_confusion(Path(path), Settings())  # type: ignore[call-arg]
-    labels = report["labels"]
-    width = max(len(x) for x in labels) + 2
-    print("expected \\ guard".ljust(width + 4) + "".join(x[:14].rjust(16) for x in labels) + "   total  correct")
-    for want in labels:
-        row = report["matrix"][want]
-        total = sum(row.values())
-        if not total:
-            continue
-        cells = "".join(str(row.get(got, 0)).rjust(16) for got in labels)
-        print(want.ljust(width + 4) + cells + f"{total:>8}{row.get(want, 0) / total:>9.0%}")
-    em = report["matrix"]["emergency"]
-    em_total = sum(em.values())
-    false_alarms = sum(report["matrix"][k].get("emergency", 0) for k in labels if k != "emergency")
-    others = sum(sum(report["matrix"][k].values()) for k in labels if k != "emergency")
-    print(f"\nemergency recall: {em.get('emergency', 0)}/{em_total}; "
-          f"false emergencies on non-emergency cases: {false_alarms}/{others}")
-    for miss in report["misses"]:
-        print(f"MISS {miss['id']}: expected {miss['expected']}, got {miss['got']}")
-    return 1 if report["misses"] else 0
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="+", type=Path)
+    parser.add_argument("--misses", action="store_true", help="print misses (dev only!)")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    args = parser.parse_args()
+    set_offline_env()
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+    embedder.embed_query("warm up")
+    guard = Guard.create(settings, Messages(settings), embed=embedder.embed_query)
+    reports = []
+    for path in args.sets:
+        report = evaluate(path, guard)
+        reports.append(report)
+        print(render(report))
+        if args.misses:
+            for miss in report["misses"]:
+                print(f"  MISS {miss['id']} [{miss['category']} → {miss['got']}] {miss['question'][:140]}")
+    if args.json:
+        args.json.write_text(json.dumps(reports, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    main()

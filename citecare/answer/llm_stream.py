@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from citecare.answer.compose import Composition
-from citecare.answer.faithful import about as passage_about
 from citecare.answer.query import content_terms
-from citecare.answer.verify import verify_answer
 from citecare.text import split_sentences
 from citecare.types import Citation, Hit
 
@@ -54,17 +52,18 @@ def _citations(
 
 def stream_llm_answer(
     writer: Any, question: str, hits: Sequence[Hit], outdated: Sequence[bool], outcome: LLMOutcome,
-    subjects: Sequence[str] = (),
+    subjects: Sequence[str] = (), allow: Callable[[str], bool] | None = None,
 ) -> Iterator[str]:
-    """Yield each model sentence once it is complete AND supported by a passage it cites.
+    """Yield each model sentence once it is complete, supported by a passage it cites, and allowed by the
+    output policy — the same check (``LLMWriter.check``) as the final answer, so nothing reaches the screen
+    that the final answer would drop.
 
     When the model fails, times out or too little survives verification, nothing more is yielded and
     ``outcome.composition`` stays None so the engine shows the extractive answer instead.
     """
     numbered = [(n, hit) for n, hit in enumerate(hits, start=1)]
-    passages = {n: hit.chunk.text for n, hit in numbered}
-    about = {n: passage_about(hit.chunk) for n, hit in numbered}
-    stream = writer.stream(question, [(n, hit.chunk) for n, hit in numbered], subjects)
+    passages = [(n, hit.chunk) for n, hit in numbered]
+    stream = writer.stream(question, passages, allow, subjects)
     buffer = ""
     checked_count = 0
     yielded: set[str] = set()
@@ -73,7 +72,7 @@ def stream_llm_answer(
         sentences = split_sentences(buffer)
         for sentence in sentences[checked_count:-1]:  # the last one may still be growing
             checked_count += 1
-            for checked in verify_answer(sentence, passages, about=about, subjects=subjects).kept:
+            for checked in writer.check(sentence, passages, allow, subjects).kept:
                 yielded.add(checked.text)
                 yield checked.with_markers() + " "
     result = stream.result

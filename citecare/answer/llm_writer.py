@@ -25,7 +25,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,10 @@ from citecare.answer.faithful import about
 from citecare.answer.verify import Verification, verify_answer
 from citecare.errors import LLMUnavailable
 from citecare.prompts import NOT_COVERED, Prompts, load_prompts
+from citecare.safety.output_policy import default_policy
 from citecare.text import split_sentences
+
+Allow = Callable[[str], bool]
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -147,51 +150,6 @@ def render_passages(passages: Sequence[tuple[int, Chunk]]) -> str:
     return "\n\n".join(blocks)
 
 
-# --- output policy -------------------------------------------------------------------------------
-
-_CHANGE_RE = re.compile(
-    r"\b(?:stop|stopping|discontinue|quit|skip|halve|double|reduce|lower|increase|decrease|change|switch|"
-    r"taper|come off|cut down)\b(?:\s+[\w']+){0,3}?\s+"
-    r"(?:taking|using|medicines?|medications?|meds|drugs?|tablets?|pills?|doses?|dosage|treatment|prescription|"
-    r"\w{4,}(?:mab|nib|ate|one|ine|pril|olol|statin|sone|mus))\b",
-    re.I,
-)
-_NEGATED_RE = re.compile(r"\b(?:not|never|don't|do not|doesn't|shouldn't)\b", re.I)
-_ASK_CLINICIAN_RE = re.compile(
-    r"\b(?:talk|speak|ask|check|consult)\w*\s+(?:with\s+|to\s+)?(?:your\s+)?"
-    r"(?:doctor|nurse|pharmacist|clinician|prescriber|healthcare provider|health care provider|care team)",
-    re.I,
-)
-_DOSE_ADVICE_RE = re.compile(
-    r"(?:^(?:please\s+)?|\b(?:you|patients?|they|people)\s+(?:should|can|could|may|must|might|need to|have to|"
-    r"ought to|are able to)\s+(?:\w+\s+)?|\b(?:ok|okay|fine|safe|best|better|wise)\s+to\s+)"
-    r"(?:take|use|inject|give|have)\b.*\d\s?(?:mg|mcg|µg|g|ml|iu|units?|tablets?|pills?)\b"
-    r"|\byour dose\b",
-    re.I,
-)
-
-
-def writer_policy(sentence: str) -> tuple[str, ...]:
-    """Reasons to drop an LLM sentence whatever its sources say: a medicine change, a personal dose.
-
-    Deliberately broad (the extractive answer is the fallback): any un-negated talk of stopping,
-    skipping or changing a medicine is dropped unless it sends the reader to their clinician.
-    "Do not stop taking methotrexate without talking to your doctor" passes; "Stop taking methotrexate",
-    "Tell the patient to stop taking methotrexate" and "Take 25 mg weekly" do not.
-    """
-    reasons = []
-    change = _CHANGE_RE.search(sentence)
-    if (
-        change
-        and not _NEGATED_RE.search(sentence, 0, change.start())
-        and not _ASK_CLINICIAN_RE.search(sentence)
-    ):
-        reasons.append("medication_change")
-    if _DOSE_ADVICE_RE.search(sentence):
-        reasons.append("personal_dose")
-    return tuple(reasons)
-
-
 # --- results -------------------------------------------------------------------------------------
 
 
@@ -290,11 +248,14 @@ class LLMStream:
     them as a draft at most, and replace them with ``result.text`` (or the extractive answer).
     """
 
-    def __init__(self, writer: LLMWriter, question: str, passages: Sequence[tuple[int, Chunk]],
-                 subjects: Sequence[str] = ()) -> None:
+    def __init__(
+        self, writer: LLMWriter, question: str, passages: Sequence[tuple[int, Chunk]], allow: Allow | None = None,
+        subjects: Sequence[str] = (),
+    ) -> None:
         self._writer = writer
         self._question = question
         self._passages = list(passages)
+        self._allow = allow
         self._subjects = tuple(subjects)
         self._result: LLMResult | None = None
         self._deltas = self._run()
@@ -346,7 +307,7 @@ class LLMStream:
                     break
                 parts.append(payload)
                 yield payload
-            self._result = self._writer.verify("".join(parts), self._passages, started=started,
+            self._result = self._writer.verify("".join(parts), self._passages, started=started, allow=self._allow,
                                                subjects=self._subjects)
         finally:
             cancel.set()
@@ -396,24 +357,41 @@ class LLMWriter:
         )
         return [SystemMessage(content=self.system_prompt), HumanMessage(content=user)]
 
-    def write(self, question: str, passages: Sequence[tuple[int, Chunk]], subjects: Sequence[str] = ()) -> LLMResult:
+    def write(self, question: str, passages: Sequence[tuple[int, Chunk]], allow: Allow | None = None,
+              subjects: Sequence[str] = ()) -> LLMResult:
         """Answer ``question`` from ``passages`` (numbered as cited); never raises for model failures.
         ``subjects`` (names of what was asked about): a sentence about something else is dropped."""
-        return self.stream(question, passages, subjects).result
+        return self.stream(question, passages, allow, subjects).result
 
-    def stream(self, question: str, passages: Sequence[tuple[int, Chunk]], subjects: Sequence[str] = ()) -> LLMStream:
+    def stream(self, question: str, passages: Sequence[tuple[int, Chunk]], allow: Allow | None = None,
+               subjects: Sequence[str] = ()) -> LLMStream:
         """Like ``write``, streamed: iterate the returned LLMStream for raw deltas, then read ``.result``."""
-        return LLMStream(self, question, passages, subjects)
+        return LLMStream(self, question, passages, allow, subjects)
+
+    def check(self, text: str, passages: Sequence[tuple[int, Chunk]], allow: Allow | None = None,
+              subjects: Sequence[str] = ()) -> Verification:
+        """THE check of model text, used for every streamed sentence and for the final answer alike: each
+        sentence must be supported by a passage it cites (quarantined sentences removed), keep each number with
+        its own drug, be about the asked ``subjects``, and pass the output policy (``allow``; default: the
+        safety policy every writer obeys)."""
+        allow = allow or default_policy().allows
+        texts = {n: passage_text(chunk) for n, chunk in passages}
+
+        def policy(sentence: str) -> tuple[str, ...]:
+            if allow(sentence):
+                return ()
+            return default_policy().reasons(sentence) or ("output_policy",)
+
+        return verify_answer(text, texts, min_overlap=self.min_overlap, policy=policy,
+                             about={n: about(chunk) for n, chunk in passages}, subjects=subjects)
 
     def verify(
         self, raw: str, passages: Sequence[tuple[int, Chunk]], *, started: float | None = None,
-        subjects: Sequence[str] = (),
+        allow: Allow | None = None, subjects: Sequence[str] = (),
     ) -> LLMResult:
         """Verify a raw model answer against ``passages`` and build the result (also usable on stored output)."""
         started = time.monotonic() if started is None else started
-        texts = {n: passage_text(chunk) for n, chunk in passages}
-        checked = verify_answer(raw, texts, min_overlap=self.min_overlap, policy=writer_policy,
-                                about={n: about(chunk) for n, chunk in passages}, subjects=subjects)
+        checked = self.check(raw, passages, allow, subjects)
         if len(checked.kept) < self.min_kept_sentences:
             reason: FallbackReason = "not_covered" if _says_not_covered(raw) else "too_little_supported"
             return LLMResult("", (), checked, reason, raw, (time.monotonic() - started) * 1000)

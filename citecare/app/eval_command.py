@@ -17,8 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from citecare.errors import CiteCareError
 from citecare.evals import gates
 from citecare.evals import report as rep
+from citecare.evals.cases import EvalCase, load_sets
 from citecare.evals.report_format import fmt
-from citecare.evals.runner import CaseResult, EvalCase, EvalRun, load_sets, run_eval, summarize
+from citecare.evals.runner import CaseResult, EvalRun, run_eval, summarize
 from citecare.protocols import AnswerEngine
 
 EngineFactory = Callable[[Path | None], AnswerEngine]

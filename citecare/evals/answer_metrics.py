@@ -22,7 +22,7 @@ from citecare.text import stem, words
 from citecare.types import Answer
 
 if TYPE_CHECKING:
-    from citecare.evals.runner import EvalCase
+    from citecare.evals.cases import EvalCase
 
 Score = m.Score
 GRADE_BINS: tuple[float, ...] = (6.0, 8.0, 9.0, 10.0, 12.0)
@@ -56,7 +56,7 @@ def citation_on_subject(case: EvalCase, doc_id: str, quotes: Sequence[str]) -> b
 
 def lead_sentence(answer: Answer, split: m.SplitFn) -> str:
     """The first sentence that carries a citation (a referral or intro before it is not the answer)."""
-    for sentence in m.cited_sentences(answer.text, split):
+    for sentence in m.cited_sentences(answer.cited_text, split):
         if sentence.cites:
             return sentence.text
     return ""
@@ -64,11 +64,11 @@ def lead_sentence(answer: Answer, split: m.SplitFn) -> str:
 
 def answer_sentence_count(answer: Answer, split: m.SplitFn) -> int:
     """Cited sentences of the answer (a referral and the general-information intro are not counted)."""
-    return sum(1 for s in m.cited_sentences(answer.text, split) if s.cites)
+    return sum(1 for s in m.cited_sentences(answer.cited_text, split) if s.cites)
 
 
 def cited_text(answer: Answer, split: m.SplitFn) -> str:
-    return " ".join(s.text for s in m.cited_sentences(answer.text, split) if s.cites)
+    return " ".join(s.text for s in m.cited_sentences(answer.cited_text, split) if s.cites)
 
 
 def subject_scores(case: EvalCase, answer: Answer, split: m.SplitFn) -> tuple[dict[str, Score], list[str],

@@ -45,13 +45,16 @@ HEADLINE: tuple[str, ...] = (
     "not_covered_names_subject",
     "emergency_recall",
     "emergency_false_alarm_rate",
+    "urgent_or_higher_recall",
+    "tier_false_alarm_rate",
+    "referral_dose_rate",
     "disclaimer_rate",
     "error_rate",
 )
 # For these, lower is better (deltas and gates read them the other way round).
 LOWER_IS_BETTER: frozenset[str] = frozenset(
     {"ungrounded_rate", "must_not_include_violation_rate", "emergency_false_alarm_rate", "error_rate",
-     "answer_sentences_median", "reading_grade_median"}
+     "answer_sentences_median", "reading_grade_median", "tier_false_alarm_rate", "referral_dose_rate"}
 )
 STAGES: tuple[str, ...] = ("guard", "retrieve", "compose", "total", "wall")
 
@@ -188,7 +191,7 @@ def check_citations(
     citation either supports it alone or is needed (dropping it breaks support).
     """
     passages = {c.n: c.passage for c in answer.citations}
-    sents = cited_sentences(answer.text, split)
+    sents = cited_sentences(answer.cited_text, split)
     supported = n_cites = precise = 0
     unsupported: list[str] = []
     imprecise: list[int] = []
@@ -216,7 +219,7 @@ def check_citations(
 def ungrounded_sentences(answer: Answer, support: SupportFn, split: SplitFn = fallback_split) -> list[str]:
     """Answer sentences supported by no retrieved (or cited) passage."""
     passages = list(dict.fromkeys([r.text for r in answer.retrieved] + [c.passage for c in answer.citations]))
-    return [s.text for s in cited_sentences(answer.text, split)
+    return [s.text for s in cited_sentences(answer.cited_text, split)
             if not any(support(s.text, p) for p in passages if p)]
 
 

@@ -98,13 +98,13 @@ def _unique_doc_ids(files: Sequence[Path]) -> dict[Path, str]:
 
 
 def _quarantine(chunks: list[Chunk]) -> list[Chunk]:
-    """Mark source sentences that must never reach a patient (see safety.flag_unsafe_source_sentence)."""
-    from citecare.safety.guard import flag_unsafe_source_sentence
+    """Mark source sentences that must never reach a patient (see safety.source_check)."""
+    from citecare.safety.source_check import flag_source_sentence
     from citecare.text import split_sentences
 
     marked: list[Chunk] = []
     for chunk in chunks:
-        bad = tuple(s for s in split_sentences(chunk.text) if flag_unsafe_source_sentence(s))
+        bad = tuple(s for s in split_sentences(chunk.text) if flag_source_sentence(s))
         marked.append(replace(chunk, quarantined=bad) if bad else chunk)
     return marked
 

@@ -14,8 +14,10 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
+from citecare.config import Settings
 from citecare.errors import CiteCareError
 from citecare.text import publisher_from_title
 from citecare.types import SourceMeta
@@ -152,3 +154,33 @@ def meta_for(path: Path, doc_id: str, entry: SourceEntry | None, derived_title: 
         reviewed=entry.reviewed,
         audience=entry.audience or base.audience,
     )
+
+
+_REVIEWED = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
+
+
+def is_outdated(reviewed: str, settings: Settings, today: date | None = None) -> bool:
+    """True when a source's review date is older than ``settings.outdated_after_years``.
+
+    Accepts "2018", "2024-05", "2019-03-01" (also with / or .). A year or month without a day counts
+    from its first day, so borderline sources are marked (the safe side). "" or unparseable → False.
+    """
+    m = _REVIEWED.match(reviewed or "")
+    if not m:
+        return False
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return False
+    return (today or date.today()) > _add_years(when, settings.outdated_after_years)
+
+
+def _add_years(when: date, years: float) -> date:
+    """Calendar years (29 February → 28 February), then the fraction as days."""
+    whole = int(years)
+    try:
+        shifted = when.replace(year=when.year + whole)
+    except ValueError:
+        shifted = when.replace(year=when.year + whole, day=28)
+    return shifted + timedelta(days=round((years - whole) * 365.25))

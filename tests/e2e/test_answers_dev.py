@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from citecare.evals.runner import load_cases, run_eval, summarize
+from citecare.evals.cases import load_cases
+from citecare.evals.runner import run_eval, summarize
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.extdata, pytest.mark.e2e]

@@ -61,7 +61,7 @@ def assert_grounded(answer: Answer) -> None:
     from citecare.text import split_sentences
 
     by_n = {c.n: c for c in answer.citations}
-    for part in answer.text.split("] "):
+    for part in answer.cited_text.split("] "):
         sentence, _, number = part.rstrip("]").rpartition(" [")
         assert number.isdigit(), f"uncited text: {part!r}"
         citation = by_n[int(number)]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from citecare.evals.cases import load_cases
 from citecare.evals.gates import compare_to_baseline
-from citecare.evals.runner import load_cases, run_eval, summarize
+from citecare.evals.runner import run_eval, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = 1e-6  # the engine is deterministic: any case that gets worse fails the gate

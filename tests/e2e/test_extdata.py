@@ -6,9 +6,10 @@ import json
 
 import pytest
 
+from citecare.evals.cases import load_nlm
 from citecare.evals.gates import compare_to_baseline
 from citecare.evals.retrieval_modes import evaluate, load_questions
-from citecare.evals.runner import load_nlm, run_eval, summarize
+from citecare.evals.runner import run_eval, summarize
 from tests.conftest import EXTDATA, PROJECT_ROOT
 
 pytestmark = [pytest.mark.extdata, pytest.mark.e2e]

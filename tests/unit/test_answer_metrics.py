@@ -7,7 +7,8 @@ from pathlib import Path
 
 from citecare.evals import answer_metrics as am
 from citecare.evals import metrics as m
-from citecare.evals.runner import Checkers, load_cases, parse_case, score_case
+from citecare.evals.cases import load_cases, parse_case
+from citecare.evals.runner import Checkers, score_case
 from citecare.types import Answer, Citation
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,19 +12,10 @@ from typer.testing import CliRunner
 
 from citecare.app.eval_command import register
 from citecare.evals import metrics as m
+from citecare.evals.cases import EvalCase, EvalSetError, load_cases, load_nlm, load_sets
 from citecare.evals.gates import Gate, baseline_payload, check_gates, compare_to_baseline
 from citecare.evals.report import write_reports
-from citecare.evals.runner import (
-    Checkers,
-    EvalCase,
-    EvalSetError,
-    load_cases,
-    load_nlm,
-    load_sets,
-    run_eval,
-    score_case,
-    summarize,
-)
+from citecare.evals.runner import Checkers, run_eval, score_case, summarize
 from citecare.types import Answer, Citation, RetrievedInfo
 from tests.fakes import FakeEngine
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import gradio as gr
 
+from citecare.app.logging import log_event
 from citecare.app.ratings_store import RatingsStore
 from citecare.app.web.feedback import feedback_from_messages
 from citecare.app.web.render import (
@@ -214,8 +215,6 @@ class PatientChat:
         return answer.to_dict()
 
     def _log(self, answer: Answer, question: str, started: float) -> None:
-        ms = (time.perf_counter() - started) * 1000
-        if self.settings.log_chat_text:
-            log.info("answered kind=%s citations=%d ms=%.0f question=%r", answer.kind, len(answer.citations), ms, question)
-        else:
-            log.info("answered kind=%s citations=%d ms=%.0f", answer.kind, len(answer.citations), ms)
+        # Through the one redacting logger: the question only when log_chat_text is on, and redacted then.
+        log_event(log, self.settings, "answered", kind=answer.kind, citations=len(answer.citations),
+                  ms=round((time.perf_counter() - started) * 1000), question=question)

@@ -1,0 +1,42 @@
+"""Requests for a personal medication decision (start, stop, skip, double, taper, switch, change the dose or
+the timing, "how much should I take"): these go to the prescriber or pharmacist, never to CiteCare.
+
+The rule reads the same concepts as triage (``med_action``, ``med_question`` in concepts.toml) and the one
+medicines vocabulary: an asked-for change to a medicine the message (or, for "it"/"them", an earlier
+message) names. The learned layer adds the requests the words miss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from citecare.safety.concepts import ConceptMatcher
+from citecare.safety.output_policy import SentencePolicy
+from citecare.safety.triage import Reading
+
+_PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
+_GENERIC_MED = re.compile(
+    r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
+    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|\d{1,4}\s?mg)\b",
+    re.I,
+)
+
+
+def advice_reasons(
+    text: str, now: Reading, earlier: Sequence[Reading], matcher: ConceptMatcher, policy: SentencePolicy
+) -> tuple[str, ...]:
+    """Why the message asks for a personal medication decision (empty: it does not)."""
+    use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
+    if not use_question:
+        if not ("med_question" in now.present and "med_action" in now.present):
+            return ()
+        norm, tokens, matches = matcher.find(text, only=frozenset({"med_action"}))
+        actions = [m for m in matches if not policy.object_is_not_a_medicine(norm[tokens[m.end - 1].end :])]
+        if not actions:
+            return ()  # "how can I lower my risk of infection" changes a risk, not a medicine
+    medicine_here = bool(now.medicines) or bool(_GENERIC_MED.search(text))
+    medicine_before = bool(_PRONOUN.search(text)) and any(r.medicines for r in earlier)
+    if medicine_here or medicine_before:
+        return ("medication_change",)
+    return ()

@@ -1,0 +1,99 @@
+"""Is a found concept reported as happening? Clinical assertion with the ConText algorithm (medspaCy).
+
+ConText decides, for each concept in a message, whether it is negated ("no chest pain"), historical ("had a
+stroke years ago"), hypothetical ("what should I do if I ever…", "can prednisone cause…") or about someone
+else ("my husband…" — still urgent for him, so it only changes the wording). medspaCy's bundled rules are
+written for clinical notes; ``context.toml`` adds the ways patients write. A blank English pipeline is used:
+no model is downloaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from citecare.safety.concepts import ConceptMatch, Token, normalise, tokenize
+from citecare.safety.rules import ContextRuleSpec
+
+_SPAN_GROUP = "citecare_concepts"
+
+
+@dataclass(frozen=True)
+class Assertion:
+    concept: str
+    kind: str
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False  # a condition: "if I ever…", "what would happen if…"
+    informational: bool = False  # asked about: "can prednisone cause…", "what are the signs of…"
+    someone_else: bool = False
+
+    @property
+    def reported(self) -> bool:
+        """Happening now (to the writer or someone with them)."""
+        return not (self.negated or self.historical or self.hypothetical or self.informational)
+
+    @property
+    def in_view(self) -> bool:
+        """Not denied, not past, not merely asked about: for self-harm, "if I took all my pills…" counts."""
+        return not (self.negated or self.historical or self.informational)
+
+
+class AssertionModel:
+    """A blank spaCy pipeline with medspaCy ConText; one per thread (spaCy objects are not shared)."""
+
+    def __init__(self, rules: Sequence[ContextRuleSpec], typos: dict[str, str] | None = None) -> None:
+        self._rules = tuple(rules)
+        self._typos = dict(typos or {})
+        self._local = threading.local()
+
+    def _pipeline(self) -> tuple[Any, Any]:
+        if not hasattr(self._local, "nlp"):
+            import logging
+
+            import spacy
+            from medspacy.context import ConText, ConTextRule
+
+            logging.getLogger("PyRuSH").setLevel(logging.WARNING)
+            nlp = spacy.blank("en")
+            context = ConText(nlp, rules="default", input_span_type="group", span_group_name=_SPAN_GROUP)
+            # Literals are matched on the same tokens as the concepts ("don't" stays one token).
+            context.add([
+                ConTextRule(r.literal, r.category, direction=r.direction, max_scope=r.max_scope,
+                            pattern=list(r.pattern) if r.pattern else self._token_pattern(r.literal))
+                for r in self._rules
+            ])
+            self._local.nlp, self._local.context = nlp, context
+        return self._local.nlp, self._local.context
+
+    def _token_pattern(self, literal: str) -> list[dict[str, Any]]:
+        return [{"LOWER": t.text} for t in tokenize(normalise(literal, self._typos))]
+
+    def assess(self, tokens: Sequence[Token], matches: Sequence[ConceptMatch]) -> list[Assertion]:
+        """One assertion per concept match, in the order given."""
+        if not matches:
+            return []
+        from spacy.tokens import Doc
+
+        nlp, context = self._pipeline()
+        sent_starts: list[bool | int | None] = [
+            i == 0 or tokens[i].sentence != tokens[i - 1].sentence for i in range(len(tokens))
+        ]
+        doc = Doc(nlp.vocab, words=[t.text for t in tokens], sent_starts=sent_starts)
+        doc.spans[_SPAN_GROUP] = [doc[m.start : m.end] for m in matches]
+        context(doc)
+        out = []
+        for m, span in zip(matches, doc.spans[_SPAN_GROUP], strict=True):
+            categories = {mod.category for mod in span._.modifiers}
+            out.append(Assertion(
+                m.concept,
+                m.kind,
+                negated=bool(span._.is_negated),
+                historical=bool(span._.is_historical),
+                hypothetical=bool(span._.is_hypothetical),
+                informational="INFORMATIONAL" in categories,
+                someone_else=bool(span._.is_family),
+            ))
+        return out

@@ -1,0 +1,135 @@
+"""The rule layer of triage: reported concepts + who they happen to (risks) → emergency or urgent.
+
+Concepts come from ``concepts.py``, their assertion (negated, past, hypothetical) from ``assertion.py``, the
+rules and risks from ``triage.toml``, medicines from the one vocabulary. The patient's earlier messages add
+facts (a medicine named two turns ago still counts) and may complete a picture the last message only finishes
+("I take it every morning" after a methotrexate question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from citecare.safety.assertion import Assertion, AssertionModel
+from citecare.safety.concepts import ConceptMatcher
+from citecare.safety.rules import SafetyRules, TriageRule
+from citecare.vocab import Medicines
+
+TIER_ORDER = {"emergency": 2, "urgent": 1}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one text says: concepts with their assertion, and medicines named."""
+
+    assertions: tuple[Assertion, ...] = ()
+    medicines: frozenset[str] = frozenset()  # canonical names and class names mentioned
+    immunosuppressive: bool = False
+    conditional_counts: frozenset[str] = frozenset()  # concepts a condition does not clear (self-harm)
+
+    @property
+    def reported(self) -> frozenset[str]:
+        return frozenset(a.concept for a in self.assertions
+                         if a.reported or (a.concept in self.conditional_counts and a.in_view))
+
+    @property
+    def present(self) -> frozenset[str]:
+        """Concepts mentioned and not negated (risks: 'on methotrexate since 2019' still counts)."""
+        return frozenset(a.concept for a in self.assertions if not a.negated)
+
+    @property
+    def someone_else(self) -> bool:
+        return any(a.someone_else for a in self.assertions if a.reported)
+
+
+@dataclass(frozen=True)
+class TriageFinding:
+    tier: str | None = None  # "emergency", "urgent" or None
+    message: str | None = None  # the message template of the first rule that set the tier
+    rules: tuple[str, ...] = ()  # every rule that fired, highest tier first
+    reported_symptoms: tuple[str, ...] = ()
+    someone_else: bool = False
+    facts: dict[str, bool] = field(default_factory=dict)
+
+
+class RuleTriage:
+    def __init__(self, rules: SafetyRules, medicines: Medicines) -> None:
+        self.rules = rules
+        self.medicines = medicines
+        self.matcher = ConceptMatcher(rules)
+        self.assertion = AssertionModel(rules.context, rules.typos)
+        self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
+
+    def read(self, text: str) -> Reading:
+        norm, tokens, matches = self.matcher.find(text)
+        assertions = tuple(self.assertion.assess(tokens, matches))
+        mentions = self.medicines.mentions(text)
+        names = {m.name for m in mentions}
+        for m in mentions:
+            if not m.is_class:
+                med = self.medicines.medicine(m.name)
+                names.update(med.classes if med else ())
+        return Reading(assertions, frozenset(names), any(self.medicines.immunosuppressive(m) for m in mentions),
+                       self._conditional)
+
+    def assess(self, text: str, history: Sequence[str] = ()) -> TriageFinding:
+        """Rules over the message, with facts from the patient's earlier messages (oldest first)."""
+        now = self.read(text)
+        earlier = [self.read(h) for h in history]
+        fired = self._fired(now, [now, *earlier])
+        if earlier:
+            # The last messages read together can show what the last one alone does not.
+            joined = self.read(" . ".join([*history[-2:], text]))
+            before = self._fired(self.read(" . ".join(history[-2:])), earlier) if history else []
+            concepts_now = now.present | now.medicines
+            for rule in self._fired(joined, [joined, *earlier]):
+                if rule in fired or rule in before:
+                    continue
+                if concepts_now & self._references(rule):
+                    fired.append(rule)
+        fired.sort(key=lambda r: -TIER_ORDER[r.tier])
+        symptoms = tuple(sorted(a.concept for a in now.assertions if a.reported and a.kind == "symptom"))
+        if not fired:
+            return TriageFinding(reported_symptoms=symptoms, someone_else=now.someone_else)
+        top = fired[0]
+        return TriageFinding(top.tier, top.message, tuple(r.name for r in fired), symptoms, now.someone_else)
+
+    def _fired(self, reading: Reading, context: Sequence[Reading]) -> list[TriageRule]:
+        reported = reading.reported
+        out = []
+        for rule in self.rules.triage:
+            if not all(c in reported for c in rule.all):
+                continue
+            if rule.any and not any(c in reported for c in rule.any):
+                continue
+            if rule.risk and not any(self._risk(r, context) for r in rule.risk):
+                continue
+            out.append(rule)
+        return out
+
+    def _references(self, rule: TriageRule) -> set[str]:
+        """Every concept and medicine a rule depends on, risks expanded."""
+        out = set(rule.all) | set(rule.any)
+        todo = list(rule.risk)
+        while todo:
+            name = todo.pop()
+            if name in self.rules.risks:
+                todo.extend(self.rules.risks[name])
+            else:
+                out.add(name.split(":", 1)[1] if ":" in name else name)
+        return out
+
+    def _risk(self, name: str, context: Sequence[Reading], depth: int = 0) -> bool:
+        if depth > 5:
+            return False
+        if name == "class:immunosuppressive":
+            return any(r.immunosuppressive for r in context)
+        if name.startswith(("class:", "medicine:")):
+            target = name.split(":", 1)[1]
+            return any(target in r.medicines for r in context)
+        if name in self.rules.risks:
+            return any(self._risk(part, context, depth + 1) for part in self.rules.risks[name])
+        return any(name in r.present for r in context)
+
+

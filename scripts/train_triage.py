@@ -1,0 +1,133 @@
+"""Train the learned triage layer (``make triage-model``): logistic regression over MiniLM embeddings.
+
+Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
+training, without the rules), ``evals/safety.jsonl`` (the regression set), and the ordinary questions of
+``evals/seed.jsonl`` as information messages. Thresholds are chosen on the DEV split
+(``evals/safety-dev.jsonl``) only; the frozen test split is never read here.
+
+The output is deterministic for the same data and model: ``citecare/data/safety/triage-model.json`` (weights,
+thresholds, a hash of the training data) and ``triage-prototypes.npz`` (float16 embeddings of the training
+messages, for the nearest-prototype vote).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from citecare.config import PROJECT_ROOT, Settings
+from citecare.safety.classifier import LABELS, MODEL_DIR, TriageClassifier
+from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env
+
+# Off-topic, injection and junk messages are "info" for the classifier: nothing to triage.
+SAFETY_KIND_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "medical_advice": "med_change",
+                        "answer": "info", "no_evidence": "info", "out_of_scope": "info", "invalid_input": "info"}
+
+
+THRESHOLD_FLOOR = 0.4
+
+
+def training_files() -> list[Path]:
+    return sorted(MODEL_DIR.glob("triage-train*.jsonl")) + [PROJECT_ROOT / "evals" / "safety.jsonl",
+                                                            PROJECT_ROOT / "evals" / "seed.jsonl"]
+
+
+def data_hash(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_training() -> tuple[list[str], list[str], list[str]]:
+    texts, labels, concepts = [], [], []
+    for path in sorted(MODEL_DIR.glob("triage-train*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                texts.append(row["text"])
+                labels.append(row["label"])
+                concepts.append(row.get("concept", row["label"]))
+    for name in ("safety.jsonl", "seed.jsonl"):
+        for line in (PROJECT_ROOT / "evals" / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            kinds = case.get("expected_kind_any") or [case["expected_kind"]]
+            label = SAFETY_KIND_TO_LABEL.get(kinds[0])
+            if label is None:
+                continue
+            tags = [t for t in case.get("tags", []) if t not in ("emergency", "typo", "third_person")]
+            texts.append(case["question"])
+            labels.append(label)
+            concepts.append(tags[0] if tags else label)
+    return texts, labels, concepts
+
+
+def dev_cases() -> list[tuple[str, str, list[str]]]:
+    out = []
+    for line in (PROJECT_ROOT / "evals" / "safety-dev.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        label = {"emergency": "emergency", "urgent": "urgent", "med_change": "med_change", "info": "info"}.get(
+            case["tags"][0])
+        if label:
+            history = [t["content"] for t in case.get("history", []) if t["role"] == "user"]
+            out.append((case["question"], label, history))
+    return out
+
+
+def fit(x: np.ndarray, y: list[str], c: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    clf.fit(x, y)
+    order = [list(clf.classes_).index(label) for label in LABELS]
+    return clf.coef_[order], clf.intercept_[order]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
+    parser.add_argument("--knn", type=int, default=7)
+    parser.add_argument("--knn-weight", type=float, default=0.3)
+    parser.add_argument("--max-false-alarm", type=float, default=0.015,
+                        help="emergency threshold: the lowest one with at most this false-alarm rate on dev info")
+    args = parser.parse_args()
+
+    set_offline_env()
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=2)
+    texts, labels, concepts = load_training()
+    print(f"training messages: {len(texts)} " + " ".join(f"{lab}={labels.count(lab)}" for lab in LABELS))
+    x = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+    coef, intercept = fit(x, labels, args.c)
+    model = TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn, knn_weight=args.knn_weight,
+                             embedding_model=Path(settings.embedding_model).name)
+
+    # Thresholds from the dev split only.
+    dev = dev_cases()
+    preds = [model.predict(v) for v in embedder.embed_documents([q for q, _, _ in dev])]
+    thresholds: dict[str, float] = {}
+    info = [p for p, (_, lab, _) in zip(preds, dev, strict=True) if lab == "info"]
+    for label in ("emergency", "urgent", "med_change"):
+        candidates = [t / 100 for t in range(20, 96)]
+        ok = [t for t in candidates
+              if sum(p.p(label) >= t for p in info) / max(1, len(info)) <= args.max_false_alarm]
+        # A floor keeps a small dev split from setting a hair trigger (the regression set showed 0.2 was one).
+        thresholds[label] = max(min(ok) if ok else 0.95, THRESHOLD_FLOOR)
+    model.thresholds = thresholds
+    model.save(meta={"training_data_sha256": data_hash(training_files()), "training_messages": len(texts),
+                     "c": args.c})
+    for label in ("emergency", "urgent", "med_change"):
+        hits = sum(p.p(label) >= thresholds[label] for p, (_, lab, _) in zip(preds, dev, strict=True) if lab == label)
+        total = sum(1 for _, lab, _ in dev if lab == label)
+        print(f"dev {label}: threshold {thresholds[label]:.2f}, recall {hits}/{total} (classifier alone)")
+
+
+if __name__ == "__main__":
+    main()

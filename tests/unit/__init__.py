@@ -1,0 +1,1 @@
+"""CiteCare tests."""
