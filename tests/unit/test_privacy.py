@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import time
+import re
 
 import pytest
 
-from citecare.app.logging import log_event, log_fields, new_request_id, redact
+from citecare.app.logging import REDACTIONS, log_event, log_fields, new_request_id, redact
 from citecare.config import Settings
 
 
@@ -50,11 +50,13 @@ def test_redact_keeps_ordinary_health_text(text: str) -> None:
     assert redact(text) == text
 
 
-def test_redact_is_fast_on_large_text() -> None:
+def test_redact_handles_large_text_without_nested_repetition() -> None:
+    """Linear by construction (speed itself is for benchmarks): no pattern repeats a group that itself repeats,
+    the shape that backtracks catastrophically; and a ~1 MB text is fully redacted."""
+    nested = re.compile(r"\((?:[^()]|\([^()]*\))*[+*](?:[^()]|\([^()]*\))*\)[+*{]")
+    assert [p.pattern for _, p in REDACTIONS if nested.search(p.pattern)] == []
     text = "call 555-123-4567 or mail a@b.org on 01/02/1990 " * 20_000  # ~1 MB
-    start = time.perf_counter()
     out = redact(text)
-    assert time.perf_counter() - start < 1.5
     assert "555-123" not in out and "a@b.org" not in out
 
 
