@@ -73,7 +73,4 @@ class Bm25Index:
         for idx, score in zip(np.asarray(docs)[0], np.asarray(scores)[0], strict=True):
             if score > 0:
                 out.append((self.chunk_ids[int(idx)], float(score)))
-        # Equal scores (titles such as "pneumococcal vaccine" on five pages) rank by id, not by the order the
-        # index happened to be built in, so one library gives one ranking on every replica and every run.
-        out.sort(key=lambda hit: (-hit[1], hit[0]))
         return out
