@@ -125,6 +125,8 @@ class Guard:
         }
 
         learned = self._learned_tier(prediction)
+        if learned and too_long:
+            learned = None  # trained on messages patients type; a pasted chart is outside what it has seen
         if learned and not self._health_context(text, earlier, prediction):
             learned = None  # "tell me a joke": nothing health-related for the learned layer to triage
         if learned and finding.tier is None and _QUESTION_OPENING.match(text) and not self.triage.read(text).reported:

@@ -91,6 +91,12 @@ def test_the_learned_layer_routes_requests_not_topics(guard: Guard) -> None:
     assert routed.kind in ("medical_advice", "emergency"), routed.layers
 
 
+def test_a_long_paste_is_too_long_not_an_emergency(guard: Guard) -> None:
+    """The learned layer only reads messages of the length it was trained on; the rules still read a paste."""
+    assert guard.check("Here is everything from my chart. " * 1500).kind == "invalid_input"
+    assert guard.check("crushing chest pain right now. " + "Here is my chart. " * 300).kind == "emergency"
+
+
 def test_an_overdose_also_gives_the_crisis_line(guard: Guard) -> None:
     result = guard.check("i swallowed the whole packet of my tramadol an hour ago")
     assert result.kind == "emergency"
