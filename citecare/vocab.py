@@ -129,11 +129,18 @@ class Medicines:
         return out
 
 
-def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+def string_list(
+    entry: dict[str, Any], key: str, where: str, error: type[CiteCareError] = CiteCareError
+) -> tuple[str, ...]:
+    """``entry[key]`` of a reviewed data file as stripped strings (missing: empty); ``error`` if malformed."""
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise VocabularyError(f"{where}: '{key}' must be a list of non-empty strings")
+        raise error(f"{where}: '{key}' must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    return string_list(entry, key, where, VocabularyError)
 
 
 def _entries(data: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from citecare.errors import CiteCareError
+from citecare.vocab import string_list
 
 SAFETY_DATA = Path(__file__).resolve().parents[1] / "data" / "safety"
 TIERS = ("emergency", "urgent")
@@ -116,10 +117,7 @@ def _read(name: str, folder: Path) -> dict[str, Any]:
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = entry.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RulesError(f"{where}: '{key}' must be a list of non-empty strings")
-    return tuple(v.strip() for v in value)
+    return string_list(entry, key, where, RulesError)
 
 
 def _check_fields(entry: dict[str, Any], allowed: set[str], where: str) -> None:

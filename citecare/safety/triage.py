@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from citecare.safety.assertion import Assertion, AssertionModel
 from citecare.safety.concepts import ConceptMatcher
@@ -60,8 +61,15 @@ class RuleTriage:
         self.matcher = ConceptMatcher(rules)
         self.assertion = AssertionModel(rules.context, rules.typos)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
+        # One message is read several times per question (rules, learned-layer gates, advice, the next turns'
+        # history); a Reading is immutable and depends on the text alone, so each text is read once.
+        self._cached_read = lru_cache(maxsize=512)(self._read)
 
     def read(self, text: str) -> Reading:
+        """Concepts in ``text`` with their clinical context, and the medicines it names."""
+        return self._cached_read(text)
+
+    def _read(self, text: str) -> Reading:
         norm, tokens, matches = self.matcher.find(text)
         assertions = tuple(self.assertion.assess(tokens, matches))
         mentions = self.medicines.mentions(text)
