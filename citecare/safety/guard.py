@@ -147,6 +147,8 @@ class Guard:
         if finding.tier == "urgent" or learned == "urgent":
             template = finding.message if finding.tier == "urgent" and finding.message else self._vote(
                 prediction, "urgent", "urgent_general")
+            if finding.tier != "urgent" and not self._reports(template, finding.reported_symptoms):
+                template = "urgent_general"  # the infection advice only for a message that reports an infection sign
             reasons = tuple(f"urgent:{r}" for r in finding.rules) or ("urgent:classifier",)
             return GuardResult("urgent", self.messages.render(template), text, reasons, layers=layers)
 
@@ -224,6 +226,11 @@ class Guard:
         if finding.tier == "emergency" and finding.message:
             return finding.message, reasons
         return vote, reasons
+
+    def _reports(self, template: str, symptoms: Sequence[str]) -> bool:
+        """Whether a reported symptom is one the specific ``template`` is about (the general ones always fit)."""
+        keys = self._classifier_messages.get(template)
+        return keys is None or template.endswith("_general") or any(k in c for c in symptoms for k in keys)
 
     def _vote(self, prediction: Prediction | None, label: str, default: str) -> str:
         """The message most of the nearest training messages of ``label`` call for (by their concept)."""

@@ -91,6 +91,14 @@ def test_the_learned_layer_routes_requests_not_topics(guard: Guard) -> None:
     assert routed.kind in ("medical_advice", "emergency"), routed.layers
 
 
+def test_learned_urgent_advice_fits_what_is_reported(guard: Guard) -> None:
+    """A symptom with no infection sign gets the general 'contact your care team today', not fever advice."""
+    result = guard.check("my knees have been aching all week")
+    if result.kind == "urgent":
+        assert "infection" not in result.message
+    assert "infection" in guard.check("i have a fever of 38.3 and i'm on humira").message
+
+
 def test_a_long_paste_is_too_long_not_an_emergency(guard: Guard) -> None:
     """The learned layer only reads messages of the length it was trained on; the rules still read a paste."""
     assert guard.check("Here is everything from my chart. " * 1500).kind == "invalid_input"
