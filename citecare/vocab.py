@@ -29,6 +29,9 @@ class MedicineClass:
     name: str
     terms: tuple[str, ...]
     immunosuppressive: bool = False
+    # Words just before a term name one member: "yellow fever jab" is the yellow fever vaccine, not vaccines.
+    named_by_qualifier: bool = False
+    generic_qualifiers: tuple[str, ...] = ()  # words before a term that name no member ("annual", "new")
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,9 @@ def parse_medicines(data: dict[str, Any], origin: str = "medicines.toml") -> Med
         name = str(raw.get("name", "")).strip()
         if not name or name in classes:
             raise VocabularyError(f"{where}: missing or duplicate name {name!r}")
-        classes[name] = MedicineClass(name, _strings(raw, "terms", where), bool(raw.get("immunosuppressive", False)))
+        classes[name] = MedicineClass(name, _strings(raw, "terms", where), bool(raw.get("immunosuppressive", False)),
+                                      bool(raw.get("named_by_qualifier", False)),
+                                      _strings(raw, "generic_qualifiers", where))
     medicines: dict[str, Medicine] = {}
     for i, raw in enumerate(_entries(data, "medicine")):
         where = f"{origin}: medicine #{i + 1}"

@@ -4,11 +4,12 @@ mentions, the kind of answer it asks for and its aspect words ("insomnia" in "do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from citecare.answer.subject import Focus, SubjectIndex, unknown_names
-from citecare.text import stem, words
+from citecare.answer.subject import Focus, Subject, SubjectIndex, unknown_names
+from citecare.text import fold, stem, words
 
 # Filler words of spoken questions: they carry no aspect ("what do they actually do").
 _FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
@@ -43,7 +44,7 @@ class FocusFinder:
         from citecare.answer.query import content_terms
         from citecare.answer.question_type import classify, type_words
 
-        subjects = self.index.find(question)
+        subjects = self._qualified(question, self.index.find(question))
         inherited = False
         if not subjects:
             for text in reversed(earlier):
@@ -69,6 +70,59 @@ class FocusFinder:
         phrases = [_span(tokens, content, tokens.index(w)) if w in tokens else w for w in unknown]
         topic = "" if subjects or unknown else self._topic(original or question, skip)
         return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic)
+
+    def _qualified(self, question: str, subjects: list[Subject]) -> list[Subject]:
+        """A class named with the words before its term is one member: "the yellow fever jab" asks about the
+        yellow fever vaccine, which a source on vaccines in general does not answer (classes marked
+        ``named_by_qualifier`` in the vocabulary)."""
+        from citecare.answer.query import GENERIC_QUESTION_WORDS, STOPWORDS
+
+        classes = self.index.medicines.classes
+        mentions = self.index.medicines.mentions(question)
+        if not any(m.is_class and classes[m.name].named_by_qualifier for m in mentions):
+            return subjects
+        folded = fold(question)
+        tokens = [(t.start(), t.end(), t.group(0)) for t in re.finditer(r"[a-z0-9][a-z0-9'-]*", folded)]
+        named_elsewhere = [(m.start, m.end) for m in mentions]
+        out = list(subjects)
+        for m in mentions:
+            cls = classes[m.name] if m.is_class else None
+            if cls is None or not cls.named_by_qualifier:
+                continue
+            if any(self.index.medicines.in_class(n.name, m.name) for n in mentions if not n.is_class):
+                continue  # "td vaccine (90714) what is a tad vaccine": the member named is the one asked about
+            before = [t for t in tokens if t[1] <= m.start]
+            qualifier: list[str] = []
+            for i in range(len(before) - 1, -1, -1):
+                start, _end, word = before[i]
+                if len(qualifier) == 3 or any(s <= start < e for s, e in named_elsewhere):
+                    break
+                is_name_word = (word.isalpha() and len(word) > 1 and word not in STOPWORDS
+                                and word not in GENERIC_QUESTION_WORDS and word not in _FILLER
+                                and word not in cls.generic_qualifiers)
+                # "hepatitis a", "covid 19": a letter or number belongs to the name word before it
+                is_name_tag = (len(word) == 1 or word.isdigit()) and not qualifier
+                if not (is_name_word or is_name_tag):
+                    break
+                qualifier.insert(0, word)
+            while qualifier and not (qualifier[0].isalpha() and len(qualifier[0]) > 1):
+                qualifier.pop(0)  # a name starts with a word, not with "a" or "19"
+            if not qualifier:
+                continue
+            first = len(before) - len(qualifier)
+            if first > 0 and (before[first - 1][2] in ("and", "or")
+                              or "," in folded[before[first - 1][1] : before[first][0]]):
+                continue  # "tetanus, diphtheria, and pertussis vaccines" names several: the class stays
+            said = f"{' '.join(qualifier)} {m.surface}"
+            member = [n for joined in (" ".join(qualifier), "-".join(qualifier))
+                      for n in self.index.medicines.mentions(f"{joined} {m.name}") if not n.is_class]
+            if member:  # "covid 19 booster": the vocabulary's covid vaccine
+                specific = Subject(member[0].name, member[0].name, said=said)
+            else:
+                specific = Subject(f"{' '.join(qualifier)} {m.name}", said, said=said,
+                                   qualifier=tuple(stem(w) for w in qualifier))
+            out = [specific if s.key == m.name and s.is_class else s for s in out]
+        return out
 
     def _topic(self, question: str, skip: frozenset[str] | set[str]) -> str:
         """The run of content words around the question's rarest word: 'what is lyme arthritis' → 'lyme

@@ -52,10 +52,23 @@ class Subject:
     is_class: bool = False
     known: bool = True  # False: a name no source mentions
     said: str = ""  # as the question wrote it ("tylenol with codeine"), for naming it back to the patient
+    # One member of a class named by the words before the class term ("yellow fever jab"): their stems, which
+    # a passage must carry to be about it.
+    qualifier: tuple[str, ...] = ()
 
 
 def _stem_seq(text: str) -> tuple[str, ...]:
     return tuple(stem(w.strip("'-")) for w in words(text) if w.strip("'-"))
+
+
+@lru_cache(maxsize=65536)
+def _title_seq(title: str) -> tuple[str, ...]:
+    return _stem_seq(title)
+
+
+def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(seq[i : i + n] == part for i in range(len(seq) - n + 1))
 
 
 def _strip_publisher(title: str) -> str:
@@ -183,6 +196,8 @@ class SubjectIndex:
 
     def names(self, text: str, subject: Subject) -> bool:
         """Does ``text`` name the subject (for a class: the class or one of its medicines)?"""
+        if subject.qualifier:
+            return _contains(_stem_seq(text), subject.qualifier)
         for found in self.find(text):
             if found.key == subject.key:
                 return True
@@ -202,6 +217,8 @@ class SubjectIndex:
 
     def is_about(self, doc_id: str, subject: Subject) -> bool:
         """Is the document (by its title) about the subject, or, for a class, about one of its medicines?"""
+        if subject.qualifier:
+            return doc_id in self.titles and _contains(_title_seq(self.titles[doc_id]), subject.qualifier)
         keys = self.about.get(doc_id, frozenset())
         if subject.key in keys:
             return True

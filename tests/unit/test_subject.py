@@ -9,6 +9,7 @@ from citecare.answer.focus_finder import FocusFinder
 from citecare.answer.question_type import answers_type, classify
 from citecare.answer.quotable import is_quotable, leans_back
 from citecare.answer.subject import Focus, SubjectIndex, asked_about, title_topics, unknown_names
+from citecare.text import stem
 from citecare.types import Chunk, Hit, SourceMeta
 from citecare.vocab import load_medicines
 from tests.fakes import FakeEmbedder
@@ -194,3 +195,32 @@ def test_the_evidence_gate_needs_subject_aspect_and_closeness() -> None:
     assert evidence_verdict(found, far, settings, Focus(subjects=(prednisone,))) == (False, "low_score")
     follow_up = Focus(subjects=(prednisone,), aspect_terms=frozenset({"leg"}), inherited=True)
     assert evidence_verdict(found, replace(close, aspect_coverage=0.0), settings, follow_up) == (False, "aspect")
+
+
+def test_a_vaccine_named_by_what_it_prevents_is_that_vaccine_not_vaccines_in_general() -> None:
+    chunks = [
+        _chunk("vacc", "Vaccines - Who should get vaccinated? (CDC)", "Most vaccines are safe for adults. Some "
+               "people on medicines that weaken the immune system should not get live vaccines."),
+        _chunk("yf", "Travel - Yellow fever (CDC)", "The yellow fever vaccine is a live vaccine given before "
+               "travel to some parts of Africa and South America."),
+    ]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    finder = FocusFinder(index, [], frozenset())
+    [rsv] = finder.focus("is the RSV vaccine recommended for people over 60").subjects
+    assert (rsv.label, rsv.is_class) == ("rsv vaccine", False)
+    assert not any(index.on_subject(c.doc_id, c.text, rsv) for c in chunks)  # vaccines in general do not answer
+    assert asked_about(finder.focus("is the rsv vaccine recommended for people over 60")) == (
+        "this question about rsv vaccine")
+    [hep_a] = finder.focus("do i need the hepatitis A jab").subjects
+    assert (hep_a.label, hep_a.qualifier) == ("hepatitis a jab", (stem("hepatitis"), stem("a")))
+    [yellow] = finder.focus("going to kenya, do i need the yellow fever jab").subjects
+    assert index.on_subject("yf", chunks[1].text, yellow) and not index.on_subject("vacc", chunks[0].text, yellow)
+    # A member the vocabulary knows stays that member; a word that names no vaccine keeps the class.
+    assert [s.key for s in finder.focus("should I get my covid 19 booster").subjects] == ["covid vaccine"]
+    assert [s.key for s in finder.focus("do i need a flu jab").subjects] == ["flu vaccine"]
+    [general] = finder.focus("can i have live vaccines on methotrexate").subjects[:1]
+    assert general.is_class and general.key == "vaccine"
+    assert finder.focus("when is the next vaccine due").subjects[0].is_class
+    # A list of vaccines, or a class mention beside a member the question names, stays as it was.
+    assert finder.focus("What are Tetanus, Diphtheria, and Pertussis Vaccines?").subjects[-1].is_class
+    assert "tad vaccine" not in [s.label for s in finder.focus("td vaccine (90714)what is a tad vaccine").subjects]
