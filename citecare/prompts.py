@@ -150,6 +150,7 @@ MESSAGE_SPECS: dict[str, PromptSpec] = {
     "emergency_infection": _message("emergency_number"),
     "emergency_overdose": _message("emergency_number", "poison_control"),
     "emergency_self_harm": _message("emergency_number", "crisis_line"),
+    "crisis_line_note": _message("crisis_line"),
     "emergency_stroke": _message("emergency_number"),
     "emergency_allergy": _message("emergency_number"),
     "emergency_adrenal": _message("emergency_number"),

@@ -36,6 +36,8 @@ from citecare.vocab import Medicines, load_medicines
 GUARD_KINDS: tuple[str, ...] = ("emergency", "urgent", "medical_advice", "out_of_scope", "invalid_input")
 HISTORY_MESSAGES = 3  # the patient's own earlier messages read with the new one
 SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling"})
+# Emergency messages that already give the crisis line.
+_GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
 # A symptom report is about someone: "my knees hurt", "he's been coughing" (not "does pain mean…").
 _PERSONAL = re.compile(
@@ -136,7 +138,12 @@ class Guard:
             text, earlier, prediction)
         if finding.tier == "emergency" or learned == "emergency":
             template, reasons = self._emergency(text, finding, prediction)
-            return GuardResult("emergency", self.messages.render(template), text, reasons, layers=layers)
+            message = self.messages.render(template)
+            if template not in _GIVES_CRISIS_LINE and self._self_harm_nearby(prediction):
+                # "i have cut my wrist" got the bleeding message: a close self-harm example adds the crisis line
+                message += "\n\n" + self.messages.render("crisis_line_note")
+                reasons += ("emergency:crisis_line_added",)
+            return GuardResult("emergency", message, text, reasons, layers=layers)
         if too_long:
             return self._refuse("invalid_input", text, ("input:too_long",), layers)
         if is_junk(text):
@@ -226,6 +233,13 @@ class Guard:
         if finding.tier == "emergency" and finding.message:
             return finding.message, reasons
         return vote, reasons
+
+    def _self_harm_nearby(self, prediction: Prediction | None) -> bool:
+        """Is any of the nearest emergency training messages about self-harm (by its concept)?"""
+        if prediction is None:
+            return False
+        keys = self._classifier_messages.get("emergency_self_harm", ())
+        return any(label == "emergency" and any(k in concept for k in keys) for label, concept, _ in prediction.neighbours)
 
     def _reports(self, template: str, symptoms: Sequence[str]) -> bool:
         """Whether a reported symptom is one the specific ``template`` is about (the general ones always fit)."""

@@ -111,6 +111,14 @@ def test_an_overdose_also_gives_the_crisis_line(guard: Guard) -> None:
     assert "Poison Control" in result.message and "988" in result.message
 
 
+def test_an_emergency_near_self_harm_examples_also_gives_the_crisis_line(guard: Guard) -> None:
+    """The bleeding-type emergency message gets the crisis line added when self-harm examples are close."""
+    result = guard.check("i have cut my wrist")
+    assert result.kind == "emergency" and "988" in result.message, result.layers
+    chest = guard.check("crushing chest pain going down my left arm")
+    assert chest.kind == "emergency" and "988" not in chest.message
+
+
 def test_multi_turn_dosing_error(guard: Guard) -> None:
     history = ["what is methotrexate used for?"]
     result = guard.check("i take it every morning with my vitamins", history)
