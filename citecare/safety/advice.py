@@ -1,9 +1,10 @@
 """Requests for a personal medication decision (start, stop, skip, double, taper, switch, change the dose or
 the timing, "how much should I take"): these go to the prescriber or pharmacist, never to CiteCare.
 
-The rule reads the same concepts as triage (``med_action``, ``med_question`` in concepts.toml) and the one
-medicines vocabulary: an asked-for change to a medicine the message (or, for "it"/"them", an earlier
-message) names. The learned layer adds the requests the words miss.
+The rule reads the same concepts as triage (``med_action``, ``med_question``, ``med_regimen_change`` in
+concepts.toml) and the one medicines vocabulary (plus a drug dictionary for medicines the sources never
+discuss): an asked-for change to a medicine the message (or, for "it"/"them", an earlier message) names.
+The learned layer adds the requests the words miss.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def advice_reasons(
 ) -> tuple[str, ...]:
     """Why the message asks for a personal medication decision (empty: it does not)."""
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
-    if not use_question:
+    regimen = "med_question" in now.present and "med_regimen_change" in now.present  # "do it every 10 days?"
+    if not (use_question or regimen):
         if not ("med_question" in now.present and "med_action" in now.present):
             return ()
         norm, tokens, matches = matcher.find(text, only=frozenset({"med_action"}))

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from citecare.safety.assertion import Assertion, AssertionModel
 from citecare.safety.concepts import ConceptMatcher
+from citecare.safety.drug_names import DrugNames, drug_names
 from citecare.safety.rules import SafetyRules, TriageRule
 from citecare.vocab import Medicines
 
@@ -55,9 +56,10 @@ class TriageFinding:
 
 
 class RuleTriage:
-    def __init__(self, rules: SafetyRules, medicines: Medicines) -> None:
+    def __init__(self, rules: SafetyRules, medicines: Medicines, other_medicines: DrugNames | None = None) -> None:
         self.rules = rules
         self.medicines = medicines
+        self.other_medicines = other_medicines if other_medicines is not None else drug_names()
         self.matcher = ConceptMatcher(rules)
         self.assertion = AssertionModel(rules.context, rules.typos)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
@@ -78,6 +80,8 @@ class RuleTriage:
             if not m.is_class:
                 med = self.medicines.medicine(m.name)
                 names.update(med.classes if med else ())
+        if not names:  # "can he take 2 lithium tomorrow": a medicine the sources never discuss is still one
+            names.update(self.other_medicines.find(text))
         return Reading(assertions, frozenset(names), any(self.medicines.immunosuppressive(m) for m in mentions),
                        self._conditional)
 

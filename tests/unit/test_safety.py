@@ -213,6 +213,31 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     assert guard.check("can i stop my prednisone now the flare has settled").kind == "medical_advice"
 
 
+@pytest.mark.parametrize("message", [
+    "could I take my sulfasalazine every 3 days instead",  # a schedule
+    "is it bad if I move my prednisolone to 10pm? at 10 pm I'm home",
+    "my husband wants to up his amlodipine to 10mg, is that ok",  # an amount
+    "how many ml of the amoxicillin should I give my son",
+    "I'm not going to take my lithium anymore",  # not taking it, a medicine the sources never discuss
+    "would it be bad if I just didn't take my Xeljanz for a month",
+    "can I split my Celebrex capsules to make them last",
+    "sick 20 min after my tablets, do I take them again?",
+])
+def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
+    assert guard.check(message).kind == "medical_advice", message
+
+
+@pytest.mark.parametrize("message", [
+    "why is methotrexate taken once a week and not every day?",  # how it is used, not a change
+    "what dose of celebrex is used for osteoarthritis",
+    "how often do people on lithium need blood tests",
+    "is it bad to drink coffee with lupus",
+    "I'm not going to the gym anymore because of my knees, what exercise helps arthritis?",
+])
+def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
+    assert guard.check(message).kind is None, message
+
+
 def test_pronoun_follow_up_uses_history(guard: Guard) -> None:
     assert guard.check("can I stop it?").kind is None
     assert guard.check("can I stop it?", ["I take prednisone 10 mg every day"]).kind == "medical_advice"

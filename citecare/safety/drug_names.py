@@ -1,0 +1,114 @@
+"""Medicine names beyond CiteCare's own vocabulary, for the safety checks only.
+
+The project's medicines vocabulary (``vocab/medicines.toml``) knows the medicines its sources discuss, with
+their classes; patients also ask about lithium, Benlysta or Calpol. Whether a message names *a* medicine
+decides if "can I cut down to 4 a day" is a medication change, so the guard also looks names up in the drug
+dictionary of the PyPI package ``drug-named-entity-recognition`` (Fast Data Science, MIT licence; DrugBank,
+MeSH and MedlinePlus names and brands). Only its data file is read: the package's own module builds an
+n-gram index of ~300 MB at import, and its helpers may call web APIs. Unpickling the file itself leaves
+~400 MB with the process (the allocator keeps the freed records), so the names are read in a short-lived
+child process, started in the background when the guard is built; the server keeps a ~10 MB name set.
+
+Words the package itself never reports as drugs (its stop words) and words of four letters or fewer are left
+out, as the package does; so are multi-word MeSH entries of more than two words (protein and receptor names).
+"""
+
+from __future__ import annotations
+
+import bz2
+import logging
+import pickle  # noqa: S403 - the package's own data file, pinned version; not user input
+import re
+import subprocess  # noqa: S404 - runs this module with the same interpreter
+import sys
+import threading
+from functools import lru_cache
+from importlib import resources
+
+log = logging.getLogger(__name__)
+
+_PACKAGE = "drug_named_entity_recognition"
+_DATA_FILE = "drug_ner_dictionary.pkl.bz2"
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_lock = threading.Lock()
+
+
+class DrugNames:
+    """Single words and two-word names of medicines (lower case), loaded in the background."""
+
+    def __init__(self, names: frozenset[str] | None = None) -> None:
+        self._names = names
+        self._ready = threading.Event()
+        if names is not None:
+            self._ready.set()
+        else:
+            threading.Thread(target=self._load, name="drug-names", daemon=True).start()
+
+    def _load(self) -> None:
+        try:
+            self._names = _names_from_child()
+        finally:
+            self._ready.set()
+
+    @property
+    def names(self) -> frozenset[str]:
+        self._ready.wait(timeout=120)
+        return self._names or frozenset()
+
+    def find(self, text: str) -> tuple[str, ...]:
+        """The medicine names in ``text``, in order (two-word names first at each word)."""
+        names = self.names
+        words = _WORD.findall(text.lower())
+        found = []
+        i = 0
+        while i < len(words):
+            pair = f"{words[i]} {words[i + 1]}" if i + 1 < len(words) else ""
+            if pair and pair in names:
+                found.append(pair)
+                i += 2
+            elif words[i] in names:
+                found.append(words[i])
+                i += 1
+            else:
+                i += 1
+        return tuple(found)
+
+
+def _load_names() -> frozenset[str]:
+    try:
+        data_file = resources.files(_PACKAGE).joinpath(_DATA_FILE)
+        with data_file.open("rb") as raw, bz2.open(raw, "rb") as f:
+            data = pickle.load(f)  # noqa: S301 - see the import
+        util = resources.files(_PACKAGE).joinpath("util.py").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError, pickle.UnpicklingError, EOFError):
+        return frozenset()  # the package is a dependency; without it the guard falls back to the vocabulary
+    stop = frozenset(re.findall(r"'([^']+)'", util.partition("stopwords = {")[2].partition("}")[0]))
+    names = set()
+    for variant in data.get("drug_variant_to_canonical", {}):
+        words = variant.split()
+        if len(words) > 2 or len(variant) <= 4 or variant in stop or any(w in stop for w in words):
+            continue
+        if _WORD.fullmatch(variant) or (len(words) == 2 and all(_WORD.fullmatch(w) for w in words)):
+            names.add(variant)
+    return frozenset(names)
+
+
+def _names_from_child() -> frozenset[str]:
+    try:
+        done = subprocess.run([sys.executable, "-m", __name__], capture_output=True, timeout=120, check=True)  # noqa: S603
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("drug name dictionary not loaded (%s); the guard uses the medicines vocabulary only",
+                    type(exc).__name__)
+        return frozenset()
+    return frozenset(done.stdout.decode("utf-8").split("\n")) - {""}
+
+
+@lru_cache(maxsize=1)
+def drug_names() -> DrugNames:
+    """The shared name set (its loading starts on the first call)."""
+    with _lock:
+        return DrugNames()
+
+
+if __name__ == "__main__":
+    sys.stdout.write("\n".join(sorted(_load_names())))
