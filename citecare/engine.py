@@ -36,7 +36,7 @@ from citecare.protocols import Embedder
 from citecare.safety.guard import Guard, GuardResult
 from citecare.safety.output_policy import default_policy
 from citecare.store.chroma import ChromaIndex
-from citecare.store.embedder import make_embedder
+from citecare.store.embedder import make_embedder, triage_embedder
 from citecare.store.sentences import SentenceVectors
 from citecare.store.snapshot import ChromaLibrary, IndexSnapshot, Library
 from citecare.text import cited_pieces
@@ -82,7 +82,7 @@ class ChatEngine:
         self.disclaimer = self.messages.disclaimer
         self.no_evidence_text = self.messages.render("no_evidence", subject="that")
         self.writer = writer  # optional LLM writer; None means extractive only
-        self.guard = Guard.create(settings, self.messages, embed=embedder.embed_query)
+        self.guard = Guard.create(settings, self.messages, embed=triage_embedder(settings, embedder).embed_query)
         self.policy = default_policy()  # what no writer may say, streamed or not
         self._checked_at = 0.0
         self._overview: tuple[int, LibraryOverview] | None = None

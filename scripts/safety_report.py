@@ -14,7 +14,7 @@ from citecare.config import Settings
 from citecare.evals.triage import evaluate, render
 from citecare.prompts import Messages
 from citecare.safety.guard import Guard
-from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env
+from citecare.store.embedder import set_offline_env, triage_embedder
 
 
 def main() -> None:
@@ -25,8 +25,7 @@ def main() -> None:
     args = parser.parse_args()
     set_offline_env()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
-    embedder.embed_query("warm up")
+    embedder = triage_embedder(settings)  # the same one the engine's guard uses
     guard = Guard.create(settings, Messages(settings), embed=embedder.embed_query)
     reports = []
     for path in args.sets:

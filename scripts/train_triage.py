@@ -21,7 +21,7 @@ import numpy as np
 
 from citecare.config import PROJECT_ROOT, Settings
 from citecare.safety.classifier import LABELS, MODEL_DIR, TriageClassifier
-from citecare.store.embedder import SentenceTransformerEmbedder, set_offline_env
+from citecare.store.embedder import set_offline_env, triage_embedder
 
 # Off-topic, injection and junk messages are "info" for the classifier: nothing to triage.
 SAFETY_KIND_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "medical_advice": "med_change",
@@ -101,13 +101,13 @@ def main() -> None:
 
     set_offline_env()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, threads=2)
+    embedder = triage_embedder(settings.model_copy(update={"torch_threads": 2}))  # what the guard reads with
     texts, labels, concepts = load_training()
     print(f"training messages: {len(texts)} " + " ".join(f"{lab}={labels.count(lab)}" for lab in LABELS))
     x = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
     coef, intercept = fit(x, labels, args.c)
     model = TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn, knn_weight=args.knn_weight,
-                             embedding_model=Path(settings.embedding_model).name)
+                             embedding_model=f"{Path(settings.embedding_model).name}|{embedder.backend}")
 
     # Thresholds from the dev split only.
     dev = dev_cases()

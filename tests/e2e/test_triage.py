@@ -18,6 +18,7 @@ from citecare.evals.triage import evaluate
 from citecare.prompts import Messages
 from citecare.safety.classifier import LABELS, load_classifier
 from citecare.safety.guard import Guard
+from citecare.store.embedder import triage_embedder
 from citecare.types import Turn
 
 DEV = PROJECT_ROOT / "evals" / "safety-dev.jsonl"
@@ -28,7 +29,7 @@ GUARD_KINDS = {"emergency", "urgent", "medical_advice", "out_of_scope", "invalid
 @pytest.fixture(scope="module")
 def guard(embedder: Any) -> Guard:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    return Guard.create(settings, Messages(settings), embed=embedder.embed_query)
+    return Guard.create(settings, Messages(settings), embed=triage_embedder(settings, embedder).embed_query)
 
 
 def _ratio(pair: list[int]) -> float:
