@@ -14,6 +14,7 @@ For each ``--scale N`` (one run, so ratios compare like with like on this shared
    between an answer and the next question) and once with a think time (``--think-ms`` on average,
    seeded exponential): latency p50/p95, errors, answers/s. The per-client rate limit is turned off for
    the load test (all simulated users share 127.0.0.1).
+5. once per run, the guard's time per message on the safety dev split, layer by layer (`app.bench_triage`).
 Prints a markdown report and writes the figures as JSON (``--out``).
 """
 
@@ -300,6 +301,7 @@ def bench(
     work_dir: Annotated[Path | None, typer.Option(help="Keep corpora and indexes here (default: a temp folder).")] = None,
     reuse_index: Annotated[bool, typer.Option(help="Reuse an index from an earlier run in --work-dir.")] = False,
     peer: Annotated[bool, typer.Option(help="Also time the LangChain tutorial's similarity search.")] = True,
+    triage_messages: Annotated[int, typer.Option(help="Safety dev messages for the triage timing (0: skip it).")] = 300,
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
 ) -> None:
     """Benchmark ingest, start, latency, memory and HTTP load at 1k/10k/100k chunks (synthetic, offline)."""
@@ -313,16 +315,29 @@ def bench(
     work.mkdir(parents=True, exist_ok=True)
     options = {"users": users, "questions": questions, "think_ms": think_ms, "n_questions": n_questions,
                "raw_sample": raw_sample, "reuse_index": reuse_index, "peer": peer}
-    results = []
+    results: list[dict[str, Any]] = []
+    triage: dict[str, Any] | None = None
     try:
         for n in scales:
             results.append(bench_scale(n, work, backend, options))
+            if out:
+                out.write_text(json.dumps(results, indent=2))
+        if triage_messages > 0 and results:
+            from citecare.app.bench_triage import triage_latency
+
+            typer.echo("[triage] timing the guard …", err=True)
+            triage = triage_latency(triage_messages)
+            results[0]["triage"] = triage  # measured once per run, not per scale
             if out:
                 out.write_text(json.dumps(results, indent=2))
     finally:
         if work_dir is None:
             shutil.rmtree(work, ignore_errors=True)
     typer.echo(report_markdown(results))
+    if triage is not None:
+        from citecare.app.bench_triage import triage_markdown
+
+        typer.echo(triage_markdown(triage))
 
 
 def register(app: typer.Typer) -> None:
