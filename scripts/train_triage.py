@@ -21,7 +21,11 @@ import numpy as np
 
 from citecare.config import PROJECT_ROOT, Settings
 from citecare.safety.classifier import LABELS, MODEL_DIR, TriageClassifier
+from citecare.safety.guard import SELF_HARM_CONCEPTS
+from citecare.safety.rules import load_rules
+from citecare.safety.triage import RuleTriage
 from citecare.store.embedder import set_offline_env, triage_embedder
+from citecare.vocab import load_medicines
 
 # Off-topic, injection and junk messages are "info" for the classifier: nothing to triage.
 SAFETY_KIND_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "medical_advice": "med_change",
@@ -66,7 +70,21 @@ def load_training() -> tuple[list[str], list[str], list[str]]:
             texts.append(case["question"])
             labels.append(label)
             concepts.append(tags[0] if tags else label)
-    return texts, labels, concepts
+    return texts, labels, mark_self_harm(texts, labels, concepts)
+
+
+def mark_self_harm(texts: list[str], labels: list[str], concepts: list[str]) -> list[str]:
+    """An emergency example the rules read as self-harm is named so ("self_harm_<concept>"): the guard picks
+    the crisis-line message, and adds the crisis line, by the concepts of the nearest examples, and the
+    writers' concept names ("cats_fed", "location_bridge") do not say it."""
+    rules = RuleTriage(load_rules(), load_medicines())
+    out = []
+    for text, label, concept in zip(texts, labels, concepts, strict=True):
+        if label == "emergency" and not concept.startswith("self_harm") and \
+                {a.concept for a in rules.read(text).assertions} & SELF_HARM_CONCEPTS:
+            concept = f"self_harm_{concept}"
+        out.append(concept)
+    return out
 
 
 def dev_cases() -> list[tuple[str, str, list[str]]]:

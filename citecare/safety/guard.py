@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from citecare.config import Settings
@@ -35,6 +35,11 @@ from citecare.vocab import Medicines, load_medicines
 
 GUARD_KINDS: tuple[str, ...] = ("emergency", "urgent", "medical_advice", "out_of_scope", "invalid_input")
 HISTORY_MESSAGES = 3  # the patient's own earlier messages read with the new one
+# Of the nearest training messages, how many self-harm ones add the crisis line to an emergency message that
+# lacks it, and to a message below the emergency tier (tuned on the dev splits: fewer missed self-harm
+# messages without a crisis line on a child's breathing or a question about a will).
+CRISIS_LINE_NEIGHBOURS_EMERGENCY = 2
+CRISIS_LINE_NEIGHBOURS = 3
 SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling"})
 # Emergency messages that already give the crisis line.
 _GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
@@ -157,7 +162,13 @@ class Guard:
             if finding.tier != "urgent" and not self._reports(template, finding.reported_symptoms):
                 template = "urgent_general"  # the infection advice only for a message that reports an infection sign
             reasons = tuple(f"urgent:{r}" for r in finding.rules) or ("urgent:classifier",)
-            return GuardResult("urgent", self.messages.render(template), text, reasons, layers=layers)
+            return self._with_crisis_line(
+                GuardResult("urgent", self.messages.render(template), text, reasons, layers=layers), prediction)
+        return self._with_crisis_line(self._below_urgent(text, earlier, finding, layers), prediction)
+
+    def _below_urgent(self, text: str, earlier: Sequence[str], finding: TriageFinding,
+                      layers: dict[str, Any]) -> GuardResult:
+        """A message no tier fired on: a medication-change referral, out of scope, the safety net, or an answer."""
 
         injected = self.scope.injected(text)
         cleaned = self.scope.strip_injection(text) if injected else text
@@ -234,12 +245,27 @@ class Guard:
             return finding.message, reasons
         return vote, reasons
 
-    def _self_harm_nearby(self, prediction: Prediction | None) -> bool:
-        """Is any of the nearest emergency training messages about self-harm (by its concept)?"""
+    def _with_crisis_line(self, result: GuardResult, prediction: Prediction | None) -> GuardResult:
+        """Below the emergency tier, a message most like the self-harm examples still gets the crisis line:
+        "if I stop all my meds and just go to sleep, will it be peaceful?" is routed as a medication question,
+        and a patient who meant more must not miss the number."""
+        if result.kind in ("invalid_input", "out_of_scope") or self._self_harm_neighbours(prediction) < \
+                CRISIS_LINE_NEIGHBOURS:
+            return result
+        note = self.messages.render("crisis_line_note")
+        message = f"{result.message}\n\n{note}" if result.message else note
+        return replace(result, message=message, reasons=result.reasons + ("crisis_line:self_harm_nearby",),
+                       safety_net=result.safety_net or result.kind is None)
+
+    def _self_harm_neighbours(self, prediction: Prediction | None) -> int:
         if prediction is None:
-            return False
+            return 0
         keys = self._classifier_messages.get("emergency_self_harm", ())
-        return any(label == "emergency" and any(k in concept for k in keys) for label, concept, _ in prediction.neighbours)
+        return sum(label == "emergency" and any(k in concept for k in keys) for label, concept, _ in prediction.neighbours)
+
+    def _self_harm_nearby(self, prediction: Prediction | None) -> bool:
+        """Are enough of the nearest emergency training messages about self-harm (by their concept)?"""
+        return self._self_harm_neighbours(prediction) >= CRISIS_LINE_NEIGHBOURS_EMERGENCY
 
     def _reports(self, template: str, symptoms: Sequence[str]) -> bool:
         """Whether a reported symptom is one the specific ``template`` is about (the general ones always fit)."""
