@@ -1,8 +1,8 @@
 """The default, extractive answer writer: source sentences only, each with its [n] citation.
 
-An answer is about what was asked. With the question's subjects known (``answer.subject.Focus``), only
-sentences from a document about a subject, or naming it, can be quoted (the subject lock). The first sentence
-is the one that best answers the question and is the kind of answer the question asks for (a frequency for
+An answer is about what was asked. With the question's subjects known (``answer.subject.Focus``), only sentences
+from a document about a subject, naming it, or a fact of its class (``answer.class_facts``) are quoted (the subject
+lock). The first sentence is the one that best answers the question and is the kind of answer asked for (a frequency for
 "how often", a definition for "what is"); one or two supporting sentences follow in source order, preferably
 from the same source, and only while they are nearly as relevant (no filling to a cap). Only quotable
 sentences are used (``answer.quotable``); of two equally relevant ones the plainer is preferred.
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from citecare.answer.class_facts import with_bridges
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
@@ -51,6 +52,7 @@ class Candidate:
     text: str  # lightly trimmed, shown to the patient
     covers: frozenset[str] = frozenset()  # keys of the asked subjects this sentence is on
     prefix: str = ""  # attribution shown before it ("The prednisone label says: ")
+    by_class: frozenset[str] = frozenset()  # keys of ``covers`` it is on only as a fact about a medicine's class
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,10 @@ class ExtractiveComposer:
         fits = np.array([is_answer(c.text) for c in candidates], dtype=bool)
         # The lead comes from the best-ranked document on the subject (retrieval knows best which source answers:
         # that is what the first citation must point at). In its passages, the sentence closest in meaning that
-        # carries the asked aspect and is the kind of answer asked for ("how often" → a frequency).
-        top_doc = hits[min(c.hit_index for c in candidates)].chunk.doc_id
+        # carries the asked aspect and is the kind of answer asked for ("how often" → a frequency). A document about
+        # the medicine itself comes before one about its class.
+        direct = [c for c in candidates if c.covers - c.by_class] or candidates
+        top_doc = hits[min(c.hit_index for c in direct)].chunk.doc_id
         in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
@@ -151,8 +155,11 @@ class ExtractiveComposer:
         chosen = self._choose(relevance, vectors, semantic, candidates, lead_order)
         if not chosen:
             return Composition("", (), (), float(semantic.max()), on_subject, joined, 0.0)
-        used = [candidates[j] for j in chosen]
         lead = chosen[0] if not leans_back(candidates[chosen[0]].text) or len(chosen) < 2 else chosen[1]
+        chosen = with_bridges(chosen, [c.covers for c in candidates], [c.by_class for c in candidates],
+                              [hits[c.hit_index].chunk.doc_id for c in candidates],
+                              [not leans_back(c.text) for c in candidates], relevance.tolist(), self.max_sentences)
+        used = [candidates[j] for j in chosen]
         lead_doc_passages = {c.hit_index for c in candidates if hits[c.hit_index].chunk.doc_id == top_doc}
         coverage = self._passage_coverage(question, focus, {c.hit_index for c in used} | lead_doc_passages, hits)
         strict = focus is not None and focus.question_type in STRICT_TYPES
@@ -174,24 +181,20 @@ class ExtractiveComposer:
             return cands, True, True
         if focus is None or not focus.subjects:  # no subject to lock on: a label sentence still names its drug
             return [replace(c, prefix=self._attribution(hits[c.hit_index], c, focus)) for c in cands], True, True
-        several = len(focus.subjects) >= 2
-
-        def covered(doc_id: str, text: str) -> frozenset[str]:
-            return frozenset(s.key for s in focus.subjects if index.is_about(doc_id, s)
-                             or (index.names_broadly(text, s) if several else index.names(text, s)))
-
+        several, subjects = len(focus.subjects) >= 2, focus.subjects
         kept: list[Candidate] = []
         for c in cands:
             hit = hits[c.hit_index]
-            covers = covered(hit.chunk.doc_id, f"{hit.chunk.heading}: {c.source_sentence}")
-            if covers:
-                kept.append(replace(c, covers=covers, prefix=self._attribution(hit, c, focus)))
+            text = f"{hit.chunk.heading}: {c.source_sentence}"
+            if covers := index.covers(hit.chunk.doc_id, text, subjects):  # "by_class": only as a class fact
+                by_class = covers - index.covers(hit.chunk.doc_id, text, subjects, class_facts=False)
+                kept.append(replace(c, covers=covers, prefix=self._attribution(hit, c, focus), by_class=by_class))
         if not kept:
             return [], False, False
         if not several:
             return kept, True, True
-        passage_covers = {i: covered(hits[i].chunk.doc_id, f"{hits[i].chunk.heading}: {hits[i].chunk.text}")
-                          for i in {c.hit_index for c in kept}}
+        passage_covers = {i: index.covers(hits[i].chunk.doc_id, f"{hits[i].chunk.heading}: {hits[i].chunk.text}",
+                                          subjects) for i in {c.hit_index for c in kept}}
         most = max(len(v) for v in passage_covers.values())
         if most < 2:
             return kept, True, False

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.text import fold, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
@@ -38,10 +39,6 @@ _PARENS = re.compile(r"\s*\(([^()]*)\)")
 _MAX_TOPIC_WORDS = 5
 # A topic named in more documents than this share is a theme of the library ("pain"), not a subject.
 _GENERIC_SHARE = 0.12
-
-
-# The vocabulary's class that every immunosuppressive class belongs to.
-UMBRELLA_CLASS = "immunosuppressant"
 
 
 @dataclass(frozen=True)
@@ -234,6 +231,17 @@ class SubjectIndex:
             return False
         return any(f.is_class and f.key in med.classes for f in self.find(text))
 
+    def covers(self, doc_id: str, text: str, subjects: Sequence[Subject], *, class_facts: bool = True) -> frozenset[str]:
+        """Keys of the subjects a text of a document is on (the subject lock): the document is about one, or the
+        text names it; through a medicine's class, a text naming the class (with several subjects) or a class
+        fact (``class_facts``). A text on the class two asked medicines share tells neither apart ("is dilaudid
+        stronger than morphine" is not answered by "Use of opioids can lead to drowsiness")."""
+        named = {s.key for s in subjects if self.is_about(doc_id, s) or self.names(text, s)}
+        through_class = {s.key for s in subjects if s.key not in named
+                         and ((len(subjects) >= 2 and self.names_broadly(text, s))
+                              or (class_facts and states_class_fact(self, doc_id, text, s)))}
+        return frozenset(named | through_class if len(through_class) < 2 else named)
+
     def is_about(self, doc_id: str, subject: Subject) -> bool:
         """Is the document (by its title) about the subject, or, for a class, about one of its medicines?"""
         if subject.qualifier:
@@ -251,7 +259,9 @@ class SubjectIndex:
         return bool(umbrella and cls and cls.immunosuppressive and UMBRELLA_CLASS in keys)
 
     def on_subject(self, doc_id: str, sentence: str, subject: Subject) -> bool:
-        return self.is_about(doc_id, subject) or self.names(sentence, subject)
+        """The document is about the subject (or, for a medicine, its class), or the text names it."""
+        return (self.is_about(doc_id, subject) or self.names(sentence, subject)
+                or is_about_class_of(self, doc_id, subject))
 
     def documents_about(self, subject: Subject) -> list[str]:
         return [doc_id for doc_id in self.about if self.is_about(doc_id, subject)]
@@ -342,12 +352,20 @@ class Focus:
 
 
 def subject_first(hits: Sequence[Hit], focus: Focus, index: SubjectIndex, k: int) -> list[Hit]:
-    """The ``k`` passages the writer reads: those on an asked subject first (in retrieval order), then the rest."""
+    """The ``k`` passages the writer reads: those on an asked subject first (in retrieval order), then those of
+    documents about an asked medicine's class, then the rest."""
     if not focus.subjects:
         return list(hits[:k])
-    on = [h for h in hits if any(index.on_subject(h.chunk.doc_id, h.chunk.text, s) for s in focus.subjects)]
-    rest = [h for h in hits if h not in on]
-    return (on + rest)[:k]
+    def direct(h: Hit) -> bool:
+        return any(index.is_about(h.chunk.doc_id, s) or index.names(h.chunk.text, s) for s in focus.subjects)
+
+    on = [h for h in hits if direct(h)]
+    # Then passages of documents about the asked medicine's class: they may hold facts about it, but a document
+    # about the medicine itself comes first.
+    by_class = [h for h in hits if h not in on and any(is_about_class_of(index, h.chunk.doc_id, s)
+                                                       for s in focus.subjects)]
+    rest = [h for h in hits if h not in on and h not in by_class]
+    return (on + by_class + rest)[:k]
 
 
 _ASPECT_PHRASES = {

@@ -99,6 +99,30 @@ def test_off_corpus_medical_questions_say_no_evidence(seed_engine, question: str
     assert "don't cover" in answer.text and "doctor" in answer.text
 
 
+def test_a_page_on_a_medicines_class_answers_for_the_medicine(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    """The seed page is on immunosuppressants; methotrexate is one (the medicines vocabulary): its class facts
+    answer a methotrexate question, with the sentence that says methotrexate is one of them."""
+    answer = seed_engine.ask("Why do I need blood tests on methotrexate?")
+    assert answer.kind == "answer", answer.text
+    assert "Regular blood tests can help track potential side effects" in answer.text
+    assert "methotrexate" in answer.text.lower()
+    assert all(c.doc_id == SEED for c in answer.citations)
+    assert_grounded(answer)
+
+
+def test_the_monitoring_paraphrase_finds_the_monitoring_sentences(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_engine.ask("How will my doctor keep an eye on side effects?")
+    assert answer.kind == "answer", answer.text
+    assert "blood tests" in answer.text.lower() and "monitored closely" in answer.text.lower()
+    assert_grounded(answer)
+
+
+def test_a_condition_the_page_never_names_stays_not_covered(seed_engine) -> None:  # type: ignore[no-untyped-def]
+    answer = seed_engine.ask("do immunosuppressants help fibromyalgia pain")
+    assert answer.kind == "no_evidence", answer.text
+    assert not answer.citations and "fibromyalgia" in answer.text
+
+
 def test_answer_json_contract(seed_engine) -> None:  # type: ignore[no-untyped-def]
     answer = seed_engine.ask("Why do I need blood tests?")
     data = json.loads(answer.to_json())

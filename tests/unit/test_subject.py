@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from citecare.answer.class_facts import classes_of, is_about_class_of, states_class_fact
 from citecare.answer.compose import ExtractiveComposer
 from citecare.answer.focus_finder import FocusFinder
 from citecare.answer.question_type import answers_type, classify
 from citecare.answer.quotable import is_quotable, leans_back
-from citecare.answer.subject import Focus, SubjectIndex, asked_about, title_topics, unknown_names
+from citecare.answer.subject import (
+    Focus,
+    SubjectIndex,
+    asked_about,
+    subject_first,
+    title_topics,
+    unknown_names,
+)
 from citecare.text import stem
 from citecare.types import Chunk, Hit, SourceMeta
 from citecare.vocab import load_medicines
@@ -224,3 +232,91 @@ def test_a_vaccine_named_by_what_it_prevents_is_that_vaccine_not_vaccines_in_gen
     # A list of vaccines, or a class mention beside a member the question names, stays as it was.
     assert finder.focus("What are Tetanus, Diphtheria, and Pertussis Vaccines?").subjects[-1].is_class
     assert "tad vaccine" not in [s.label for s in finder.focus("td vaccine (90714)what is a tad vaccine").subjects]
+
+
+# --- a document about a medicine's class is about the medicine ------------------------------------------
+CLASS_CHUNKS = [
+    _chunk("immuno", "Immunosuppressants - Why are they monitored? (NIH)",
+           "Some commonly used immunosuppressants include corticosteroids and methotrexate. Regular blood tests can "
+           "help track potential side effects of these medicines. Corticosteroids can cause weight gain over many "
+           "months. Prednisone can raise the blood sugar of some people."),
+    CHUNKS[0],  # the prednisone label: about another member of the class
+    _chunk("opioids", "Opioids - What are prescription opioids? (NIDA)",
+           "Use of opioids can lead to drowsiness and slow breathing in some people."),
+    _chunk("vaccines", "Vaccines - Why get vaccinated? (CDC)", "Vaccines can cause a sore arm for a day or two."),
+]
+
+
+def _class_index() -> SubjectIndex:
+    return SubjectIndex(CLASS_CHUNKS, load_medicines(), frozenset({"what", "is", "the", "why"}))
+
+
+def test_a_document_about_a_medicines_class_is_about_the_medicine_but_not_another_members_label() -> None:
+    index = _class_index()
+    [methotrexate] = index.find("methotrexate")
+    [prednisone] = index.find("prednisone")
+    assert is_about_class_of(index, "immuno", methotrexate) and is_about_class_of(index, "immuno", prednisone)
+    assert not is_about_class_of(index, "pred-ar", methotrexate)  # prednisone is an immunosuppressant too
+    assert not is_about_class_of(index, "opioids", methotrexate)  # not a class methotrexate is in
+    assert index.on_subject("immuno", "Regular blood tests can help.", methotrexate)
+    assert not index.on_subject("pred-ar", "Sodium retention.", methotrexate)
+
+
+def test_a_class_fact_names_no_other_medicine_and_no_class_the_medicine_is_not_in() -> None:
+    index = _class_index()
+    [methotrexate] = index.find("methotrexate")
+    [prednisone] = index.find("prednisone")
+    blood = "Regular blood tests can help track potential side effects of these medicines."
+    weight = "Corticosteroids can cause weight gain over many months."
+    sugar = "Prednisone can raise the blood sugar of some people."
+    assert states_class_fact(index, "immuno", blood, methotrexate)
+    assert not states_class_fact(index, "immuno", weight, methotrexate)  # methotrexate is no corticosteroid
+    assert states_class_fact(index, "immuno", weight, prednisone)  # …prednisone is
+    assert not states_class_fact(index, "immuno", sugar, methotrexate)  # another drug's fact
+    assert not states_class_fact(index, "pred-ar", "Fluid retention is a side effect.", methotrexate)
+
+
+def test_a_page_on_vaccines_in_general_is_not_about_one_vaccine() -> None:
+    index = _class_index()
+    [shingles] = index.find("shingrix")
+    assert not classes_of(index, shingles)
+    assert not is_about_class_of(index, "vaccines", shingles)
+
+
+def test_subject_first_puts_the_medicines_own_documents_before_its_class_documents() -> None:
+    index = _class_index()
+    [methotrexate] = index.find("methotrexate")
+    focus = Focus(subjects=(methotrexate,))
+    lupus = _chunk("lupus-mtx", "Lupus - Treatment (NIH)", "Methotrexate is sometimes used for lupus.")
+    blood = replace(CLASS_CHUNKS[0], chunk_id="immuno-1", text="Regular blood tests can help track side effects.")
+    hits = [Hit(chunk=c, score=1.0) for c in (CHUNKS[0], CLASS_CHUNKS[2], blood, lupus)]
+    assert [h.chunk.doc_id for h in subject_first(hits, focus, index, 4)] == ["lupus-mtx", "immuno", "pred-ar",
+                                                                                "opioids"]
+
+
+def test_the_composer_quotes_class_facts_for_a_member_with_the_sentence_that_names_it() -> None:
+    embedder = FakeEmbedder()
+    index = _class_index()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    hits = [Hit(chunk=c, score=1.0) for c in (CHUNKS[0], CLASS_CHUNKS[0])]  # the prednisone label ranked first
+    finder = FocusFinder(index, ["methotrexate", "blood", "tests"], frozenset())
+    question = "Why do I need blood tests on methotrexate?"
+    out = composer.compose(question, embedder.embed_query(question), hits, focus=finder.focus(question))
+    assert out.on_subject and "Regular blood tests can help track" in out.text
+    # The answer says methotrexate is one of them, first; no other drug's or other class's facts.
+    assert out.text.startswith("Some commonly used immunosuppressants include corticosteroids and methotrexate.")
+    assert "weight gain" not in out.text and "blood sugar" not in out.text and "Fluid retention" not in out.text
+    assert {c.doc_id for c in out.citations} == {"immuno"}
+
+
+def test_a_page_on_the_class_two_asked_medicines_share_does_not_join_them() -> None:
+    embedder = FakeEmbedder()
+    index = _class_index()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    hits = [Hit(chunk=CLASS_CHUNKS[2], score=1.0)]
+    finder = FocusFinder(index, ["dilaudid", "morphine", "stronger"], frozenset())
+    question = "is dilaudid stronger than morphine"
+    focus = finder.focus(question)
+    assert {s.key for s in focus.subjects} == {"hydromorphone", "morphine"}
+    out = composer.compose(question, embedder.embed_query(question), hits, focus=focus)
+    assert not out.text and not out.on_subject
