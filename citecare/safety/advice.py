@@ -19,7 +19,8 @@ from citecare.safety.triage import Reading
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
-    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|\d{1,4}\s?mg)\b",
+    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|\d{1,4}\s?mg|hrt|inhalers?|puffers?|"
+    r"(?:beta )?blockers?|statins?|biologics?|antibiotics?|steroids?|antidepressants?|eye ?drops|creams?|gels?)\b",
     re.I,
 )
 

@@ -222,6 +222,8 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "would it be bad if I just didn't take my Xeljanz for a month",
     "can I split my Celebrex capsules to make them last",
     "sick 20 min after my tablets, do I take them again?",
+    "should I stay on my statins now I've lost the weight",  # a class a patient names
+    "is it ok to have a glass of wine with my antibiotics tonight",
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -232,6 +234,8 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "what dose of celebrex is used for osteoarthritis",
     "how often do people on lithium need blood tests",
     "is it bad to drink coffee with lupus",
+    "do statins cause muscle aches",
+    "is it safe to have a tattoo with lupus",
     "I'm not going to the gym anymore because of my knees, what exercise helps arthritis?",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
