@@ -13,7 +13,7 @@ from citecare.answer.compose import ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up, topics_from
 from citecare.answer.evidence import evidence_verdict
 from citecare.answer.faithful import subject_names
-from citecare.answer.focus_finder import FocusFinder
+from citecare.answer.focus_finder import FocusFinder, name_words
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
@@ -340,11 +340,11 @@ class ChatEngine:
         snapshot = self.library.snapshot()
         if not snapshot.chunks:
             raise IndexNotReady("The index is empty: run `citecare ingest` (or `make run`).")
-        retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings,
-                                    lexicon_for(snapshot))
-        stored = SentenceVectors(snapshot.artefacts).lookup if snapshot.artefacts is not None else None
         common = common_words(str(self.settings.embedding_model))
         subjects = SubjectIndex(snapshot.chunks.values(), load_medicines(), common)
+        retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings,
+                                    lexicon_for(snapshot), names=name_words(subjects))
+        stored = SentenceVectors(snapshot.artefacts).lookup if snapshot.artefacts is not None else None
         composer = ExtractiveComposer(
             self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight,
             known_term=retriever.known_term, subjects=subjects, stored=stored,

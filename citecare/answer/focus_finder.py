@@ -26,6 +26,20 @@ def _generic_stems() -> frozenset[str]:
     return frozenset(stem(w) for w in STOPWORDS | GENERIC_QUESTION_WORDS | _FILLER)
 
 
+def name_words(index: SubjectIndex) -> frozenset[str]:
+    """Words of every name the library knows (title topics, vocabulary forms), a possessive also without its
+    "'s" as patients write it ("cushing's" → "cushing", "cushings"): typo correction must not turn them into
+    everyday words, or the question loses its subject ("cushing" → "causing", "eliquis" → "liquids")."""
+    out: set[str] = set()
+    for name in index.names_for_follow_ups():
+        for w in words(name):
+            w = w.strip("'-")
+            out.add(w)
+            if w.endswith("'s"):
+                out.update((w[:-2], w[:-2] + "s"))
+    return frozenset(out)
+
+
 class FocusFinder:
     """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
 

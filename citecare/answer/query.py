@@ -180,30 +180,35 @@ def expand_lay_terms(text: str) -> str:
 
 
 class Vocabulary:
-    """Corpus words, for correcting typos in drug and condition names."""
+    """Corpus words, for correcting typos in drug and condition names.
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    ``names``: words of names the library knows (title topics, medicine forms). One of them is corrected only
+    into another, even when no passage uses it as written: "immune suppressing" is not a typo of "immune
+    suppression", "cushing" (of "Cushing's syndrome") not one of "causing", "eliquis" not one of "liquids"."""
+
+    def __init__(self, texts: Iterable[str], names: frozenset[str] = frozenset()) -> None:
         counts: Counter[str] = Counter()
         for text in texts:
             counts.update(w for w in words(text) if len(w) >= 4 and w.isalpha())
-        self._use(counts)
+        self._use(counts, names)
 
     @classmethod
-    def from_counts(cls, counts: dict[str, int]) -> Vocabulary:
+    def from_counts(cls, counts: dict[str, int], names: frozenset[str] = frozenset()) -> Vocabulary:
         """From word counts computed earlier (the persisted lexicon)."""
         vocabulary = cls.__new__(cls)
-        vocabulary._use(counts)
+        vocabulary._use(counts, names)
         return vocabulary
 
-    def _use(self, counts: dict[str, int]) -> None:
+    def _use(self, counts: dict[str, int], names: frozenset[str]) -> None:
         self.counts = counts
+        self.names = names
         self._choices = [w for w in counts if len(w) >= 5]
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
 
     def correct(self, text: str) -> str:
-        """Replace unknown long words by the closest corpus word (e.g. 'methotrexat' → 'methotrexate')."""
+        """Replace unknown long words by the closest corpus word ('methotrexat' → 'methotrexate')."""
         from rapidfuzz import fuzz, process
 
         out = []
@@ -211,7 +216,8 @@ class Vocabulary:
             low = token.lower()
             if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS:
                 match = process.extractOne(low, self._choices, scorer=fuzz.ratio, score_cutoff=82)
-                if match is not None:
+                # A known name becomes only another known name ("immunosupressants" → "immunosuppressants").
+                if match is not None and (low not in self.names or match[0] in self.names):
                     out.append(match[0])
                     continue
             out.append(token)

@@ -40,14 +40,16 @@ class HybridRetriever:
         embedder: Embedder,
         settings: Settings,
         lexicon: Lexicon | None = None,
+        names: frozenset[str] = frozenset(),
     ) -> None:
+        """``names``: words of the names the library knows, which typo correction leaves alone."""
         self.chunks = chunks
         self.bm25 = bm25
         self.dense = dense
         self.embedder = embedder
         self.settings = settings
         lexicon = lexicon or Lexicon.build(chunks)
-        self.vocabulary = Vocabulary.from_counts(lexicon.vocabulary)
+        self.vocabulary = Vocabulary.from_counts(lexicon.vocabulary, names)
         self._df = lexicon.df
         self._n_chunks = lexicon.n_chunks
         # Content terms of the chunks that retrieval meets (all of them would take GBs at 100k chunks).

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from citecare.answer.class_facts import classes_of, is_about_class_of, states_class_fact
 from citecare.answer.compose import ExtractiveComposer
-from citecare.answer.focus_finder import FocusFinder
+from citecare.answer.focus_finder import FocusFinder, name_words
 from citecare.answer.question_type import answers_type, classify
 from citecare.answer.quotable import is_quotable, leans_back
 from citecare.answer.subject import (
@@ -320,3 +320,28 @@ def test_a_page_on_the_class_two_asked_medicines_share_does_not_join_them() -> N
     assert {s.key for s in focus.subjects} == {"hydromorphone", "morphine"}
     out = composer.compose(question, embedder.embed_query(question), hits, focus=focus)
     assert not out.text and not out.on_subject
+
+
+def test_typo_correction_never_turns_a_name_the_library_knows_into_an_everyday_word() -> None:
+    from citecare.answer.query import Vocabulary
+
+    cushing = _chunk("cushing", "Cushing's Syndrome - What is Cushing's syndrome? (NIDDK)",
+                     "Cushing's syndrome is a disorder causing weight gain. Sit on cushions. Drink liquids. "
+                     "Immunosuppressants cause immune suppression. Methotrexate is a medicine.")
+    index = SubjectIndex([*CHUNKS, cushing], load_medicines(), frozenset())
+    names = name_words(index)
+    assert {"cushing's", "cushing", "cushings", "eliquis", "suppressing"} <= names  # possessive heads, vocabulary
+    texts = [c.text for c in [*CHUNKS, cushing]]
+    plain, guarded = Vocabulary(texts), Vocabulary(texts, names)
+    # Without the names, correction erases the subject: the lock then has nothing to hold on to.
+    assert plain.correct("signs of cushing syndrome") == "signs of causing syndrome"
+    assert plain.correct("can i take ibuprofen with eliquis") == "can i take ibuprofen with liquids"
+    for question in ("signs of cushing syndrome", "can steroids give you cushings",
+                     "can i take ibuprofen with eliquis", "are immune suppressing drugs safe"):
+        assert guarded.correct(question) == question
+    assert [s.key for s in index.find(guarded.correct("can steroids give you cushings"))] == [
+        "corticosteroid", "cushing's syndrome"]
+    assert "apixaban" in {s.key for s in index.find(guarded.correct("can i take ibuprofen with eliquis"))}
+    # Typos are still corrected, a misspelt name into the name ("immunosupressants" is a vocabulary form).
+    assert guarded.correct("is methotrexat safe") == "is methotrexate safe"
+    assert guarded.correct("my immunosupressants") == "my immunosuppressants"
