@@ -21,6 +21,7 @@ from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
 from citecare.answer.readability import reading_grade
+from citecare.answer.section_title import lead_document
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
 from citecare.types import Citation, Hit
@@ -136,12 +137,11 @@ class ExtractiveComposer:
                            for c in candidates], dtype=np.float32)
         is_answer = answers_type(focus.question_type if focus else "other")
         fits = np.array([is_answer(c.text) for c in candidates], dtype=bool)
-        # The lead comes from the best-ranked document on the subject (retrieval knows best which source answers:
-        # that is what the first citation must point at). In its passages, the sentence closest in meaning that
-        # carries the asked aspect and is the kind of answer asked for ("how often" → a frequency). A document about
-        # the medicine itself comes before one about its class.
+        # The lead comes from the best-ranked document on the subject (or a section titled as the answer asked for),
+        # about the medicine itself before its class; in it, the sentence closest in meaning that carries the asked
+        # aspect and is the kind of answer asked for ("how often" → a frequency).
         direct = [c for c in candidates if c.covers - c.by_class] or candidates
-        top_doc = hits[min(c.hit_index for c in direct)].chunk.doc_id
+        top_doc = lead_document(hits, sorted({c.hit_index for c in direct}), focus.question_type if focus else "")
         in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)

@@ -1,0 +1,50 @@
+"""What kind of answer a source's title promises: "Lupus Nephritis - What are the treatments for Lupus
+Nephritis? (NIDDK (NIH))" is a treatment section, "prednisone - ADVERSE REACTIONS" a side-effects one.
+
+Many health sources are split into sections whose titles are the questions they answer (MedQuAD, MedlinePlus,
+drug labels). Read with the same cues as a patient's question (`question_type.classify`), such a title says
+which of several retrieved sections of one page answers the kind of question asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from citecare.answer.question_type import classify
+from citecare.types import Hit
+
+_PUBLISHER = re.compile(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$")  # "(Genetics Home Reference (NLM/NIH))"
+# Types a title cannot single out: every section of a page is about its topic and settles some yes/no question.
+_UNSPECIFIC = frozenset({"other", "yes_no"})
+
+
+def section_question(title: str) -> str:
+    """The part of a title after "<topic> - ", without a trailing publisher in brackets."""
+    _, sep, section = title.partition(" - ")
+    return _PUBLISHER.sub("", section if sep else title).strip()
+
+
+@lru_cache(maxsize=65536)
+def title_type(title: str) -> str:
+    """The kind of answer the title's section gives ('other' when it does not say)."""
+    return classify(section_question(title)) if title else "other"
+
+
+def promises(title: str, question_type: str) -> bool:
+    """Does this title's section promise the kind of answer asked for?"""
+    return question_type not in _UNSPECIFIC and title_type(title) == question_type
+
+
+LEAD_SECTION_DOCS = 3  # a section titled as the answer asked for may lead if retrieval ranked it this high
+
+
+def lead_document(hits: Sequence[Hit], ranked: Sequence[int], question_type: str,
+                  within: int = LEAD_SECTION_DOCS) -> str:
+    """The document of the best-ranked of ``ranked`` (indexes into ``hits``), unless one of the next ``within``
+    documents is the section whose title promises the kind of answer asked for ("What are the treatments for
+    Lupus Nephritis?" for "how do they treat lupus in the kidneys", over "What to do for Lupus Nephritis?")."""
+    docs = list(dict.fromkeys(hits[i].chunk.doc_id for i in ranked))
+    titles = {hits[i].chunk.doc_id: hits[i].chunk.meta.title for i in ranked}
+    return next((d for d in docs[:within] if promises(titles[d], question_type)), docs[0])
