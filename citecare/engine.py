@@ -17,6 +17,7 @@ from citecare.answer.focus_finder import FocusFinder, name_words
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
+from citecare.answer.rare_subject import lock_on_rare_words
 from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
 from citecare.answer.retrieved_info import retrieved_info
@@ -146,6 +147,7 @@ class ChatEngine:
         t = time.perf_counter()
         found = loaded.retriever.retrieve(resolved)
         timings["retrieve"] = _ms(t)
+        focus = lock_on_rare_words(focus, found.hits)  # no known subject: lock on its rarest uncommon word
         advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()
@@ -343,7 +345,7 @@ class ChatEngine:
         common = common_words(str(self.settings.embedding_model))
         subjects = SubjectIndex(snapshot.chunks.values(), load_medicines(), common)
         retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings,
-                                    lexicon_for(snapshot), names=name_words(subjects))
+                                    lexicon := lexicon_for(snapshot), names=name_words(subjects))
         stored = SentenceVectors(snapshot.artefacts).lookup if snapshot.artefacts is not None else None
         composer = ExtractiveComposer(
             self.embedder, max_sentences=self.settings.max_answer_sentences, term_weight=retriever.term_weight,
@@ -351,7 +353,7 @@ class ChatEngine:
         )
         self._checked_at = time.monotonic()
         documents = len(retriever.titles.chunk_ids)
-        focus = FocusFinder(subjects, retriever.vocabulary.counts, common)
+        focus = FocusFinder(subjects, retriever.vocabulary.counts, common, df=lexicon.df, passages=lexicon.n_chunks)
         return _Loaded(snapshot, retriever, composer, TopicFinder(topics_from(snapshot.chunks.values(), subjects)),
                        documents, focus)
 

@@ -179,9 +179,9 @@ class ExtractiveComposer:
         index = self.subjects
         if index is None:
             return cands, True, True
-        if focus is None or not focus.subjects:  # no subject to lock on: a label sentence still names its drug
+        if focus is None or not (subjects := focus.subjects or focus.lock):  # a label sentence still names its drug
             return [replace(c, prefix=self._attribution(hits[c.hit_index], c, focus)) for c in cands], True, True
-        several, subjects = len(focus.subjects) >= 2, focus.subjects
+        several = len(subjects) >= 2
         kept: list[Candidate] = []
         for c in cands:
             hit = hits[c.hit_index]
@@ -213,9 +213,9 @@ class ExtractiveComposer:
         heading = hit.chunk.heading
         if _LIST_LINE.search(cand.source_sentence) and heading and heading.lower() not in hit.chunk.meta.title.lower():
             return f"The {drugs[0]} label lists under {heading}: "
-        if focus is not None and any(index.names(cand.source_sentence, s) for s in focus.subjects):
+        if focus is not None and any(index.names(cand.source_sentence, s) for s in focus.subjects or focus.lock):
             return ""
-        if (focus is None or not focus.subjects) and any(d in cand.source_sentence.lower() for d in drugs):
+        if (focus is None or not (focus.subjects or focus.lock)) and any(d in cand.source_sentence.lower() for d in drugs):
             return ""
         return f"The {drugs[0]} label says: "
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from citecare.answer.rare_subject import rare_phrases
 from citecare.answer.subject import Focus, Subject, SubjectIndex, unknown_names
 from citecare.text import fold, stem, words
 
@@ -44,8 +45,12 @@ class FocusFinder:
     """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
 
     def __init__(self, index: SubjectIndex, corpus_words: Mapping[str, int] | Iterable[str],
-                 common: frozenset[str]) -> None:
+                 common: frozenset[str], *, df: Mapping[str, int] | None = None, passages: int = 0) -> None:
+        """``df``: passage frequency of each stemmed content word of the library (``passages`` in all): a
+        question without a known subject locks on its rarest uncommon word (``rare_subject``)."""
         self.index = index
+        self.df: Mapping[str, int] = df or {}
+        self.passages = passages
         self.counts: Mapping[str, int] = corpus_words if isinstance(corpus_words, Mapping) else {}
         self.corpus_stems = frozenset(stem(w) for w in corpus_words)
         self.common = common
@@ -83,7 +88,10 @@ class FocusFinder:
         # An unknown name is named with the words around it: "myasthenia gravis", "ehlers danlos syndrome".
         phrases = [_span(tokens, content, tokens.index(w)) if w in tokens else w for w in unknown]
         topic = "" if subjects or unknown else self._topic(original or question, skip)
-        return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic)
+        rare = () if subjects or unknown else rare_phrases(
+            *_content_tokens(question, skip), df=self.df, passages=self.passages, common=self.common,
+            counts=self.counts, ignore=[*mentioned, *lay, *explained])
+        return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare)
 
     def _qualified(self, question: str, subjects: list[Subject]) -> list[Subject]:
         """A class named with the words before its term is one member: "the yellow fever jab" asks about the

@@ -42,9 +42,11 @@ LEAD_SECTION_DOCS = 3  # a section titled as the answer asked for may lead if re
 
 def lead_document(hits: Sequence[Hit], ranked: Sequence[int], question_type: str,
                   within: int = LEAD_SECTION_DOCS) -> str:
-    """The document of the best-ranked of ``ranked`` (indexes into ``hits``), unless one of the next ``within``
-    documents is the section whose title promises the kind of answer asked for ("What are the treatments for
-    Lupus Nephritis?" for "how do they treat lupus in the kidneys", over "What to do for Lupus Nephritis?")."""
-    docs = list(dict.fromkeys(hits[i].chunk.doc_id for i in ranked))
+    """The best-ranked document of ``ranked`` (indexes into ``hits``; a document ranks by its best passage, which
+    need not be one of them), unless one of the next ``within`` documents is the section whose title promises the
+    kind of answer asked for ("What are the treatments for Lupus Nephritis?" for "how do they treat lupus in the
+    kidneys", over "What to do for Lupus Nephritis?")."""
+    wanted = {hits[i].chunk.doc_id for i in ranked}
+    docs = [d for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in wanted]
     titles = {hits[i].chunk.doc_id: hits[i].chunk.meta.title for i in ranked}
     return next((d for d in docs[:within] if promises(titles[d], question_type)), docs[0])

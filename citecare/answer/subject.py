@@ -343,6 +343,8 @@ class Focus:
     aspect_terms: frozenset[str] = frozenset()  # stemmed content words of the question besides its subjects
     inherited: bool = False  # the subjects come from earlier in the conversation, not from the question
     topic: str = ""  # without subjects: the question's rarest words ("lyme arthritis"), to name what was asked
+    rare: tuple[str, ...] = ()  # without subjects: names around its rarest uncommon word (``rare_subject``)
+    lock: tuple[Subject, ...] = ()  # the subject the composer locks on when ``subjects`` is empty (``rare``)
 
     @property
     def label(self) -> str:
@@ -354,10 +356,10 @@ class Focus:
 def subject_first(hits: Sequence[Hit], focus: Focus, index: SubjectIndex, k: int) -> list[Hit]:
     """The ``k`` passages the writer reads: those on an asked subject first (in retrieval order), then those of
     documents about an asked medicine's class, then the rest."""
-    if not focus.subjects:
+    if not (locked := focus.subjects or focus.lock):
         return list(hits[:k])
     def direct(h: Hit) -> bool:
-        return any(index.is_about(h.chunk.doc_id, s) or index.names(h.chunk.text, s) for s in focus.subjects)
+        return any(index.is_about(h.chunk.doc_id, s) or index.names(h.chunk.text, s) for s in locked)
 
     on = [h for h in hits if direct(h)]
     # Then passages of documents about the asked medicine's class: they may hold facts about it, but a document
