@@ -179,6 +179,17 @@ def expand_lay_terms(text: str) -> str:
     return text if not extra else f"{text} {' '.join(dict.fromkeys(extra))}"
 
 
+def another_medicine(word: str, correction: str) -> bool:
+    """Would the correction turn one real medicine's name into something else (the drug dictionary the guard
+    reads)? "fosamax" is not a typo of "foams", nor "prednisolone" one of "prednisone": a medicine the sources
+    never discuss stays as asked, so the answer can say it is not covered. "methotrexat" (a spelling of
+    methotrexate) still becomes "methotrexate"."""
+    from citecare.safety.drug_names import drug_names
+
+    names = drug_names()
+    return word in names.names and not names.same_medicine(word, correction)
+
+
 class Vocabulary:
     """Corpus words, for correcting typos in drug and condition names.
 
@@ -217,7 +228,8 @@ class Vocabulary:
             if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS:
                 match = process.extractOne(low, self._choices, scorer=fuzz.ratio, score_cutoff=82)
                 # A known name becomes only another known name ("immunosupressants" → "immunosuppressants").
-                if match is not None and (low not in self.names or match[0] in self.names):
+                if match is not None and (low not in self.names or match[0] in self.names) and \
+                        not another_medicine(low, match[0]):
                     out.append(match[0])
                     continue
             out.append(token)

@@ -22,6 +22,7 @@ import re
 import subprocess  # noqa: S404 - runs this module with the same interpreter
 import sys
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -34,9 +35,10 @@ _lock = threading.Lock()
 
 
 class DrugNames:
-    """Single words and two-word names of medicines (lower case), loaded in the background."""
+    """Single words and two-word names of medicines (lower case), each with its canonical medicine ("metoject"
+    → "methotrexate"), loaded in the background."""
 
-    def __init__(self, names: frozenset[str] | None = None) -> None:
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
         self._names = names
         self._ready = threading.Event()
         if names is not None:
@@ -51,9 +53,15 @@ class DrugNames:
             self._ready.set()
 
     @property
-    def names(self) -> frozenset[str]:
+    def names(self) -> Mapping[str, str]:
+        """Name → canonical medicine."""
         self._ready.wait(timeout=120)
-        return self._names or frozenset()
+        return self._names or {}
+
+    def same_medicine(self, a: str, b: str) -> bool:
+        """Are both names of one medicine ("methotrexat", "methotrexate")?"""
+        names = self.names
+        return a in names and names[a] == names.get(b)
 
     def find(self, text: str) -> tuple[str, ...]:
         """The medicine names in ``text``, in order (two-word names first at each word)."""
@@ -74,33 +82,34 @@ class DrugNames:
         return tuple(found)
 
 
-def _load_names() -> frozenset[str]:
+def _load_names() -> dict[str, str]:
     try:
         data_file = resources.files(_PACKAGE).joinpath(_DATA_FILE)
         with data_file.open("rb") as raw, bz2.open(raw, "rb") as f:
             data = pickle.load(f)  # noqa: S301 - see the import
         util = resources.files(_PACKAGE).joinpath("util.py").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError, pickle.UnpicklingError, EOFError):
-        return frozenset()  # the package is a dependency; without it the guard falls back to the vocabulary
+        return {}  # the package is a dependency; without it the guard falls back to the vocabulary
     stop = frozenset(re.findall(r"'([^']+)'", util.partition("stopwords = {")[2].partition("}")[0]))
-    names = set()
-    for variant in data.get("drug_variant_to_canonical", {}):
+    names: dict[str, str] = {}
+    for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
         words = variant.split()
         if len(words) > 2 or len(variant) <= 4 or variant in stop or any(w in stop for w in words):
             continue
         if _WORD.fullmatch(variant) or (len(words) == 2 and all(_WORD.fullmatch(w) for w in words)):
-            names.add(variant)
-    return frozenset(names)
+            names[variant] = str(canonicals[0]) if canonicals else variant
+    return names
 
 
-def _names_from_child() -> frozenset[str]:
+def _names_from_child() -> dict[str, str]:
     try:
         done = subprocess.run([sys.executable, "-m", __name__], capture_output=True, timeout=120, check=True)  # noqa: S603
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("drug name dictionary not loaded (%s); the guard uses the medicines vocabulary only",
                     type(exc).__name__)
-        return frozenset()
-    return frozenset(done.stdout.decode("utf-8").split("\n")) - {""}
+        return {}
+    rows = (line.partition("\t") for line in done.stdout.decode("utf-8").split("\n") if line)
+    return {name: canonical or name for name, _, canonical in rows}
 
 
 @lru_cache(maxsize=1)
@@ -111,4 +120,4 @@ def drug_names() -> DrugNames:
 
 
 if __name__ == "__main__":
-    sys.stdout.write("\n".join(sorted(_load_names())))
+    sys.stdout.write("\n".join(f"{name}\t{canonical}" for name, canonical in sorted(_load_names().items())))

@@ -335,7 +335,8 @@ def test_typo_correction_never_turns_a_name_the_library_knows_into_an_everyday_w
     plain, guarded = Vocabulary(texts), Vocabulary(texts, names)
     # Without the names, correction erases the subject: the lock then has nothing to hold on to.
     assert plain.correct("signs of cushing syndrome") == "signs of causing syndrome"
-    assert plain.correct("can i take ibuprofen with eliquis") == "can i take ibuprofen with liquids"
+    # …except a medicine's name, which the drug dictionary keeps even without the library's names.
+    assert plain.correct("can i take ibuprofen with eliquis") == "can i take ibuprofen with eliquis"
     for question in ("signs of cushing syndrome", "can steroids give you cushings",
                      "can i take ibuprofen with eliquis", "are immune suppressing drugs safe"):
         assert guarded.correct(question) == question
@@ -345,3 +346,14 @@ def test_typo_correction_never_turns_a_name_the_library_knows_into_an_everyday_w
     # Typos are still corrected, a misspelt name into the name ("immunosupressants" is a vocabulary form).
     assert guarded.correct("is methotrexat safe") == "is methotrexate safe"
     assert guarded.correct("my immunosupressants") == "my immunosuppressants"
+
+
+def test_typo_correction_keeps_one_medicine_from_becoming_another_or_a_word() -> None:
+    """The drug dictionary: a real medicine's name is corrected only into a name of the same medicine."""
+    from citecare.answer.query import Vocabulary
+
+    vocabulary = Vocabulary(["Prednisone and methotrexate. Alendronate for bones. Foams and creams."])
+    assert vocabulary.correct("is fosamax ok") == "is fosamax ok"  # not "foams": the sources lack it
+    assert vocabulary.correct("prednisolone dose") == "prednisolone dose"  # another medicine than prednisone
+    assert vocabulary.correct("methotrexat for pain") == "methotrexate for pain"  # a spelling of the same one
+    assert vocabulary.correct("predisone side effects") == "prednisone side effects"  # an ordinary typo
