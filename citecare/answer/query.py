@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from citecare.safety.drug_names import drug_names
 from citecare.text import stem, words
 
 STOPWORDS = frozenset(
@@ -184,8 +185,6 @@ def another_medicine(word: str, correction: str) -> bool:
     reads)? "fosamax" is not a typo of "foams", nor "prednisolone" one of "prednisone": a medicine the sources
     never discuss stays as asked, so the answer can say it is not covered. "methotrexat" (a spelling of
     methotrexate) still becomes "methotrexate"."""
-    from citecare.safety.drug_names import drug_names
-
     names = drug_names()
     return word in names.names and not names.same_medicine(word, correction)
 

@@ -143,12 +143,12 @@ class Guard:
             text, earlier, prediction)
         if finding.tier == "emergency" or learned == "emergency":
             template, reasons = self._emergency(text, finding, prediction)
-            message = self.messages.render(template)
-            if template not in _GIVES_CRISIS_LINE and self._self_harm_nearby(prediction):
-                # "i have cut my wrist" got the bleeding message: a close self-harm example adds the crisis line
-                message += "\n\n" + self.messages.render("crisis_line_note")
-                reasons += ("emergency:crisis_line_added",)
-            return GuardResult("emergency", message, text, reasons, layers=layers)
+            result = GuardResult("emergency", self.messages.render(template), text, reasons, layers=layers)
+            if template in _GIVES_CRISIS_LINE:
+                return result
+            # "i have cut my wrist" got the bleeding message: close self-harm examples add the crisis line
+            return self._with_crisis_line(result, prediction, CRISIS_LINE_NEIGHBOURS_EMERGENCY,
+                                          "emergency:crisis_line_added")
         if too_long:
             return self._refuse("invalid_input", text, ("input:too_long",), layers)
         if is_junk(text):
@@ -245,27 +245,25 @@ class Guard:
             return finding.message, reasons
         return vote, reasons
 
-    def _with_crisis_line(self, result: GuardResult, prediction: Prediction | None) -> GuardResult:
-        """Below the emergency tier, a message most like the self-harm examples still gets the crisis line:
-        "if I stop all my meds and just go to sleep, will it be peaceful?" is routed as a medication question,
-        and a patient who meant more must not miss the number."""
-        if result.kind in ("invalid_input", "out_of_scope") or self._self_harm_neighbours(prediction) < \
-                CRISIS_LINE_NEIGHBOURS:
+    def _with_crisis_line(self, result: GuardResult, prediction: Prediction | None,
+                          at_least: int = CRISIS_LINE_NEIGHBOURS,
+                          reason: str = "crisis_line:self_harm_nearby") -> GuardResult:
+        """A message most like the self-harm examples gets the crisis line, whatever its tier: "if I stop all my
+        meds and just go to sleep, will it be peaceful?" is routed as a medication question, and a patient who
+        meant more must not miss the number."""
+        if result.kind in ("invalid_input", "out_of_scope") or self._self_harm_neighbours(prediction) < at_least:
             return result
         note = self.messages.render("crisis_line_note")
         message = f"{result.message}\n\n{note}" if result.message else note
-        return replace(result, message=message, reasons=result.reasons + ("crisis_line:self_harm_nearby",),
+        return replace(result, message=message, reasons=result.reasons + (reason,),
                        safety_net=result.safety_net or result.kind is None)
 
     def _self_harm_neighbours(self, prediction: Prediction | None) -> int:
+        """How many of the nearest emergency training messages are about self-harm (by their concept)."""
         if prediction is None:
             return 0
         keys = self._classifier_messages.get("emergency_self_harm", ())
         return sum(label == "emergency" and any(k in concept for k in keys) for label, concept, _ in prediction.neighbours)
-
-    def _self_harm_nearby(self, prediction: Prediction | None) -> bool:
-        """Are enough of the nearest emergency training messages about self-harm (by their concept)?"""
-        return self._self_harm_neighbours(prediction) >= CRISIS_LINE_NEIGHBOURS_EMERGENCY
 
     def _reports(self, template: str, symptoms: Sequence[str]) -> bool:
         """Whether a reported symptom is one the specific ``template`` is about (the general ones always fit)."""
