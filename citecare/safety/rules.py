@@ -39,6 +39,7 @@ class ConceptSpec:
     regex: tuple[re.Pattern[str], ...] = ()
     exact: bool = False  # match words as written (after typo fixes), not by stem
     conditional_counts: bool = False  # "if I took all my pills…" is still reported (self-harm)
+    asked_counts: bool = False  # asking is the signal: "how many would be lethal" (self-harm method questions)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def parse_concepts(data: dict[str, Any], origin: str = "concepts.toml") -> dict[
     for i, raw in enumerate(data.get("concept", [])):
         where = f"{origin}: concept #{i + 1} ({raw.get('name', '?')})"
         _check_fields(raw, {"name", "kind", "phrases", "groups", "window", "regex", "exact", "conditional_counts",
-                            "notes"}, where)
+                            "asked_counts", "notes"}, where)
         name = str(raw.get("name", "")).strip()
         if not name or name in concepts:
             raise RulesError(f"{where}: missing or duplicate name")
@@ -151,7 +152,7 @@ def parse_concepts(data: dict[str, Any], origin: str = "concepts.toml") -> dict[
         if not (phrases or groups or regex):
             raise RulesError(f"{where}: needs phrases, groups or regex")
         concepts[name] = ConceptSpec(name, kind, phrases, groups, window, regex, bool(raw.get("exact", False)),
-                                     bool(raw.get("conditional_counts", False)))
+                                     bool(raw.get("conditional_counts", False)), bool(raw.get("asked_counts", False)))
     return concepts
 
 

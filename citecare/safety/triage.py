@@ -29,11 +29,13 @@ class Reading:
     medicines: frozenset[str] = frozenset()  # canonical names and class names mentioned
     immunosuppressive: bool = False
     conditional_counts: frozenset[str] = frozenset()  # concepts a condition does not clear (self-harm)
+    asked_counts: frozenset[str] = frozenset()  # concepts that count even when asked about (lethality questions)
 
     @property
     def reported(self) -> frozenset[str]:
         return frozenset(a.concept for a in self.assertions
-                         if a.reported or (a.concept in self.conditional_counts and a.in_view))
+                         if a.reported or (a.concept in self.conditional_counts and a.in_view)
+                         or (a.concept in self.asked_counts and not (a.negated or a.historical)))
 
     @property
     def present(self) -> frozenset[str]:
@@ -63,6 +65,7 @@ class RuleTriage:
         self.matcher = ConceptMatcher(rules)
         self.assertion = AssertionModel(rules.context, rules.typos)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
+        self._asked = frozenset(c.name for c in rules.concepts.values() if c.asked_counts)
         # One message is read several times per question (rules, learned-layer gates, advice, the next turns'
         # history); a Reading is immutable and depends on the text alone, so each text is read once.
         self._cached_read = lru_cache(maxsize=512)(self._read)
@@ -83,7 +86,7 @@ class RuleTriage:
         if not names:  # "can he take 2 lithium tomorrow": a medicine the sources never discuss is still one
             names.update(self.other_medicines.find(text))
         return Reading(assertions, frozenset(names), any(self.medicines.immunosuppressive(m) for m in mentions),
-                       self._conditional)
+                       self._conditional, self._asked)
 
     def assess(self, text: str, history: Sequence[str] = ()) -> TriageFinding:
         """Rules over the message, with facts from the patient's earlier messages (oldest first)."""
