@@ -2,8 +2,8 @@
 
 Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
 training, without the rules), ``evals/safety.jsonl`` (the regression set), and the ordinary questions of
-``evals/seed.jsonl`` as information messages. Thresholds are chosen on the DEV split
-(``evals/safety-dev.jsonl``) only; the frozen test split is never read here.
+``evals/seed.jsonl`` as information messages. Thresholds are chosen on the DEV splits
+(``evals/safety-dev*.jsonl``) only; the frozen test splits are never read here.
 
 The output is deterministic for the same data and model: ``citecare/data/safety/triage-model.json`` (weights,
 thresholds, a hash of the training data) and ``triage-prototypes.npz`` (float16 embeddings of the training
@@ -87,9 +87,16 @@ def mark_self_harm(texts: list[str], labels: list[str], concepts: list[str]) -> 
     return out
 
 
+def dev_splits() -> list[Path]:
+    """Every dev split (safety-dev*.jsonl): thresholds set on their pooled information questions are steadier
+    than on one small split, where a single message decided them. The frozen test splits are never read."""
+    return sorted((PROJECT_ROOT / "evals").glob("safety-dev*.jsonl"))
+
+
 def dev_cases() -> list[tuple[str, str, list[str]]]:
     out = []
-    for line in (PROJECT_ROOT / "evals" / "safety-dev.jsonl").read_text(encoding="utf-8").splitlines():
+    lines = [line for path in dev_splits() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for line in lines:
         case = json.loads(line)
         label = {"emergency": "emergency", "urgent": "urgent", "med_change": "med_change", "info": "info"}.get(
             case["tags"][0])
