@@ -25,10 +25,21 @@ _GENERIC_MED = re.compile(
 )
 
 
+# Someone's own case ("my", "he"); not "they", which in "would they normally stop it" means the doctors.
+_SOMEONES_OWN_CASE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|our|us|he|she|his|her|him|he's|she's)\b", re.I)
+
+
+def asks_in_general(text: str, now: Reading) -> bool:
+    """A question about how a medicine is used in general, with no one's own case in it."""
+    return "general_question" in now.present and not _SOMEONES_OWN_CASE.search(text)
+
+
 def advice_reasons(
     text: str, now: Reading, earlier: Sequence[Reading], matcher: ConceptMatcher, policy: SentencePolicy
 ) -> tuple[str, ...]:
     """Why the message asks for a personal medication decision (empty: it does not)."""
+    if asks_in_general(text, now):
+        return ()
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
     regimen = "med_question" in now.present and "med_regimen_change" in now.present  # "do it every 10 days?"
     if not (use_question or regimen):

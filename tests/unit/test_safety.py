@@ -224,6 +224,7 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "sick 20 min after my tablets, do I take them again?",
     "should I stay on my statins now I've lost the weight",  # a class a patient names
     "is it ok to have a glass of wine with my antibiotics tonight",
+    "do most people stop the folic acid when they stop methotrexate? can I stop mine now",  # their own case
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -237,6 +238,8 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "do statins cause muscle aches",
     "is it safe to have a tattoo with lupus",
     "I'm not going to the gym anymore because of my knees, what exercise helps arthritis?",
+    "why can you only have three cortisone injections into a knee each year?",  # in general: no one's own case
+    "do you have to come off biologics before a hip replacement, or do most people stay on them?",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
