@@ -86,14 +86,18 @@ class AssertionModel:
         context(doc)
         out = []
         for m, span in zip(matches, doc.spans[_SPAN_GROUP], strict=True):
-            categories = {mod.category for mod in span._.modifiers}
+            # A word inside one of the concept's own phrases ("not" in "i'm not around after this", "isn't" in
+            # "isn't healing") is part of what is reported, not a modifier of it. Words between the terms of a
+            # group match still modify it ("ankles aren't swollen").
+            categories = {mod.category for mod in span._.modifiers
+                          if not (m.phrase and m.start <= mod.modifier_span[0] and mod.modifier_span[1] <= m.end)}
             out.append(Assertion(
                 m.concept,
                 m.kind,
-                negated=bool(span._.is_negated),
-                historical=bool(span._.is_historical),
-                hypothetical=bool(span._.is_hypothetical),
+                negated="NEGATED_EXISTENCE" in categories,
+                historical="HISTORICAL" in categories,
+                hypothetical="HYPOTHETICAL" in categories,
                 informational="INFORMATIONAL" in categories,
-                someone_else=bool(span._.is_family),
+                someone_else="FAMILY" in categories,
             ))
         return out

@@ -38,6 +38,7 @@ class ConceptMatch:
     start: int  # token index, inclusive
     end: int  # token index, exclusive
     sentence: int
+    phrase: bool = False  # matched by one of the concept's own phrases (its words are the concept's)
 
 
 def normalise(text: str, typos: dict[str, str]) -> str:
@@ -134,7 +135,8 @@ class ConceptMatcher:
                 if got != want or end > len(tokens) or tokens[end - 1].sentence != tokens[i].sentence:
                     continue
                 if group < 0:
-                    phrase_hits.append(ConceptMatch(concept, self.concepts[concept].kind, i, end, tokens[i].sentence))
+                    phrase_hits.append(ConceptMatch(concept, self.concepts[concept].kind, i, end,
+                                                    tokens[i].sentence, phrase=True))
                 else:
                     group_hits.setdefault(concept, {}).setdefault(group, []).append((i, end))
         found = phrase_hits

@@ -129,9 +129,18 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("no fever but chest pain now", "chest_pain", True),
     ("no fever but chest pain now", "fever", False),
     ("my dad died of a stroke last year", "stroke_signs", False),
+    # a negation inside the concept's own phrase is part of it; between a group's terms it still negates
+    ("who walks my dog if i'm not around after this weekend", "suicidal", True),
+    ("my ankles aren't swollen, does lupus always affect the kidneys", "edema", False),
+    ("i'm 41 and the pred makes me feel awful", "fever", None),  # an age is not a temperature
+    ("Heat exhaustion vs heat stroke, what's the difference?", "stroke_signs", False),
+    ("the leaflet says it can be fatal to children in overdose", "overdose", False),
 ])
-def test_concepts_with_clinical_context(text: str, concept: str, reported: bool, triage: RuleTriage) -> None:
+def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
+    if reported is None:  # not found at all
+        assert concept not in {a.concept for a in reading.assertions}, reading
+        return
     assert concept in {a.concept for a in reading.assertions}, reading
     assert (concept in reading.reported) is reported, reading.assertions
 
