@@ -20,7 +20,7 @@ _PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
     r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|\d{1,4}\s?mg|hrt|inhalers?|puffers?|"
-    r"(?:beta )?blockers?|statins?|biologics?|antibiotics?|steroids?|antidepressants?|eye ?drops|creams?|gels?)\b",
+    r"(?:beta )?blockers?|statins?|biologics?|biosimilars?|antibiotics?|steroids?|antidepressants?|eye ?drops|creams?|gels?)\b",
     re.I,
 )
 
@@ -49,8 +49,12 @@ def advice_reasons(
         actions = [m for m in matches if not policy.object_is_not_a_medicine(norm[tokens[m.end - 1].end :])]
         if not actions:
             return ()  # "how can I lower my risk of infection" changes a risk, not a medicine
-    medicine_here = bool(now.medicines) or bool(_GENERIC_MED.search(text))
-    medicine_before = bool(_PRONOUN.search(text)) and any(r.medicines for r in earlier)
-    if medicine_here or medicine_before:
-        return ("medication_change",)
-    return ()
+    return ("medication_change",) if names_a_medicine(text, now, earlier) else ()
+
+
+def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlier_texts: Sequence[str] = ()) -> bool:
+    """The message names a medicine (or a kind of medicine), or says "it"/"them" after a message that did."""
+    if now.medicines or _GENERIC_MED.search(text):
+        return True
+    return bool(_PRONOUN.search(text)) and (any(r.medicines for r in earlier)
+                                            or any(_GENERIC_MED.search(t) for t in earlier_texts))

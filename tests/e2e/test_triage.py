@@ -90,6 +90,12 @@ def test_the_learned_layer_routes_requests_not_topics(guard: Guard) -> None:
     assert guard.check("what is secondary adrenal insufficiency").kind is None
     routed = guard.check("having 3 ibuprofen in one go is fine for me right? i'm a big guy")
     assert routed.kind in ("medical_advice", "emergency"), routed.layers
+    # A plan that involves no medicine, and a question about medicines in general, are answered.
+    assert guard.check("should i just stay in bed till my back pain goes").kind is None
+    assert guard.check("why can you only have a few steroid injections into the same joint per year?").kind is None
+    # "one" after a message about biosimilars is a medicine.
+    moved = guard.check("my pharmacist wants to move me onto one. should i let him", ["what is a biosimilar"])
+    assert moved.kind == "medical_advice", moved.layers
 
 
 def test_learned_urgent_advice_fits_what_is_reported(guard: Guard) -> None:
