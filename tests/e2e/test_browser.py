@@ -171,7 +171,10 @@ def test_example_then_start_over(browser: Any, served: tuple[str, Settings], exa
     assert "cc-kind-answer" in (page.locator("#cc-chat .cc-final").last.get_attribute("class") or "")
     page.get_by_role("button", name="Start over").click()
     page.wait_for_function("document.querySelectorAll('#cc-chat .cc-final').length === 0", timeout=TIMEOUT_MS)
-    assert page.get_by_role("button", name=f"Select example 1: {examples[0]}").is_visible()
+    # The examples come back a moment after the chat empties (under load the first check ran before them).
+    example = page.get_by_role("button", name=f"Select example 1: {examples[0]}")
+    example.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert example.is_visible()
     page.close()
 
 
