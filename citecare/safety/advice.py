@@ -40,6 +40,8 @@ def advice_reasons(
     """Why the message asks for a personal medication decision (empty: it does not)."""
     if asks_in_general(text, now):
         return ()
+    if _asks_about_a_combination(text, now):
+        return ("medication_combination",)
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
     regimen = "med_question" in now.present and "med_regimen_change" in now.present  # "do it every 10 days?"
     if not (use_question or regimen):
@@ -50,6 +52,19 @@ def advice_reasons(
         if not actions:
             return ()  # "how can I lower my risk of infection" changes a risk, not a medicine
     return ("medication_change",) if names_a_medicine(text, now, earlier) else ()
+
+
+_WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b", re.I)  # a sentence that asks why
+
+
+def _asks_about_a_combination(text: str, now: Reading) -> bool:
+    """Is one medicine all right with another, or with a drink, a drug, a food, a vaccine or a pregnancy?"""
+    if "combination_question" not in now.present or _WHY.search(text):
+        return False  # "why can't methotrexate and trimethoprim be taken together" asks for a reason
+    things = now.distinct_medicines + int("combined_with" in now.present or "pregnant" in now.present)
+    if now.distinct_medicines <= 1 and _GENERIC_MED.search(text):
+        things += 1  # "grapefruit juice with my tablets", "hayfever tablets ok with pregabalin"
+    return things >= 2
 
 
 def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlier_texts: Sequence[str] = ()) -> bool:

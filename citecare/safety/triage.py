@@ -16,7 +16,7 @@ from citecare.safety.assertion import Assertion, AssertionModel
 from citecare.safety.concepts import ConceptMatcher
 from citecare.safety.drug_names import DrugNames, drug_names
 from citecare.safety.rules import SafetyRules, TriageRule
-from citecare.vocab import Medicines
+from citecare.vocab import Medicines, Mention
 
 TIER_ORDER = {"emergency": 2, "urgent": 1}
 
@@ -30,6 +30,7 @@ class Reading:
     immunosuppressive: bool = False
     conditional_counts: frozenset[str] = frozenset()  # concepts a condition does not clear (self-harm)
     asked_counts: frozenset[str] = frozenset()  # concepts that count even when asked about (lethality questions)
+    distinct_medicines: int = 0  # different medicines and kinds of medicine named ("mtx and ibuprofen" → 2)
 
     @property
     def reported(self) -> frozenset[str]:
@@ -83,10 +84,18 @@ class RuleTriage:
             if not m.is_class:
                 med = self.medicines.medicine(m.name)
                 names.update(med.classes if med else ())
+        others = self.other_medicines.find(text)
         if not names:  # "can he take 2 lithium tomorrow": a medicine the sources never discuss is still one
-            names.update(self.other_medicines.find(text))
+            names.update(others)
         return Reading(assertions, frozenset(names), any(self.medicines.immunosuppressive(m) for m in mentions),
-                       self._conditional, self._asked)
+                       self._conditional, self._asked, self._count_distinct(mentions, others))
+
+    def _count_distinct(self, mentions: Sequence[Mention], others: Sequence[str]) -> int:
+        """Medicines named, each once whatever the name ("metoject" and "methotrexate" are one)."""
+        canonical = self.other_medicines.names
+        seen = {canonical.get(m.name.lower(), m.name.lower()) for m in mentions}
+        seen.update(canonical.get(name, name) for name in others)
+        return len(seen)
 
     def assess(self, text: str, history: Sequence[str] = ()) -> TriageFinding:
         """Rules over the message, with facts from the patient's earlier messages (oldest first)."""

@@ -234,6 +234,12 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "should I stay on my statins now I've lost the weight",  # a class a patient names
     "is it ok to have a glass of wine with my antibiotics tonight",
     "do most people stop the folic acid when they stop methotrexate? can I stop mine now",  # their own case
+    "mtx and ibuprofen together ok",  # two medicines and "all right?", in any wording
+    "covid booster and enbrel same week alright?",  # a medicine and a vaccine
+    "wedding sat, is ok drink on pregabalin",  # a medicine and a drink
+    "grapefruit juice with my tablets, allowed?",
+    "can mum take melatonin with amitriptyline",  # someone named as the one taking it
+    "how much piriton for my 3 year old",  # an amount for someone
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -249,6 +255,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "I'm not going to the gym anymore because of my knees, what exercise helps arthritis?",
     "why can you only have three cortisone injections into a knee each year?",  # in general: no one's own case
     "do you have to come off biologics before a hip replacement, or do most people stay on them?",
+    "why can't methotrexate and trimethoprim be taken together?",  # asks for a reason
+    "i'm ok on methotrexate and humira, what are the long term risks?",  # "ok" about oneself
+    "the chart says take on the same day each week - does it matter which day generally",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
