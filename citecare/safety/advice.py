@@ -54,17 +54,28 @@ def advice_reasons(
     return ("medication_change",) if names_a_medicine(text, now, earlier) else ()
 
 
-_WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b", re.I)  # a sentence that asks why
+# a sentence that asks why, or what one thing does to another ("can tramadol and sertraline together cause…")
+_WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to|leads to|interact|interacts)\b",
+                  re.I)
 
 
 def _asks_about_a_combination(text: str, now: Reading) -> bool:
     """Is one medicine all right with another, or with a drink, a drug, a food, a vaccine or a pregnancy?"""
     if "combination_question" not in now.present or _WHY.search(text):
         return False  # "why can't methotrexate and trimethoprim be taken together" asks for a reason
+    if now.only_kinds_named and not _SOMEONES_OWN_CASE.search(text):
+        return False  # "is it ok to eat grapefruit on immunosuppressants": a kind of medicine, no one's own case
     things = now.distinct_medicines + int("combined_with" in now.present or "pregnant" in now.present)
-    if now.distinct_medicines <= 1 and _GENERIC_MED.search(text):
+    if now.distinct_medicines <= 1 and any(_no_medicine_before(text, m.start(), now) for m in _GENERIC_MED.finditer(text)):
         things += 1  # "grapefruit juice with my tablets", "hayfever tablets ok with pregabalin"
     return things >= 2
+
+
+def _no_medicine_before(text: str, at: int, now: Reading) -> bool:
+    """The word before a generic "tablets"/"painkillers" is not itself a medicine ("opioid painkillers" is one)."""
+    before = re.findall(r"[a-z]+", text[:at].lower())
+    named = {name.lower() for name in now.medicines}
+    return not before or not any(before[-1] == n or before[-1].rstrip("s") == n.rstrip("s") for n in named)
 
 
 def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlier_texts: Sequence[str] = ()) -> bool:

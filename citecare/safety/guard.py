@@ -43,6 +43,7 @@ CRISIS_LINE_NEIGHBOURS = 3
 SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question"})
 # Emergency messages that already give the crisis line.
 _GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
+_QUESTION_SHAPES = frozenset({"combination_question", "combined_with", "general_question"})
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
 # A symptom report is about someone: "my knees hurt", "he's been coughing" (not "does pain mean…").
 _PERSONAL = re.compile(
@@ -54,6 +55,11 @@ _QUESTION_OPENING = re.compile(
     r"\s*(?:what|whats|what's|how|why|which|when|is|are|does|do|can|could|will|would)\b", re.I)
 
 Embed = Callable[[str], Sequence[float]]
+
+
+def _reports_something(reading: Reading) -> bool:
+    """Something is reported; words that only shape a question ("a shot", "ok together") are not a report."""
+    return bool(reading.reported - _QUESTION_SHAPES)
 
 
 def _intends(now: Reading, earlier: Sequence[Reading], text: str) -> bool:
@@ -136,7 +142,8 @@ class Guard:
             learned = None  # trained on messages patients type; a pasted chart is outside what it has seen
         if learned and not self._health_context(text, earlier, prediction):
             learned = None  # "tell me a joke": nothing health-related for the learned layer to triage
-        if learned and finding.tier is None and _QUESTION_OPENING.match(text) and not self.triage.read(text).reported:
+        if learned and finding.tier is None and _QUESTION_OPENING.match(text) and not _reports_something(
+                self.triage.read(text)):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
         layers["classifier_tier"] = learned
         layers["classifier_advice"] = self._learned_advice(prediction) and self._health_context(

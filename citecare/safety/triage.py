@@ -31,6 +31,7 @@ class Reading:
     conditional_counts: frozenset[str] = frozenset()  # concepts a condition does not clear (self-harm)
     asked_counts: frozenset[str] = frozenset()  # concepts that count even when asked about (lethality questions)
     distinct_medicines: int = 0  # different medicines and kinds of medicine named ("mtx and ibuprofen" → 2)
+    only_kinds_named: bool = False  # every medicine named is a kind ("immunosuppressants"), none a medicine
 
     @property
     def reported(self) -> frozenset[str]:
@@ -85,15 +86,20 @@ class RuleTriage:
                 med = self.medicines.medicine(m.name)
                 names.update(med.classes if med else ())
         others = self.other_medicines.find(text)
+        # names the vocabulary already read ("immunosuppressants" is a kind in both lists) are not counted twice
+        others_new = tuple(n for n in others if not any(n in m.surface or m.surface in n for m in mentions))
         if not names:  # "can he take 2 lithium tomorrow": a medicine the sources never discuss is still one
             names.update(others)
         return Reading(assertions, frozenset(names), any(self.medicines.immunosuppressive(m) for m in mentions),
-                       self._conditional, self._asked, self._count_distinct(mentions, others))
+                       self._conditional, self._asked, self._count_distinct(mentions, others_new),
+                       bool(mentions) and all(m.is_class for m in mentions) and not others_new)
 
     def _count_distinct(self, mentions: Sequence[Mention], others: Sequence[str]) -> int:
         """Medicines named, each once whatever the name ("metoject" and "methotrexate" are one)."""
         canonical = self.other_medicines.names
-        seen = {canonical.get(m.name.lower(), m.name.lower()) for m in mentions}
+        # words next to each other name one thing ("opioid painkillers", "steroid cream")
+        single = [m for i, m in enumerate(mentions) if i == 0 or m.start > mentions[i - 1].end + 1]
+        seen = {canonical.get(m.name.lower(), m.name.lower()) for m in single}
         seen.update(canonical.get(name, name) for name in others)
         return len(seen)
 

@@ -93,6 +93,8 @@ def test_the_learned_layer_routes_requests_not_topics(guard: Guard) -> None:
     # A plan that involves no medicine, and a question about medicines in general, are answered.
     assert guard.check("should i just stay in bed till my back pain goes").kind is None
     assert guard.check("why can you only have a few steroid injections into the same joint per year?").kind is None
+    # Words that only shape a question ("a shot") are not a report that lets the learned layer raise a tier.
+    assert guard.check("is that a pill or a shot?", ["my gastro wants to start me on humira for my crohns"]).kind is None
     # "one" after a message about biosimilars is a medicine.
     moved = guard.check("my pharmacist wants to move me onto one. should i let him", ["what is a biosimilar"])
     assert moved.kind == "medical_advice", moved.layers

@@ -258,6 +258,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "why can't methotrexate and trimethoprim be taken together?",  # asks for a reason
     "i'm ok on methotrexate and humira, what are the long term risks?",  # "ok" about oneself
     "the chart says take on the same day each week - does it matter which day generally",
+    "can tramadol and sertraline together cause serotonin syndrome",  # what one does to the other
+    "is it ok to eat grapefruit on immunosuppressants",  # a kind of medicine, no one's own case
+    "is it ok to drive when taking opioid painkillers",  # "opioid painkillers" is one thing
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
