@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from citecare.answer.class_facts import with_bridges
-from citecare.answer.lead_source import about_subject, best_lead_document
+from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
 from citecare.answer.readability import reading_grade
-from citecare.answer.section_title import lead_document
+from citecare.answer.section_title import lead_document, section_question
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
 from citecare.types import Citation, Hit
@@ -137,23 +137,23 @@ class ExtractiveComposer:
         relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates, focus)
         aspect = np.array([self._coverage(question, focus, content_terms(c.source_sentence, drop_generic=False))
                            for c in candidates], dtype=np.float32)
-        is_answer = answers_type(focus.question_type if focus else "other")
-        fits = np.array([is_answer(c.text) for c in candidates], dtype=bool)
+        kind = focus.question_type if focus else "other"
+        fits = np.array([answers_type(kind)(c.text) for c in candidates], dtype=bool)
         # The lead comes from the best-ranked document on the subject (or a section titled as the answer asked for),
         # about the medicine itself before its class, unless another has a clearly better lead (``lead_source``);
         # in it, the sentence closest in meaning that carries the asked aspect and is the kind of answer asked for.
         is_direct = [bool(c.covers - c.by_class) for c in candidates]
-        direct = [c for c, d in zip(candidates, is_direct, strict=True) if d] or candidates
-        top_doc = lead_document(hits, sorted({c.hit_index for c in direct}), focus.question_type if focus else "")
+        direct = {c.hit_index for c, d in zip(candidates, is_direct, strict=True) if d or not any(is_direct)}
+        top_doc = lead_document(hits, sorted(direct), kind)
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
-        wants_list = focus is not None and focus.question_type in _LIST_TYPES
-        strict = focus is not None and focus.question_type in STRICT_TYPES
+        wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
         lead_score = semantic + _LEAD_ASPECT * aspect + (_TYPE_BONUS + (_STRICT_FIT if strict else 0.0)) * fits
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]
-        top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
-                                     [float(lead_score[j]) for j in eligible], about_subject(self.subjects, focus))
+        if not self._holds_lead(top_doc, hits, query_vector, kind):
+            top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
+                                         [float(lead_score[j]) for j in eligible], about_subject(self.subjects, focus))
         in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
         lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
         if not wants_list:  # …else the lead comes from the next document that has a sentence
@@ -172,9 +172,8 @@ class ExtractiveComposer:
         coverage = self._passage_coverage(question, focus, {c.hit_index for c in used} | lead_doc_passages, hits)
         out = self._render(used, hits, outdated)
         return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[lead]),
-                       on_subject=on_subject, joined=joined, aspect_coverage=coverage,
-                       lead_aspect=float(aspect[lead]), fits_type=not strict or bool(fits.any()),
-                       lead_fits=bool(fits[lead]))
+                       on_subject=on_subject, joined=joined, aspect_coverage=coverage, lead_aspect=float(aspect[lead]),
+                       fits_type=not strict or bool(fits.any()), lead_fits=bool(fits[lead]))
 
     # --- the subject lock ------------------------------------------------------------------------------
     def _lock(
@@ -225,6 +224,11 @@ class ExtractiveComposer:
         if (focus is None or not (focus.subjects or focus.lock)) and any(d in cand.source_sentence.lower() for d in drugs):
             return ""
         return f"The {drugs[0]} label says: "
+
+    def _holds_lead(self, doc_id: str, hits: Sequence[Hit], query_vector: Sequence[float], kind: str) -> bool:
+        title = next(h.chunk.meta.title for h in hits if h.chunk.doc_id == doc_id)
+        asks = self._sentence_vectors([section_question(title) or title])[0] @ np.asarray(query_vector, dtype=np.float32)
+        return holds_lead(title, kind, float(asks))
 
     # --- relevance ---------------------------------------------------------------------------------------
     def _stored_vectors(self, hits: Sequence[Hit], cands: list[Candidate]) -> dict[str, np.ndarray]:

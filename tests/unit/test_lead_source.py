@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from citecare.answer.compose import ExtractiveComposer
 from citecare.answer.focus_finder import FocusFinder
-from citecare.answer.lead_source import ABOUT_BONUS, LEAD_MARGIN, about_subject, best_lead_document
+from citecare.answer.lead_source import (
+    ABOUT_BONUS,
+    LEAD_MARGIN,
+    TITLE_ASKS_IT,
+    about_subject,
+    best_lead_document,
+    holds_lead,
+)
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.types import Chunk, Hit, SourceMeta
 from citecare.vocab import load_medicines
@@ -57,3 +64,30 @@ def test_the_answer_leads_with_the_document_that_says_what_was_asked() -> None:
     hits = [Hit(chunk=c, score=1.0) for c in chunks]  # retrieval ranked the general page first
     out = composer.compose(question, embedder.embed_query(question), hits, focus=focus)
     assert out.citations[0].doc_id == "gout-causes" and out.text.startswith("Eating too many foods")
+
+
+def test_a_section_titled_as_the_question_or_its_kind_keeps_the_lead() -> None:
+    title = "Gout - How many people are affected by gout? (NIH)"
+    assert holds_lead(title, "other", TITLE_ASKS_IT + 0.01)  # the title asks the question itself
+    assert not holds_lead(title, "other", TITLE_ASKS_IT - 0.2)
+    assert holds_lead("Gout - What are the treatments for Gout? (NIH)", "treatment", 0.1)  # its kind of answer
+    assert not holds_lead("Gout - What is Gout? (NIH)", "treatment", 0.1)
+
+
+def test_the_composer_keeps_a_lead_section_that_promises_the_kind_asked_for() -> None:
+    treatments = _chunk("gout-treat", "Gout - What are the treatments for Gout? (NIH)",
+                        "Doctors often treat an attack of gout with anti-inflammatory medicines.")
+    research = _chunk("gout-research", "Gout - What research is being done for Gout? (NIH)",
+                      "Researchers study which gout medicines treat attacks of gout best and what new medicines "
+                      "could treat gout attacks in people with gout.")
+    chunks = [treatments, research]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    embedder = FakeEmbedder()
+    finder = FocusFinder(index, ["gout", "medicines", "treat", "attacks"], frozenset())
+    question = "how do doctors treat gout attacks"
+    focus = finder.focus(question)
+    assert focus.question_type == "treatment"
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    out = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question), hits,
+                                                               focus=focus)
+    assert out.citations[0].doc_id == "gout-treat"
