@@ -224,7 +224,8 @@ class Vocabulary:
         out = []
         for token in re.split(r"(\W+)", text):
             low = token.lower()
-            if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS:
+            if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS and \
+                    not is_contraction(low):
                 match = process.extractOne(low, self._choices, scorer=fuzz.ratio, score_cutoff=82)
                 # A known name becomes only another known name ("immunosupressants" → "immunosuppressants").
                 if match is not None and (low not in self.names or match[0] in self.names) and \
@@ -233,3 +234,9 @@ class Vocabulary:
                     continue
             out.append(token)
         return "".join(out)
+
+
+def is_contraction(word: str) -> bool:
+    """A contraction written without its apostrophe ("shouldnt", "theyre"): never a typo to correct, or "who
+    shouldnt take it" would become "who should take it"."""
+    return any(f"{word[:i]}'{word[i:]}" in STOPWORDS for i in range(1, len(word)))

@@ -357,3 +357,13 @@ def test_typo_correction_keeps_one_medicine_from_becoming_another_or_a_word() ->
     assert vocabulary.correct("prednisolone dose") == "prednisolone dose"  # another medicine than prednisone
     assert vocabulary.correct("methotrexat for pain") == "methotrexate for pain"  # a spelling of the same one
     assert vocabulary.correct("predisone side effects") == "prednisone side effects"  # an ordinary typo
+
+
+def test_typo_correction_leaves_a_contraction_without_its_apostrophe_alone() -> None:
+    from citecare.answer.query import Vocabulary, is_contraction
+
+    vocabulary = Vocabulary(["People who should take morphine. Morphine should be stored safely."])
+    assert vocabulary.correct("who shouldnt take morphine") == "who shouldnt take morphine"  # not "who should"
+    assert classify(vocabulary.correct("who shouldnt take kadian")) == "who_should_not"
+    assert is_contraction("theyre") and is_contraction("couldnt") and not is_contraction("should")
+    assert vocabulary.correct("who shuold take morphine") == "who should take morphine"  # typos still corrected
