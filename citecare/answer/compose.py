@@ -22,7 +22,7 @@ from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
 from citecare.answer.readability import reading_grade
-from citecare.answer.section_title import lead_document, section_question
+from citecare.answer.section_title import lead_document
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
 from citecare.types import Citation, Hit
@@ -148,12 +148,13 @@ class ExtractiveComposer:
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
         wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
-        lead_score = semantic + _LEAD_ASPECT * aspect + (_TYPE_BONUS + (_STRICT_FIT if strict else 0.0)) * fits
+        lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits
+        doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]
-        if not self._holds_lead(top_doc, hits, query_vector, kind):
+        if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):
             top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
-                                         [float(lead_score[j]) for j in eligible], about_subject(self.subjects, focus))
+                                         [float(doc_score[j]) for j in eligible], about_subject(self.subjects, focus))
         in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
         lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
         if not wants_list:  # …else the lead comes from the next document that has a sentence
@@ -224,11 +225,6 @@ class ExtractiveComposer:
         if (focus is None or not (focus.subjects or focus.lock)) and any(d in cand.source_sentence.lower() for d in drugs):
             return ""
         return f"The {drugs[0]} label says: "
-
-    def _holds_lead(self, doc_id: str, hits: Sequence[Hit], query_vector: Sequence[float], kind: str) -> bool:
-        title = next(h.chunk.meta.title for h in hits if h.chunk.doc_id == doc_id)
-        asks = self._sentence_vectors([section_question(title) or title])[0] @ np.asarray(query_vector, dtype=np.float32)
-        return holds_lead(title, kind, float(asks))
 
     # --- relevance ---------------------------------------------------------------------------------------
     def _stored_vectors(self, hits: Sequence[Hit], cands: list[Candidate]) -> dict[str, np.ndarray]:

@@ -6,7 +6,7 @@ quickly.") while a document a little lower says what was asked ("Some things may
 retrieved document on the subject is scored by its best possible lead sentence (closeness in meaning, the asked
 aspect, the kind of answer asked for), with a small bonus when its title says it is about the subject; the
 best-ranked document keeps the lead unless another is clearly better. It always keeps it when its section title
-is the question asked ("How many people are affected by lupus?") or promises the kind of answer asked for
+asks the question asked ("How many people are affected by lupus?") or promises the kind of answer asked for
 (``section_title.promises``): a section written to answer that question beats a sentence that happens to match.
 The rule reads only scores the composer already has and the titles: nothing about any one question or document.
 """
@@ -15,19 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from citecare.answer.section_title import promises
+from citecare.answer.section_title import asks_the_question, promises
 from citecare.answer.subject import Focus, SubjectIndex
 
 ABOUT_BONUS = 0.1  # a document whose title names the subject ("prednisone - ADVERSE REACTIONS") is preferred…
 LEAD_MARGIN = 0.05  # …and another document takes the lead only when its best lead sentence is clearly better
-# Cosine (all-MiniLM-L6-v2) of the question to a section title above which the title asks the same question.
-TITLE_ASKS_IT = 0.8
 
 
-def holds_lead(title: str, question_type: str, title_similarity: float) -> bool:
-    """Does the best-ranked document keep the lead whatever the others say: its section title is the question
-    (``title_similarity``: cosine of the question to the title's section question) or promises its kind?"""
-    return title_similarity >= TITLE_ASKS_IT or promises(title, question_type)
+def holds_lead(title: str, question_type: str, question: str) -> bool:
+    """Does the best-ranked document keep the lead whatever the others say: its section title asks the question
+    or promises its kind of answer?"""
+    return asks_the_question(title, question) or promises(title, question_type)
 
 
 def best_lead_document(

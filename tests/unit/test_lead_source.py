@@ -7,11 +7,11 @@ from citecare.answer.focus_finder import FocusFinder
 from citecare.answer.lead_source import (
     ABOUT_BONUS,
     LEAD_MARGIN,
-    TITLE_ASKS_IT,
     about_subject,
     best_lead_document,
     holds_lead,
 )
+from citecare.answer.section_title import asks_the_question
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.types import Chunk, Hit, SourceMeta
 from citecare.vocab import load_medicines
@@ -68,10 +68,12 @@ def test_the_answer_leads_with_the_document_that_says_what_was_asked() -> None:
 
 def test_a_section_titled_as_the_question_or_its_kind_keeps_the_lead() -> None:
     title = "Gout - How many people are affected by gout? (NIH)"
-    assert holds_lead(title, "other", TITLE_ASKS_IT + 0.01)  # the title asks the question itself
-    assert not holds_lead(title, "other", TITLE_ASKS_IT - 0.2)
-    assert holds_lead("Gout - What are the treatments for Gout? (NIH)", "treatment", 0.1)  # its kind of answer
-    assert not holds_lead("Gout - What is Gout? (NIH)", "treatment", 0.1)
+    assert asks_the_question(title, "how many people are affected by gout")  # every word it asks besides "gout"
+    assert holds_lead(title, "other", "How many people does gout affect?")
+    assert not holds_lead(title, "other", "what foods make gout worse")
+    assert not asks_the_question("Gout - What is Gout? (NIH)", "what is gout")  # it asks nothing besides its topic
+    assert holds_lead("Gout - What are the treatments for Gout? (NIH)", "treatment", "how is gout treated")  # kind
+    assert not holds_lead("Gout - What is Gout? (NIH)", "treatment", "how is gout treated")
 
 
 def test_the_composer_keeps_a_lead_section_that_promises_the_kind_asked_for() -> None:
