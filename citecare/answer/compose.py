@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from citecare.answer.class_facts import with_bridges
+from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
@@ -39,6 +40,7 @@ _FOLLOWS_MIN_SIMILARITY = 0.35  # …or at least this close in meaning when it i
 _FOLLOWS_BONUS = 0.1
 _TYPE_BONUS = 0.08  # the lead should be the kind of answer asked for
 _LEAD_ASPECT = 0.5  # …and carry the asked aspect ("insomnia" in "does prednisone cause insomnia")
+_STRICT_FIT = 0.3  # "how often" is answered by a frequency: a lead of another shape hardly answers it
 _PLAIN_GRADE = 8.0  # reading grade above which a sentence loses a little relevance
 _LABEL_PUBLISHER = re.compile(r"\blabel\b", re.IGNORECASE)
 _LIST_TYPES = frozenset({"side_effects", "symptoms"})  # questions a list of a label's terms can answer
@@ -135,18 +137,25 @@ class ExtractiveComposer:
         relevance, vectors, semantic = self._relevance(question, query_vector, hits, candidates, focus)
         aspect = np.array([self._coverage(question, focus, content_terms(c.source_sentence, drop_generic=False))
                            for c in candidates], dtype=np.float32)
-        is_answer = answers_type(focus.question_type if focus else "other")
-        fits = np.array([is_answer(c.text) for c in candidates], dtype=bool)
+        kind = focus.question_type if focus else "other"
+        fits = np.array([answers_type(kind)(c.text) for c in candidates], dtype=bool)
         # The lead comes from the best-ranked document on the subject (or a section titled as the answer asked for),
-        # about the medicine itself before its class; in it, the sentence closest in meaning that carries the asked
-        # aspect and is the kind of answer asked for ("how often" → a frequency).
-        direct = [c for c in candidates if c.covers - c.by_class] or candidates
-        top_doc = lead_document(hits, sorted({c.hit_index for c in direct}), focus.question_type if focus else "")
-        in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
+        # about the medicine itself before its class, unless another has a clearly better lead (``lead_source``);
+        # in it, the sentence closest in meaning that carries the asked aspect and is the kind of answer asked for.
+        is_direct = [bool(c.covers - c.by_class) for c in candidates]
+        direct = {c.hit_index for c, d in zip(candidates, is_direct, strict=True) if d or not any(is_direct)}
+        top_doc = lead_document(hits, sorted(direct), kind)
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
-        wants_list = focus is not None and focus.question_type in _LIST_TYPES
+        wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
         lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits
+        doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
+        eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
+                    and (wants_list or not listed[j]) and not leans_back(c.text)]
+        if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):
+            top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
+                                         [float(doc_score[j]) for j in eligible], about_subject(self.subjects, focus))
+        in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
         lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
         if not wants_list:  # …else the lead comes from the next document that has a sentence
             others = [j for j in range(len(candidates)) if j not in set(in_top)]
@@ -162,12 +171,10 @@ class ExtractiveComposer:
         used = [candidates[j] for j in chosen]
         lead_doc_passages = {c.hit_index for c in candidates if hits[c.hit_index].chunk.doc_id == top_doc}
         coverage = self._passage_coverage(question, focus, {c.hit_index for c in used} | lead_doc_passages, hits)
-        strict = focus is not None and focus.question_type in STRICT_TYPES
         out = self._render(used, hits, outdated)
         return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[lead]),
-                       on_subject=on_subject, joined=joined, aspect_coverage=coverage,
-                       lead_aspect=float(aspect[lead]), fits_type=not strict or bool(fits.any()),
-                       lead_fits=bool(fits[lead]))
+                       on_subject=on_subject, joined=joined, aspect_coverage=coverage, lead_aspect=float(aspect[lead]),
+                       fits_type=not strict or bool(fits.any()), lead_fits=bool(fits[lead]))
 
     # --- the subject lock ------------------------------------------------------------------------------
     def _lock(
@@ -381,20 +388,9 @@ class ExtractiveComposer:
         citations = []
         for hit_index, n in numbers.items():
             chunk = hits[hit_index].chunk
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=chunk.doc_id,
-                    chunk_id=chunk.chunk_id,
-                    title=chunk.meta.title,
-                    source=chunk.meta.publisher,
-                    url=chunk.meta.url,
-                    reviewed=chunk.meta.reviewed,
-                    passage=chunk.text,
-                    quote=quotes[hit_index][0],
-                    quotes=tuple(quotes[hit_index]),
-                    outdated=bool(outdated[hit_index]) if outdated else False,
-                )
-            )
+            citations.append(Citation(
+                n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.meta.title, source=chunk.meta.publisher,
+                url=chunk.meta.url, reviewed=chunk.meta.reviewed, passage=chunk.text, quote=quotes[hit_index][0],
+                quotes=tuple(quotes[hit_index]), outdated=bool(outdated[hit_index]) if outdated else False))
         grades = tuple(g for c in used if (g := reading_grade(c.text)) is not None)
         return Composition(" ".join(parts), tuple(citations), tuple(used), grades=grades)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from citecare.answer.query import content_terms
 from citecare.answer.question_type import classify
 from citecare.types import Hit
 
@@ -35,6 +36,21 @@ def title_type(title: str) -> str:
 def promises(title: str, question_type: str) -> bool:
     """Does this title's section promise the kind of answer asked for?"""
     return question_type not in _UNSPECIFIC and title_type(title) == question_type
+
+
+@lru_cache(maxsize=65536)
+def _asked_terms(title: str) -> frozenset[str]:
+    """Words of the title's section question besides its topic: 'affect', 'peopl' of "Gout - How many people are
+    affected by gout?"; none for "Gout - What is gout?"."""
+    topic = _PUBLISHER.sub("", title).partition(" - ")[0]
+    return frozenset(content_terms(section_question(title), drop_generic=False)
+                     - content_terms(topic, drop_generic=False))
+
+
+def asks_the_question(title: str, question: str) -> bool:
+    """Is the title's section the question asked: every word it asks besides its topic is in the question?"""
+    asked = _asked_terms(title)
+    return bool(asked) and asked <= content_terms(question, drop_generic=False)
 
 
 LEAD_SECTION_DOCS = 3  # a section titled as the answer asked for may lead if retrieval ranked it this high

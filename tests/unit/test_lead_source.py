@@ -1,0 +1,95 @@
+"""Which document the answer's first sentence comes from: the best-ranked one unless another is clearly better."""
+
+from __future__ import annotations
+
+from citecare.answer.compose import ExtractiveComposer
+from citecare.answer.focus_finder import FocusFinder
+from citecare.answer.lead_source import (
+    ABOUT_BONUS,
+    LEAD_MARGIN,
+    about_subject,
+    best_lead_document,
+    holds_lead,
+)
+from citecare.answer.section_title import asks_the_question
+from citecare.answer.subject import Focus, SubjectIndex
+from citecare.types import Chunk, Hit, SourceMeta
+from citecare.vocab import load_medicines
+from tests.fakes import FakeEmbedder
+
+
+def _never(doc_id: str) -> bool:
+    return False
+
+
+def test_the_best_ranked_document_keeps_the_lead_unless_another_is_clearly_better() -> None:
+    docs, scores = ["top", "top", "lower"], [0.6, 0.5, 0.6 + LEAD_MARGIN / 2]
+    assert best_lead_document("top", docs, scores, _never) == "top"  # a little better is not enough
+    assert best_lead_document("top", docs, [0.6, 0.5, 0.6 + 2 * LEAD_MARGIN], _never) == "lower"
+    assert best_lead_document("top", [], [], _never) == "top"  # no lead-eligible sentence anywhere
+    assert best_lead_document("top", ["lower"], [0.1], _never) == "lower"  # the incumbent has none
+
+
+def test_a_document_whose_title_is_about_the_subject_is_preferred() -> None:
+    docs, scores = ["class-page", "drug-label"], [0.7, 0.7 - ABOUT_BONUS / 2]
+
+    def about(doc_id: str) -> bool:
+        return doc_id == "drug-label"
+
+    assert best_lead_document("class-page", docs, scores, _never) == "class-page"
+    assert best_lead_document("class-page", docs, [0.7, 0.7 + LEAD_MARGIN], about) == "drug-label"
+    assert best_lead_document("drug-label", docs, [0.7 + ABOUT_BONUS + LEAD_MARGIN / 2, 0.7], about) == "drug-label"
+
+
+def _chunk(doc_id: str, title: str, text: str) -> Chunk:
+    meta = SourceMeta(doc_id=doc_id, title=title, publisher="NIH")
+    return Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text=text, ordinal=1, meta=meta)
+
+
+def test_the_answer_leads_with_the_document_that_says_what_was_asked() -> None:
+    general = _chunk("gout-what", "Gout - What is Gout? (NIH)",
+                     "Gout is a common and painful form of arthritis in the joints. "
+                     "Gout usually attacks the big toe first in most people.")
+    foods = _chunk("gout-causes", "Gout - What causes Gout? (NIH)",
+                   "Eating too many foods rich in purines, such as liver and anchovies, can make gout flares worse.")
+    chunks = [general, foods]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    embedder = FakeEmbedder()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    finder = FocusFinder(index, ["gout", "foods", "purines", "liver", "anchovies", "flares"], frozenset())
+    question = "which foods make gout flares worse"
+    focus = finder.focus(question)
+    assert [s.key for s in focus.subjects] == ["gout"] and about_subject(index, focus)("gout-causes")
+    assert not about_subject(index, Focus())("gout-causes")
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]  # retrieval ranked the general page first
+    out = composer.compose(question, embedder.embed_query(question), hits, focus=focus)
+    assert out.citations[0].doc_id == "gout-causes" and out.text.startswith("Eating too many foods")
+
+
+def test_a_section_titled_as_the_question_or_its_kind_keeps_the_lead() -> None:
+    title = "Gout - How many people are affected by gout? (NIH)"
+    assert asks_the_question(title, "how many people are affected by gout")  # every word it asks besides "gout"
+    assert holds_lead(title, "other", "How many people does gout affect?")
+    assert not holds_lead(title, "other", "what foods make gout worse")
+    assert not asks_the_question("Gout - What is Gout? (NIH)", "what is gout")  # it asks nothing besides its topic
+    assert holds_lead("Gout - What are the treatments for Gout? (NIH)", "treatment", "how is gout treated")  # kind
+    assert not holds_lead("Gout - What is Gout? (NIH)", "treatment", "how is gout treated")
+
+
+def test_the_composer_keeps_a_lead_section_that_promises_the_kind_asked_for() -> None:
+    treatments = _chunk("gout-treat", "Gout - What are the treatments for Gout? (NIH)",
+                        "Doctors often treat an attack of gout with anti-inflammatory medicines.")
+    research = _chunk("gout-research", "Gout - What research is being done for Gout? (NIH)",
+                      "Researchers study which gout medicines treat attacks of gout best and what new medicines "
+                      "could treat gout attacks in people with gout.")
+    chunks = [treatments, research]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    embedder = FakeEmbedder()
+    finder = FocusFinder(index, ["gout", "medicines", "treat", "attacks"], frozenset())
+    question = "how do doctors treat gout attacks"
+    focus = finder.focus(question)
+    assert focus.question_type == "treatment"
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    out = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question), hits,
+                                                               focus=focus)
+    assert out.citations[0].doc_id == "gout-treat"
