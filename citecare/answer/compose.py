@@ -6,6 +6,7 @@ lock). The first sentence is the one that best answers the question and is the k
 "how often", a definition for "what is"); one or two supporting sentences follow in source order, preferably
 from the same source, and only while they are nearly as relevant (no filling to a cap). Only quotable
 sentences are used (``answer.quotable``); of two equally relevant ones the plainer is preferred.
+Long because the subject lock, the lead choice and the evidence figures share one set of candidate scores.
 """
 
 from __future__ import annotations
@@ -152,29 +153,43 @@ class ExtractiveComposer:
         doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]
+        ranked_doc = top_doc
         if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):
             top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
                                          [float(doc_score[j]) for j in eligible], about_subject(self.subjects, focus))
-        in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == top_doc]
-        lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
-        if not wants_list:  # …else the lead comes from the next document that has a sentence
-            others = [j for j in range(len(candidates)) if j not in set(in_top)]
-            lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
-                          if not listed[j]]
-        chosen = self._choose(relevance, vectors, semantic, candidates, lead_order)
+
+        def pick(doc: str) -> tuple[list[int], int, float]:
+            """The sentences, the lead and the asked aspect's coverage with the lead from ``doc``."""
+            in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == doc]
+            lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
+            if not wants_list:  # …else the lead comes from the next document that has a sentence
+                others = [j for j in range(len(candidates)) if j not in set(in_top)]
+                lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
+                              if not listed[j]]
+            chosen = self._choose(relevance, vectors, semantic, candidates, lead_order)
+            if not chosen:
+                return [], -1, 0.0
+            lead = chosen[0] if not leans_back(candidates[chosen[0]].text) or len(chosen) < 2 else chosen[1]
+            chosen = with_bridges(chosen, [c.covers for c in candidates], [c.by_class for c in candidates],
+                                  [hits[c.hit_index].chunk.doc_id for c in candidates],
+                                  [not leans_back(c.text) for c in candidates], relevance.tolist(), self.max_sentences)
+            passages = {candidates[j].hit_index for j in chosen + in_top}
+            return chosen, lead, self._passage_coverage(question, focus, passages, hits)
+
+        chosen, lead, coverage = pick(top_doc)
         if not chosen:
             return Composition("", (), (), float(semantic.max()), on_subject, joined, 0.0)
-        lead = chosen[0] if not leans_back(candidates[chosen[0]].text) or len(chosen) < 2 else chosen[1]
-        chosen = with_bridges(chosen, [c.covers for c in candidates], [c.by_class for c in candidates],
-                              [hits[c.hit_index].chunk.doc_id for c in candidates],
-                              [not leans_back(c.text) for c in candidates], relevance.tolist(), self.max_sentences)
-        used = [candidates[j] for j in chosen]
-        lead_doc_passages = {c.hit_index for c in candidates if hits[c.hit_index].chunk.doc_id == top_doc}
-        coverage = self._passage_coverage(question, focus, {c.hit_index for c in used} | lead_doc_passages, hits)
-        out = self._render(used, hits, outdated)
-        return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[lead]),
-                       on_subject=on_subject, joined=joined, aspect_coverage=coverage, lead_aspect=float(aspect[lead]),
-                       fits_type=not strict or bool(fits.any()), lead_fits=bool(fits[lead]))
+        # The evidence gate reads the answer the ranking would have led with: a better lead from another document
+        # must not let a question through that the sources do not answer.
+        if ranked_doc != top_doc and (ranked := pick(ranked_doc))[0]:
+            _, gate_lead, gate_coverage = ranked
+        else:
+            gate_lead, gate_coverage = lead, coverage
+        out = self._render([candidates[j] for j in chosen], hits, outdated)
+        return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[gate_lead]),
+                       on_subject=on_subject, joined=joined, aspect_coverage=gate_coverage,
+                       lead_aspect=float(aspect[gate_lead]), fits_type=not strict or bool(fits.any()),
+                       lead_fits=bool(fits[gate_lead]))
 
     # --- the subject lock ------------------------------------------------------------------------------
     def _lock(
