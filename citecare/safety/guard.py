@@ -43,7 +43,6 @@ CRISIS_LINE_NEIGHBOURS = 3
 SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question"})
 # Emergency messages that already give the crisis line.
 _GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
-_QUESTION_SHAPES = frozenset({"combination_question", "combined_with", "general_question"})
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
 # A symptom report is about someone: "my knees hurt", "he's been coughing" (not "does pain mean…").
 _PERSONAL = re.compile(
@@ -59,7 +58,8 @@ Embed = Callable[[str], Sequence[float]]
 
 def _reports_something(reading: Reading) -> bool:
     """Something is reported; words that only shape a question ("a shot", "ok together") are not a report."""
-    return bool(reading.reported - _QUESTION_SHAPES)
+    reported = reading.reported
+    return any(a.concept in reported and a.kind != "shape" for a in reading.assertions)
 
 
 def _intends(now: Reading, earlier: Sequence[Reading], text: str) -> bool:

@@ -20,7 +20,7 @@ from citecare.vocab import string_list
 
 SAFETY_DATA = Path(__file__).resolve().parents[1] / "data" / "safety"
 TIERS = ("emergency", "urgent")
-CONCEPT_KINDS = ("symptom", "risk", "cue", "intent")
+CONCEPT_KINDS = ("symptom", "risk", "cue", "intent", "shape")
 # Things that are not concepts but may be required by a rule: vocabulary facts about medicines mentioned.
 MEDICINE_PREFIXES = ("class:", "medicine:")
 
