@@ -21,6 +21,7 @@ questions of ../shared/extdata/qa-dev.jsonl (see evals/README.md); never on a te
 from __future__ import annotations
 
 from citecare.answer.compose import Composition
+from citecare.answer.question_type import STRICT_TYPES
 from citecare.answer.retrieval import Retrieval
 from citecare.answer.subject import Focus
 from citecare.config import Settings
@@ -31,6 +32,10 @@ LEAD_MUST_FIT = frozenset({"side_effects"})
 # quoted passages a larger share.
 SUBJECTLESS_LEAD_COVERAGE = 0.3
 SUBJECTLESS_PASSAGE_COVERAGE = 0.5
+# A follow-up asking for an answer of a recognisable shape ("what symptoms would i notice" after lupus nephritis)
+# is covered in meaning when the lead is of that shape and this close to the question, even if its other words
+# ("notice") are in no passage.
+INHERITED_LEAD_SIMILARITY = 0.6
 
 
 def evidence_score(found: Retrieval, composition: Composition, settings: Settings) -> float:
@@ -56,13 +61,20 @@ def evidence_verdict(found: Retrieval, composition: Composition, settings: Setti
     if (focus is not None and not focus.subjects and composition.lead_aspect < SUBJECTLESS_LEAD_COVERAGE
             and composition.aspect_coverage < SUBJECTLESS_PASSAGE_COVERAGE):
         return False, "aspect"
-    if focus is not None and focus.inherited and focus.aspect_terms and composition.aspect_coverage == 0.0:
+    if (focus is not None and focus.inherited and focus.aspect_terms and composition.aspect_coverage == 0.0
+            and not _shaped_lead_answers(focus, composition)):
         return False, "aspect"  # "what about for a broken leg?" after immunosuppressants: the new words are the question
     known = focus is None or bool(focus.subjects)
     threshold = settings.evidence_threshold if known else settings.evidence_threshold_without_subject
     if evidence_score(found, composition, settings) < threshold:
         return False, "low_score"
     return True, ""
+
+
+def _shaped_lead_answers(focus: Focus, composition: Composition) -> bool:
+    """The question asks for an answer of a recognisable shape, and the lead is of that shape and close in meaning."""
+    return (focus.question_type in STRICT_TYPES and composition.lead_fits
+            and composition.lead_similarity >= INHERITED_LEAD_SIMILARITY)
 
 
 def enough_evidence(found: Retrieval, composition: Composition, settings: Settings, focus: Focus | None = None) -> bool:
