@@ -103,10 +103,15 @@ def topic_forms(topic: str, common: frozenset[str] = frozenset()) -> list[str]:
     # "Autoimmune diseases" are also written "autoimmune disorders".
     if m := _SIBLING_TAIL.match(topic):
         forms.append(f"{m.group(1)} {_SIBLING[m.group(2)]}{m.group(3)}")
-    parts = [p for p in re.split(r"[\s-]+", topic) if p]
-    if len(parts) >= 3:
-        forms.append("".join(p[0] for p in parts))  # an acronym of three letters or more
+    if acronym := _acronym(topic):
+        forms.append(acronym)
     return forms
+
+
+def _acronym(name: str) -> str:
+    """The initials of a name of three words or more ('complex regional pain syndrome' → 'crps'), else ''."""
+    parts = [p for p in re.split(r"[\s-]+", name) if p]
+    return "".join(p[0] for p in parts) if len(parts) >= 3 else ""
 
 
 @lru_cache(maxsize=4)
@@ -384,10 +389,15 @@ _ASPECT_PHRASES = {
 
 
 def with_subject(question: str, focus: Focus) -> str:
-    """A follow-up that does not name its subject, with the subject it inherits, for retrieval."""
-    if not focus.inherited or not focus.subjects:
+    """For retrieval: a follow-up that does not name its subject, with the subject it inherits; a question that
+    names a library topic by its acronym ("PML"), with the name the sources use."""
+    if focus.inherited and focus.subjects:
+        return f"{question.rstrip().rstrip('?')} ({describe(focus.subjects)})?"
+    asked = set(words(question))
+    renamed = [s for s in focus.subjects if not s.said and _acronym(s.label) in asked]
+    if not renamed:
         return question
-    return f"{question.rstrip().rstrip('?')} ({describe(focus.subjects)})?"
+    return f"{question.rstrip().rstrip('?')} ({describe(renamed)})?"
 
 
 def asked_about(focus: Focus) -> str:
