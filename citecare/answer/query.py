@@ -222,7 +222,7 @@ class Vocabulary:
         from rapidfuzz import fuzz, process
 
         out = []
-        for token in re.split(r"(\W+)", text):
+        for token in re.split(r"(\W+)", self.join_split_words(text)):
             low = token.lower()
             if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS and \
                     not is_contraction(low):
@@ -234,6 +234,24 @@ class Vocabulary:
                     continue
             out.append(token)
         return "".join(out)
+
+
+    def join_split_words(self, text: str) -> str:
+        """Two words the sources write as one, when one of them is no corpus word: 'post herpetic' →
+        'postherpetic', 'immuno suppressants' → 'immunosuppressants' (not 'post therapeutic')."""
+
+        def joined(m: re.Match[str]) -> str:
+            first, second = m.group(1), m.group(2)
+            whole = (first + second).lower()
+            if whole in self.counts and (first.lower() not in self.counts or second.lower() not in self.counts):
+                return first  # the separator goes; the second word stays where it is
+            return m.group(0)
+
+        return _SPLIT_PAIR.sub(joined, text)
+
+
+# Both parts of four letters or more: "for ms" is not "forms", nor "every day" "everyday".
+_SPLIT_PAIR = re.compile(r"\b([A-Za-z]{4,})[ -](?=([A-Za-z]{4,})\b)")
 
 
 def is_contraction(word: str) -> bool:
