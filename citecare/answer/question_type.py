@@ -25,9 +25,13 @@ _Q = [  # first match wins: the more specific kinds come first
     ("examples", r"^\s*(which|what)\s+(kinds? of |types? of |sorts? of )?(conditions|diseases|illnesses|drugs|"
                  r"medicines|medications|foods|vaccines|treatments|problems)\b"),
     ("symptoms", r"\bsymptoms?\b|\bsigns?\b|\bwhat does it feel\b"),
+    # "does it run in families", "is ulcerative colitis genetic": whether it is passed on in families (genetics
+    # pages answer it in their own section, "Is ulcerative colitis inherited?"), not what causes it.
+    ("inheritance", r"\binherit|\bhereditary\b|\bruns? in (the )?famil|\bpass(ed)? (it )?(on|down)\b|"
+                    r"^\s*(is|are)\b[\w' -]*\bgenetic\s*\??\s*$"),
     # "what causes lupus" asks for causes; "does prednisone cause insomnia" is a yes/no question about an effect.
     ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
-               r"\bgenetic\b|\binherit|\brun in (the )?famil|^\s*(causes?|triggers?)\b"),
+               r"\bgenetic\b|^\s*(causes?|triggers?)\b"),
     ("prevention", r"\bprevent|\bavoid getting\b"),
     ("treatment", r"\btreat|\btherap|\bmeds?\b|\bmedications?\b|\bmedicines?\b|\bhelp|\bwork\b|\bcure\b|"
                   r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b"),
@@ -55,6 +59,8 @@ _A = {
     "symptoms": re.compile(r"\b(symptoms?|signs?|feel|pain|fatigue|fever|swelling|stiffness|rash|tired)", re.I),
     "causes": re.compile(r"\b(caused? by|causes?|triggers?|genes?|genetic|inherit|risk factors?|due to|because)\b",
                          re.I),
+    "inheritance": re.compile(r"\b(inherit\w*|hereditary|runs? in (the )?famil\w*|passed (down|on|from)|"
+                             r"family history|relatives?|siblings?|parents?|autosomal|dominant|recessive)\b", re.I),
     "treatment": re.compile(r"\b(treat(ed|ment|ments|s)?|therap(y|ies)|medicines?|medications?|drugs?|help(s)?|"
                             r"relie(f|ve)|surgery|exercise|manage)\b", re.I),
     "monitoring": re.compile(r"\b(monitor(ed|ing)?|check(ed|s|ups?)?|tests?|blood tests?|regular|watch)\b", re.I),

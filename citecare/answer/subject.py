@@ -380,6 +380,7 @@ _ASPECT_PHRASES = {
     "dosage": "the dose of {}",
     "symptoms": "the symptoms of {}",
     "causes": "the causes of {}",
+    "inheritance": "whether {} runs in families",
     "frequency": "how often for {}",
     "duration": "how long for {}",
     "interactions": "taking {} with other things",
