@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from citecare.answer.asked import asked_about, with_subject
 from citecare.answer.compose import ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up, topics_from
 from citecare.answer.evidence import evidence_verdict
@@ -21,14 +22,7 @@ from citecare.answer.rare_subject import lock_on_rare_words
 from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
 from citecare.answer.retrieved_info import retrieved_info
-from citecare.answer.subject import (
-    Focus,
-    SubjectIndex,
-    asked_about,
-    common_words,
-    subject_first,
-    with_subject,
-)
+from citecare.answer.subject import Focus, SubjectIndex, common_words, subject_first
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
 from citecare.ingest.sources import is_outdated

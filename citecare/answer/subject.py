@@ -103,12 +103,12 @@ def topic_forms(topic: str, common: frozenset[str] = frozenset()) -> list[str]:
     # "Autoimmune diseases" are also written "autoimmune disorders".
     if m := _SIBLING_TAIL.match(topic):
         forms.append(f"{m.group(1)} {_SIBLING[m.group(2)]}{m.group(3)}")
-    if acronym := _acronym(topic):
-        forms.append(acronym)
+    if initials := acronym(topic):
+        forms.append(initials)
     return forms
 
 
-def _acronym(name: str) -> str:
+def acronym(name: str) -> str:
     """The initials of a name of three words or more ('complex regional pain syndrome' → 'crps'), else ''."""
     parts = [p for p in re.split(r"[\s-]+", name) if p]
     return "".join(p[0] for p in parts) if len(parts) >= 3 else ""
@@ -373,37 +373,3 @@ def subject_first(hits: Sequence[Hit], focus: Focus, index: SubjectIndex, k: int
                                                        for s in focus.subjects)]
     rest = [h for h in hits if h not in on and h not in by_class]
     return (on + by_class + rest)[:k]
-
-
-_ASPECT_PHRASES = {
-    "side_effects": "the side effects of {}",
-    "dosage": "the dose of {}",
-    "symptoms": "the symptoms of {}",
-    "causes": "the causes of {}",
-    "inheritance": "whether {} runs in families",
-    "frequency": "how often for {}",
-    "duration": "how long for {}",
-    "interactions": "taking {} with other things",
-    "prevention": "preventing {}",
-    "who_should_not": "who should not take {}",
-}
-
-
-def with_subject(question: str, focus: Focus) -> str:
-    """For retrieval: a follow-up that does not name its subject, with the subject it inherits; a question that
-    names a library topic by its acronym ("PML"), with the name the sources use."""
-    if focus.inherited and focus.subjects:
-        return f"{question.rstrip().rstrip('?')} ({describe(focus.subjects)})?"
-    asked = set(words(question))
-    renamed = [s for s in focus.subjects if not s.said and _acronym(s.label) in asked]
-    if not renamed:
-        return question
-    return f"{question.rstrip().rstrip('?')} ({describe(renamed)})?"
-
-
-def asked_about(focus: Focus) -> str:
-    """How the 'not covered' message names the question: 'the side effects of methotrexate', 'kratom'."""
-    label = focus.label
-    if not label:
-        return "that"
-    return _ASPECT_PHRASES.get(focus.question_type, "this question about {}").format(label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from citecare.answer.asked import asked_about, with_subject
 from citecare.answer.class_facts import classes_of, is_about_class_of, states_class_fact
 from citecare.answer.compose import ExtractiveComposer
 from citecare.answer.focus_finder import FocusFinder, name_words
@@ -11,8 +12,8 @@ from citecare.answer.question_type import answers_type, classify
 from citecare.answer.quotable import is_quotable, leans_back
 from citecare.answer.subject import (
     Focus,
+    Subject,
     SubjectIndex,
-    asked_about,
     subject_first,
     title_topics,
     unknown_names,
@@ -367,3 +368,62 @@ def test_typo_correction_leaves_a_contraction_without_its_apostrophe_alone() -> 
     assert classify(vocabulary.correct("who shouldnt take kadian")) == "who_should_not"
     assert is_contraction("theyre") and is_contraction("couldnt") and not is_contraction("should")
     assert vocabulary.correct("who shuold take morphine") == "who should take morphine"  # typos still corrected
+
+
+def test_typo_correction_joins_two_words_the_sources_write_as_one() -> None:
+    from citecare.answer.query import Vocabulary
+
+    vocabulary = Vocabulary(["Postherpetic neuralgia follows shingles. Therapeutic doses. Immunosuppressants help. "
+                             "Everyday life. Forms of arthritis."])
+    assert vocabulary.correct("what is post herpetic neuralgia") == "what is postherpetic neuralgia"  # not "therapeutic"
+    assert vocabulary.correct("are immuno-suppressants safe") == "are immunosuppressants safe"
+    # Short words are left apart: "for ms" is not "forms", nor "every day" "everyday".
+    assert vocabulary.correct("immunosuppressants for ms pain") == "immunosuppressants for ms pain"
+    assert vocabulary.correct("taken every day") == "taken every day"
+
+
+def test_inheritance_is_asked_apart_from_causes() -> None:
+    assert classify("is ulcerative colitis genetic") == "inheritance"
+    assert classify("does it run in families") == "inheritance"
+    assert classify("Is ulcerative colitis inherited?") == "inheritance"  # the genetics pages' own section
+    assert classify("What are the genetic changes related to ulcerative colitis?") == "causes"
+    assert classify("what causes lupus") == "causes"
+    assert answers_type("inheritance")("This condition tends to run in families.")
+    assert not answers_type("inheritance")("Ulcerative colitis is a chronic disease of the colon.")
+    assert asked_about(Focus(subjects=(Subject("lupus", "lupus"),), question_type="inheritance")) == (
+        "whether lupus runs in families")
+
+
+def test_a_topic_asked_by_its_acronym_is_also_searched_by_its_name() -> None:
+    pml = Subject("progressive multifocal leukoencephalopathy", "progressive multifocal leukoencephalopathy")
+    focus = Focus(subjects=(pml,))
+    assert with_subject("what even is PML", focus) == (
+        "what even is PML (progressive multifocal leukoencephalopathy)?")
+    assert with_subject("what is progressive multifocal leukoencephalopathy", focus) == (
+        "what is progressive multifocal leukoencephalopathy")
+    named = Subject("adalimumab", "adalimumab", said="humira")  # a brand: the lay-term expansion names the generic
+    assert with_subject("humira side effects", Focus(subjects=(named,))) == "humira side effects"
+    inherited = Focus(subjects=(Subject("lupus", "lupus"),), inherited=True)
+    assert with_subject("and the symptoms?", inherited) == "and the symptoms (lupus)?"
+
+
+def test_a_follow_up_of_a_recognisable_shape_is_covered_in_meaning_by_a_close_lead_of_that_shape() -> None:
+    from citecare.answer.compose import Composition
+    from citecare.answer.evidence import evidence_verdict
+    from citecare.answer.retrieval import Retrieval
+    from citecare.config import Settings
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    found = Retrieval("q", (Hit(chunk=CHUNKS[0], score=1.0),), (), best_similarity=0.7, overlap=1.0)
+    [prednisone] = _index().find("prednisone")
+    lead = Composition("Symptoms include swelling in the legs. [1]", (), (), best_similarity=0.7,
+                       aspect_coverage=0.0, lead_similarity=0.7, lead_fits=True)
+    # "what symptoms would i notice" after prednisone: "notice" is in no passage, but the lead is a close symptom.
+    symptoms = Focus(subjects=(prednisone,), question_type="symptoms", aspect_terms=frozenset({"notic"}),
+                     inherited=True)
+    assert evidence_verdict(found, lead, settings, symptoms) == (True, "")
+    # A lead far in meaning, or not of the asked shape, or a question of no particular shape: the new words decide.
+    assert evidence_verdict(found, replace(lead, lead_similarity=0.4), settings, symptoms) == (False, "aspect")
+    assert evidence_verdict(found, replace(lead, lead_fits=False), settings, symptoms) == (False, "aspect")
+    other = replace(symptoms, question_type="other", aspect_terms=frozenset({"leg"}))
+    assert evidence_verdict(found, lead, settings, other) == (False, "aspect")

@@ -1,0 +1,40 @@
+"""How a question is put back into words: for retrieval, with the subject it inherits or the name the sources use
+(``with_subject``); for the "not covered" message, naming what was asked (``asked_about``)."""
+
+from __future__ import annotations
+
+from citecare.answer.subject import Focus, acronym, describe
+from citecare.text import words
+
+_ASPECT_PHRASES = {
+    "side_effects": "the side effects of {}",
+    "dosage": "the dose of {}",
+    "symptoms": "the symptoms of {}",
+    "causes": "the causes of {}",
+    "inheritance": "whether {} runs in families",
+    "frequency": "how often for {}",
+    "duration": "how long for {}",
+    "interactions": "taking {} with other things",
+    "prevention": "preventing {}",
+    "who_should_not": "who should not take {}",
+}
+
+
+def with_subject(question: str, focus: Focus) -> str:
+    """For retrieval: a follow-up that does not name its subject, with the subject it inherits; a question that
+    names a library topic by its acronym ("PML"), with the name the sources use."""
+    if focus.inherited and focus.subjects:
+        return f"{question.rstrip().rstrip('?')} ({describe(focus.subjects)})?"
+    asked = set(words(question))
+    renamed = [s for s in focus.subjects if not s.said and acronym(s.label) in asked]
+    if not renamed:
+        return question
+    return f"{question.rstrip().rstrip('?')} ({describe(renamed)})?"
+
+
+def asked_about(focus: Focus) -> str:
+    """How the 'not covered' message names the question: 'the side effects of methotrexate', 'kratom'."""
+    label = focus.label
+    if not label:
+        return "that"
+    return _ASPECT_PHRASES.get(focus.question_type, "this question about {}").format(label)
