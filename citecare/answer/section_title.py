@@ -53,7 +53,9 @@ def asks_the_question(title: str, question: str) -> bool:
     return bool(asked) and asked <= content_terms(question, drop_generic=False)
 
 
-LEAD_SECTION_DOCS = 3  # a section titled as the answer asked for may lead if retrieval ranked it this high
+LEAD_SECTION_DOCS = 5  # a section titled as the answer asked for may lead if retrieval ranked it this high
+# (5, not 3: "signs of cushing syndrome" ranks "What are the symptoms of Cushing's Syndrome?" fourth, after three
+# "What is" pages)
 
 
 def lead_document(hits: Sequence[Hit], ranked: Sequence[int], question_type: str,

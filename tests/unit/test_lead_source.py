@@ -93,3 +93,19 @@ def test_the_composer_keeps_a_lead_section_that_promises_the_kind_asked_for() ->
     out = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question), hits,
                                                                focus=focus)
     assert out.citations[0].doc_id == "gout-treat"
+
+
+def test_a_section_titled_as_the_answer_asked_for_leads_from_within_the_first_five_documents() -> None:
+    from citecare.answer.section_title import LEAD_SECTION_DOCS, lead_document
+
+    def hit(doc_id: str, title: str) -> Hit:
+        meta = SourceMeta(doc_id=doc_id, title=title, publisher="NIH")
+        return Hit(chunk=Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text="Text.", ordinal=1, meta=meta), score=1.0)
+
+    pages = [hit(f"what-is-{i}", f"Cushing's syndrome - What is Cushing's syndrome? ({i})") for i in range(3)]
+    symptoms = hit("symptoms", "Cushing's Syndrome - What are the symptoms of Cushing's Syndrome? (NIDDK)")
+    hits = [*pages, symptoms]  # "signs of cushing syndrome": the symptoms section is ranked fourth
+    assert LEAD_SECTION_DOCS >= 4
+    assert lead_document(hits, range(len(hits)), "symptoms") == "symptoms"
+    assert lead_document(hits, range(len(hits)), "definition") == "what-is-0"  # the best-ranked promises it too
+    assert lead_document(hits, range(len(hits)), "symptoms", within=3) == "what-is-0"
