@@ -4,7 +4,8 @@ An answer is about what was asked. With the question's subjects known (``answer.
 from a document about a subject, naming it, or a fact of its class (``answer.class_facts``) are quoted (the subject
 lock). The first sentence is the one that best answers the question and is the kind of answer asked for (a frequency for
 "how often", a definition for "what is"); one or two supporting sentences follow in source order, preferably
-from the same source, and only while they are nearly as relevant (no filling to a cap). Only quotable
+from the same source (from another only when its title is about the subject), and only while they are nearly as
+relevant (no filling to a cap). Only quotable
 sentences are used (``answer.quotable``); of two equally relevant ones the plainer is preferred.
 Long because the subject lock, the lead choice and the evidence figures share one set of candidate scores.
 """
@@ -153,10 +154,12 @@ class ExtractiveComposer:
         doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]
+        about = about_subject(self.subjects, focus)
+        doc_of = [hits[c.hit_index].chunk.doc_id for c in candidates]
         ranked_doc = top_doc
         if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):
             top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
-                                         [float(doc_score[j]) for j in eligible], about_subject(self.subjects, focus))
+                                         [float(doc_score[j]) for j in eligible], about)
 
         def pick(doc: str) -> tuple[list[int], int, float]:
             """The sentences, the lead and the asked aspect's coverage with the lead from ``doc``."""
@@ -166,7 +169,8 @@ class ExtractiveComposer:
                 others = [j for j in range(len(candidates)) if j not in set(in_top)]
                 lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
                               if not listed[j]]
-            chosen = self._choose(relevance, vectors, semantic, candidates, lead_order)
+            chosen = self._choose(relevance, vectors, semantic, candidates, lead_order, doc_of,
+                                  about if focus is not None and (focus.subjects or focus.lock) else None)
             if not chosen:
                 return [], -1, 0.0
             lead = chosen[0] if not leans_back(candidates[chosen[0]].text) or len(chosen) < 2 else chosen[1]
@@ -315,7 +319,8 @@ class ExtractiveComposer:
 
     # --- choosing ----------------------------------------------------------------------------------------
     def _choose(self, relevance: np.ndarray, vectors: np.ndarray, semantic: np.ndarray, cands: list[Candidate],
-                lead_order: list[int]) -> list[int]:
+                lead_order: list[int], doc_of: Sequence[str] = (), about: Callable[[str], bool] | None = None
+                ) -> list[int]:
         """The lead (the first of ``lead_order`` that can stand), then up to two supporting sentences in source
         order; a sentence that leans on its predecessor ("They increase…") comes only with it, or not at all."""
         position = {(c.hit_index, c.position): j for j, c in enumerate(cands)}
@@ -350,6 +355,8 @@ class ExtractiveComposer:
                 continue
             if float(relevance[j]) < floor and not (j == follows and float(semantic[j]) >= _FOLLOWS_MIN_SIMILARITY):
                 continue
+            if about is not None and doc_of[j] != doc_of[lead[-1]] and not about(doc_of[j]):
+                continue  # support from another source only from one about the subject: as few sources as possible
             piece = [k for k in unit(j) if k not in chosen and k not in rest]
             if not piece or len(chosen) + len(rest) + len(piece) > self.max_sentences:
                 continue

@@ -109,3 +109,27 @@ def test_a_section_titled_as_the_answer_asked_for_leads_from_within_the_first_fi
     assert lead_document(hits, range(len(hits)), "symptoms") == "symptoms"
     assert lead_document(hits, range(len(hits)), "definition") == "what-is-0"  # the best-ranked promises it too
     assert lead_document(hits, range(len(hits)), "symptoms", within=3) == "what-is-0"
+
+
+def test_support_from_another_source_comes_only_from_one_about_the_subject() -> None:
+    page = _chunk("gout-treat", "Gout - What are the treatments for Gout? (NIH)",
+                  "Doctors treat gout attacks with anti-inflammatory medicines. "
+                  "Gout attacks are treated with rest and medicines that lower uric acid.")
+    other = _chunk("kidney-stones", "Kidney stones - What are the treatments for Kidney stones? (NIH)",
+                   "People with gout attacks may also get kidney stones that doctors treat with medicines.")
+    about_gout = _chunk("gout-diet", "Gout - What causes Gout? (NIH)",
+                        "Doctors say gout attacks can follow foods that raise uric acid, and treat them with medicines.")
+    chunks = [page, other, about_gout]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    embedder = FakeEmbedder()
+    finder = FocusFinder(index, ["gout", "medicines", "treat", "attacks", "doctors"], frozenset())
+    question = "how do doctors treat gout attacks with medicines"
+    focus = finder.focus(question)
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    out = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question), hits,
+                                                               focus=focus)
+    cited = [c.doc_id for c in out.citations]
+    assert cited[0] == "gout-treat" and "kidney-stones" not in cited  # it names gout, but is about kidney stones
+    without_focus = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question),
+                                                                        hits)
+    assert "kidney-stones" in [c.doc_id for c in without_focus.citations]  # the rule needs a subject to lock on
