@@ -17,14 +17,14 @@ DEV = PROJECT_ROOT / "evals" / "answers-dev.jsonl"
 TOLERANCE = 0.02
 # Reached on the dev split (236 cases) when set; goals of issue 10 in the comments.
 AT_LEAST = {
-    "on_subject_citation_share": 0.88,  # goal 0.90
-    "all_citations_on_subject": 0.86,  # goal 0.75
-    "first_citation_correct": 0.72,  # goal 0.80; 113/155 with the evidence gate reading the ranked lead
-    "lead_answers_question": 0.50,
+    "on_subject_citation_share": 0.92,  # goal 0.90; 0.925 with support from other sources only if about the subject
+    "all_citations_on_subject": 0.89,  # goal 0.75
+    "first_citation_correct": 0.75,  # goal 0.80; 117/155 (issue 10, third pass)
+    "lead_answers_question": 0.52,
     "answers_at_most_3_sentences": 1.0,
     "no_evidence_on_unanswerable": 0.66,
     "not_covered_names_subject": 0.60,  # goal 0.60
-    "kind_accuracy": 0.78,
+    "kind_accuracy": 0.82,
 }
 
 
