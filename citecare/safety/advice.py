@@ -43,15 +43,29 @@ def advice_reasons(
     if _asks_about_a_combination(text, now):
         return ("medication_combination",)
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
-    regimen = "med_question" in now.present and "med_regimen_change" in now.present  # "do it every 10 days?"
+    # A question mark asks as plainly as "should I": "skip next one?", "take it now or wait till tonight?"
+    asks = "med_question" in now.present or _asks_without_question_words(text)
+    regimen = asks and "med_regimen_change" in now.present  # "do it every 10 days?"
     if not (use_question or regimen):
-        if not ("med_question" in now.present and "med_action" in now.present):
+        if not (asks and "med_action" in now.present):
             return ()
         norm, tokens, matches = matcher.find(text, only=frozenset({"med_action"}))
         actions = [m for m in matches if not policy.object_is_not_a_medicine(norm[tokens[m.end - 1].end :])]
         if not actions:
             return ()  # "how can I lower my risk of infection" changes a risk, not a medicine
     return ("medication_change",) if names_a_medicine(text, now, earlier) else ()
+
+
+# A short question with no question word ("skip next one?", "both?", "take it now or wait till tonight?") asks for
+# a decision; "does it stop working if you miss a dose?" opens with one and asks how things are, and "it's every
+# other week, right?" checks a fact.
+_ELLIPTICAL_QUESTION = re.compile(
+    r"(?:^|[.!?]\s+|\n)(?!\W*(?:what|whats|what's|why|how|which|who|where|when|does|do|is|are|can|could|will|"
+    r"would|did|has|have|was|were|any)\b)[^.!?\n]{1,60}(?<!\bright)\?", re.I)
+
+
+def _asks_without_question_words(text: str) -> bool:
+    return bool(_ELLIPTICAL_QUESTION.search(text))
 
 
 # a sentence that asks why, or what one thing does to another ("can tramadol and sertraline together cause…")

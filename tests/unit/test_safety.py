@@ -240,6 +240,9 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "grapefruit juice with my tablets, allowed?",
     "can mum take melatonin with amitriptyline",  # someone named as the one taking it
     "how much piriton for my 3 year old",  # an amount for someone
+    "threw up after my morning sertraline. take another?",  # a question without a question word
+    "missed sunday's methotrexate. monday instead or leave it till next week?",
+    "can I put my pregabalin up to 150, still sore",  # put a dose up
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -261,6 +264,8 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "can tramadol and sertraline together cause serotonin syndrome",  # what one does to the other
     "is it ok to eat grapefruit on immunosuppressants",  # a kind of medicine, no one's own case
     "is it ok to drive when taking opioid painkillers",  # "opioid painkillers" is one thing
+    "methotrexate is once a week, right?",  # checks a fact
+    "any tips for remembering to take methotrexate on the same day?",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
