@@ -1,4 +1,4 @@
-"""Train the learned triage layer (``make triage-model``): logistic regression over MiniLM embeddings.
+"""Train the learned triage layer (``make triage-model``): an RBF support-vector classifier over MiniLM embeddings.
 
 Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
 training, without the rules), ``evals/safety.jsonl`` (the regression set), and the ordinary questions of
@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from citecare.config import PROJECT_ROOT, Settings
 from citecare.safety.classifier import LABELS, MODEL_DIR, TriageClassifier
 from citecare.safety.guard import SELF_HARM_CONCEPTS
 from citecare.safety.rules import load_rules
+from citecare.safety.svm_probability import PairwiseSvm
 from citecare.safety.triage import RuleTriage
 from citecare.store.embedder import set_offline_env, triage_embedder
 from citecare.vocab import load_medicines
@@ -32,7 +34,7 @@ SAFETY_KIND_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "medical_a
                         "answer": "info", "no_evidence": "info", "out_of_scope": "info", "invalid_input": "info"}
 
 
-THRESHOLD_FLOOR = 0.4
+THRESHOLD_FLOOR = 0.3
 
 
 def training_files() -> list[Path]:
@@ -115,9 +117,37 @@ def fit(x: np.ndarray, y: list[str], c: float) -> tuple[np.ndarray, np.ndarray]:
     return clf.coef_[order], clf.intercept_[order]
 
 
+def fit_svm(x: np.ndarray, y: list[str], c: float) -> Any:
+    """libsvm's one-vs-one SVC with Platt probabilities. On the pooled dev splits, at the same false-alarm rate,
+    it caught more emergencies and medication changes than the logistic regression it replaced (evals/README.md).
+    ``probability=True`` is deprecated from scikit-learn 1.9 and removed in 1.11 (hence the pin below 1.11)."""
+    import warnings
+
+    from sklearn.svm import SVC
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return SVC(C=c, kernel="rbf", gamma="scale", probability=True, class_weight="balanced", random_state=0,
+                   decision_function_shape="ovo").fit(x, y)
+
+
+def check_same_as_sklearn(svc: Any, svm: PairwiseSvm, vectors: np.ndarray, bank: np.ndarray) -> None:
+    """The guard's numpy arithmetic gives scikit-learn's probabilities (else the model is not saved)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        expected = svc.predict_proba(vectors)
+    gap = float(np.abs(svm.probabilities(vectors, bank) - expected).max())
+    if gap > 1e-3:
+        raise SystemExit(f"numpy SVM probabilities differ from scikit-learn's by {gap:.2e}: not saving")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
+    parser.add_argument("--model", choices=("svm", "logistic"), default="svm")
+    parser.add_argument("--c", type=float, default=None,
+                        help="inverse regularisation strength (default: 4 for the SVM, 16 for logistic regression)")
     parser.add_argument("--knn", type=int, default=7)
     parser.add_argument("--knn-weight", type=float, default=0.3)
     parser.add_argument("--max-false-alarm", type=float, default=0.015,
@@ -132,14 +162,27 @@ def main() -> None:
     embedder = triage_embedder(settings.model_copy(update={"torch_threads": 2}))  # what the guard reads with
     texts, labels, concepts = load_training()
     print(f"training messages: {len(texts)} " + " ".join(f"{lab}={labels.count(lab)}" for lab in LABELS))
-    x = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
-    coef, intercept = fit(x, labels, args.c)
-    model = TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn, knn_weight=args.knn_weight,
-                             embedding_model=f"{Path(settings.embedding_model).name}|{embedder.backend}")
+    # Rounded as the bank is stored (float16), so training and the guard see the same vectors.
+    x = np.asarray(embedder.embed_documents(texts), dtype=np.float32).astype(np.float16).astype(np.float32)
+    embedding_model = f"{Path(settings.embedding_model).name}|{embedder.backend}"
+    dev = dev_cases()
+    dev_vectors = np.asarray(embedder.embed_documents([q for q, _, _ in dev]), dtype=np.float32)
+    if args.model == "svm":
+        c = args.c or 4.0
+        svc = fit_svm(x, labels, c)
+        svm = PairwiseSvm.from_sklearn(svc, np.arange(len(x)))
+        check_same_as_sklearn(svc, svm, dev_vectors[:200], x)
+        model = TriageClassifier(LABELS, np.zeros((0, x.shape[1])), np.zeros(0), x, labels, concepts, knn=args.knn,
+                                 knn_weight=args.knn_weight, embedding_model=embedding_model, svm=svm,
+                                 svm_classes=[str(k) for k in svc.classes_])
+    else:
+        c = args.c or 16.0
+        coef, intercept = fit(x, labels, c)
+        model = TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn,
+                                 knn_weight=args.knn_weight, embedding_model=embedding_model)
 
     # Thresholds from the dev split only.
-    dev = dev_cases()
-    preds = [model.predict(v) for v in embedder.embed_documents([q for q, _, _ in dev])]
+    preds = [model.predict(v) for v in dev_vectors]
     thresholds: dict[str, float] = {}
     info = [p for p, (_, lab, _) in zip(preds, dev, strict=True) if lab == "info"]
     for label in ("emergency", "urgent", "med_change"):
@@ -151,7 +194,7 @@ def main() -> None:
         thresholds[label] = max(min(ok) if ok else 0.95, THRESHOLD_FLOOR)
     model.thresholds = thresholds
     model.save(meta={"training_data_sha256": data_hash(training_files()), "training_messages": len(texts),
-                     "c": args.c})
+                     "c": c})
     for label in ("emergency", "urgent", "med_change"):
         hits = sum(p.p(label) >= thresholds[label] for p, (_, lab, _) in zip(preds, dev, strict=True) if lab == label)
         total = sum(1 for _, lab, _ in dev if lab == label)

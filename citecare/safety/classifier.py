@@ -1,9 +1,12 @@
-"""The learned layer of triage: logistic regression over MiniLM sentence embeddings, plus prototypes.
+"""The learned layer of triage: a support-vector classifier (RBF kernel) over MiniLM sentence embeddings,
+blended with a vote of the nearest training messages (prototypes).
 
 Trained by ``scripts/train_triage.py`` (``make triage-model``) on the labelled messages in
-``citecare/data/safety/triage-train*.jsonl``; the weights are a small JSON file and the prototype bank a
-float16 array, both in ``citecare/data/safety/``. Inference is a dot product (numpy), no scikit-learn.
-The classifier can raise an alarm the rules missed; the guard never lets it silence a rule.
+``citecare/data/safety/triage-train*.jsonl``. The model is a small JSON file (thresholds, labels, meta) and
+an array file: the training messages' float16 embeddings, which are both the prototype bank and the support
+vectors, and the SVM's coefficients. Inference is numpy (``svm_probability``), no pickle. A logistic
+regression (``coef``/``intercept``) is still read when a model file has no SVM. The classifier can raise an
+alarm the rules missed; the guard never lets it silence a rule.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from citecare.errors import CiteCareError
+from citecare.safety.svm_probability import PairwiseSvm
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "safety"
 MODEL_FILE = MODEL_DIR / "triage-model.json"
@@ -31,7 +35,7 @@ class ModelError(CiteCareError):
 
 @dataclass(frozen=True)
 class Prediction:
-    probabilities: dict[str, float]  # blended: logistic regression and nearest prototypes
+    probabilities: dict[str, float]  # blended: the SVM (or logistic regression) and nearest prototypes
     neighbours: tuple[tuple[str, str, float], ...]  # (label, concept, similarity) of the closest prototypes
 
     def p(self, label: str) -> float:
@@ -57,6 +61,8 @@ class TriageClassifier:
         knn_weight: float = 0.3,
         thresholds: dict[str, float] | None = None,
         embedding_model: str = "",
+        svm: PairwiseSvm | None = None,
+        svm_classes: Sequence[str] = (),
     ) -> None:
         self.classes = tuple(classes)
         self.coef = coef.astype(np.float32)
@@ -68,18 +74,26 @@ class TriageClassifier:
         self.knn_weight = knn_weight
         self.thresholds = dict(thresholds or {})
         self.embedding_model = embedding_model
+        self.svm = svm
+        self.svm_order = [list(svm_classes).index(c) for c in self.classes] if svm is not None else []
 
     @property
     def dimension(self) -> int:
-        return int(self.coef.shape[1])
+        return int(self.prototypes.shape[1])
+
+    def _model_probabilities(self, v: np.ndarray) -> np.ndarray:
+        """The SVM's (or the logistic regression's) class probabilities, in ``classes`` order."""
+        if self.svm is not None:
+            return self.svm.probabilities(v[None, :], self.prototypes)[0][self.svm_order]
+        logits = self.coef @ v + self.intercept
+        logits -= logits.max()
+        return np.exp(logits) / np.exp(logits).sum()
 
     def predict(self, vector: Sequence[float]) -> Prediction:
         v = np.asarray(vector, dtype=np.float32)
         if v.shape != (self.dimension,):
             raise ModelError(f"triage model expects {self.dimension}-d vectors, got {v.shape}")
-        logits = self.coef @ v + self.intercept
-        logits -= logits.max()
-        lr = np.exp(logits) / np.exp(logits).sum()
+        lr = self._model_probabilities(v)
         sims = self.prototypes @ v
         top = np.argsort(-sims)[: self.knn]
         knn = dict.fromkeys(self.classes, 0.0)
@@ -106,12 +120,15 @@ class TriageClassifier:
             "knn_weight": self.knn_weight,
             "thresholds": self.thresholds,
             "embedding_model": self.embedding_model,
+            "model": "svm-rbf" if self.svm is not None else "logistic-regression",
+            "svm_classes": [self.classes[i] for i in np.argsort(self.svm_order)] if self.svm is not None else [],
             "prototype_labels": list(self.proto_labels),
             "prototype_concepts": list(self.proto_concepts),
             **(meta or {}),
         }
         model_file.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-        np.savez_compressed(prototypes_file, vectors=self.prototypes.astype(np.float16))
+        np.savez_compressed(prototypes_file, vectors=self.prototypes.astype(np.float16),
+                            **(self.svm.arrays() if self.svm is not None else {}))
 
     @classmethod
     def load(cls, model_file: Path = MODEL_FILE, prototypes_file: Path = PROTOTYPES_FILE) -> TriageClassifier:
@@ -119,6 +136,7 @@ class TriageClassifier:
             data = json.loads(model_file.read_text(encoding="utf-8"))
             with np.load(prototypes_file) as arrays:
                 prototypes = arrays["vectors"].astype(np.float32)
+                svm = PairwiseSvm.from_arrays(arrays) if "svm_support" in arrays else None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the triage model ({model_file}): {exc}; run `make triage-model`") from exc
         if len(data["prototype_labels"]) != len(prototypes):
@@ -134,6 +152,8 @@ class TriageClassifier:
             knn_weight=float(data.get("knn_weight", 0.3)),
             thresholds={k: float(v) for k, v in dict(data.get("thresholds", {})).items()},
             embedding_model=str(data.get("embedding_model", "")),
+            svm=svm,
+            svm_classes=list(data.get("svm_classes", [])),
         )
 
 
