@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from citecare.answer.aspect_meaning import aspect_unmet
 from citecare.answer.class_facts import with_bridges
 from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead
 from citecare.answer.query import content_terms, lay_alternatives
@@ -73,6 +74,7 @@ class Composition:
     lead_similarity: float = 0.0  # cosine of the question to the lead sentence
     lead_aspect: float = 1.0  # aspect coverage by the lead sentence itself
     lead_fits: bool = True  # the lead is the kind of answer asked for
+    aspect_unmet: tuple[str, ...] = ()  # words carrying the asked aspect that no sentence has in words or meaning
     grades: tuple[float, ...] = field(default=(), compare=False)  # reading grade of each quoted sentence
 
 
@@ -190,8 +192,12 @@ class ExtractiveComposer:
         else:
             gate_lead, gate_coverage = lead, coverage
         out = self._render([candidates[j] for j in chosen], hits, outdated)
+        unmet: tuple[str, ...] = ()
+        if focus is not None and focus.aspect_terms and not focus.inherited and gate_coverage == 0.0:
+            asked = focus.aspect_terms - set(lay_alternatives(question))
+            unmet = aspect_unmet(question, query_vector, asked, vectors, self.embedder.embed_query)
         return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[gate_lead]),
-                       on_subject=on_subject, joined=joined, aspect_coverage=gate_coverage,
+                       on_subject=on_subject, joined=joined, aspect_coverage=gate_coverage, aspect_unmet=unmet,
                        lead_aspect=float(aspect[gate_lead]), fits_type=not strict or bool(fits.any()),
                        lead_fits=bool(fits[gate_lead]))
 

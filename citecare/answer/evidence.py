@@ -12,7 +12,10 @@ the asked subject *and* the asked aspect are covered, not one shared word:
 - and the aspect must be covered in meaning or in words: the evidence score adds how close in meaning the best
   passage is (its embedding includes the title, so "INDICATIONS AND USAGE" answers "used for"), how many of
   the question's aspect words the quoted passages carry (or their lay stand-ins), and how close in meaning
-  the best on-subject sentence is (this is what lets "keep an eye on" find "monitored closely").
+  the best on-subject sentence is (this is what lets "keep an eye on" find "monitored closely");
+- when the quoted passages carry none of the aspect words, the words that carry the question's meaning must be
+  close in meaning to some sentence on the subject (``answer.aspect_meaning``): "is lupus contagious" passes,
+  "what foods should i avoid with lupus" does not.
 
 The weights and the threshold are settings, calibrated on the answer set's dev split and on the consumer
 questions of ../shared/extdata/qa-dev.jsonl (see evals/README.md); never on a test split.
@@ -64,6 +67,8 @@ def evidence_verdict(found: Retrieval, composition: Composition, settings: Setti
     if (focus is not None and focus.inherited and focus.aspect_terms and composition.aspect_coverage == 0.0
             and not _shaped_lead_answers(focus, composition)):
         return False, "aspect"  # "what about for a broken leg?" after immunosuppressants: the new words are the question
+    if composition.aspect_unmet:
+        return False, "aspect"  # "what foods should i avoid with lupus": no sentence speaks of food, in any words
     known = focus is None or bool(focus.subjects)
     threshold = settings.evidence_threshold if known else settings.evidence_threshold_without_subject
     if evidence_score(found, composition, settings) < threshold:

@@ -22,9 +22,9 @@ AT_LEAST = {
     "first_citation_correct": 0.75,  # goal 0.80; 117/155 (issue 10, third pass)
     "lead_answers_question": 0.52,
     "answers_at_most_3_sentences": 1.0,
-    "no_evidence_on_unanswerable": 0.66,
-    "not_covered_names_subject": 0.60,  # goal 0.60
-    "kind_accuracy": 0.82,
+    "no_evidence_on_unanswerable": 0.70,  # 57/81 with the asked aspect checked in meaning (issue 10, fourth pass)
+    "not_covered_names_subject": 0.64,  # goal 0.60; 52/81
+    "kind_accuracy": 0.825,
 }
 
 

@@ -1,0 +1,51 @@
+"""Is the asked aspect covered in meaning when none of its words is in the quoted passages?
+
+"is lupus contagious" is answered by a passage that never says "contagious"; "what foods should i avoid with
+lupus" is not answered by a lupus passage that never speaks of food. Two general measures, both from question-side
+embeddings only (no document text is embedded at question time; the sentences' vectors come from ingest):
+- how much a word carries the question's meaning: the cosine the question loses when the word is left out
+  ("counted" in "are biologics like tnf inhibitors counted as immunosuppressants" moves it by 0.04, "foods" in the
+  lupus question by 0.19). Words that hardly move it are filler, whatever their corpus frequency. Words the
+  lay vocabulary translates ("strengths" → "how supplied") are left to the lexical check on their stand-ins: a
+  label's strengths are listed as numbers, which no word is close to;
+- whether a source sentence on the subject speaks of the word: the word's own embedding is close to the
+  sentence's ("contagious" and "Lupus is not contagious…" in other words, "kids" and a sentence about children).
+The question's aspect is unmet when it has words that carry meaning and no candidate sentence is close to any
+of them. Thresholds were set on the answer set's dev split (evals/README.md, issue 10 fourth pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from citecare.text import stem, words
+
+# A word carries the question's meaning when leaving it out lowers the cosine to the question by this much.
+MEANING_DROP = 0.12
+# A source sentence speaks of a word when the word alone is this close to it.
+WORD_SENTENCE_SIMILARITY = 0.12
+_AT_MOST_WORDS = 4  # two embeddings per word: the longest questions are cut to their first few aspect words
+
+
+def aspect_unmet(question: str, query_vector: Sequence[float], aspect_stems: Iterable[str],
+                 sentence_vectors: np.ndarray, embed: Callable[[str], Sequence[float]]) -> tuple[str, ...]:
+    """The question's aspect words that carry its meaning, when no sentence (``sentence_vectors``, unit rows)
+    is close to any of them; () when one is, or none carries meaning. ``aspect_stems``: stemmed aspect words,
+    none of which the quoted passages carry."""
+    asked = set(aspect_stems)
+    tokens = [w.strip("'-") for w in words(question)]
+    surface = list(dict.fromkeys(w for w in tokens if w and stem(w) in asked))[:_AT_MOST_WORDS]
+    if not surface or not len(sentence_vectors):
+        return ()
+    q = np.asarray(query_vector, dtype=np.float32)
+    meaningful = []
+    for word in surface:
+        without = np.asarray(embed(" ".join(t for t in tokens if t != word)), dtype=np.float32)
+        if 1.0 - float(q @ without) < MEANING_DROP:
+            continue
+        if float((sentence_vectors @ np.asarray(embed(word), dtype=np.float32)).max()) >= WORD_SENTENCE_SIMILARITY:
+            return ()
+        meaningful.append(word)
+    return tuple(meaningful)

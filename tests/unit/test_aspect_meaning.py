@@ -1,0 +1,67 @@
+"""The asked aspect in meaning: words that carry the question must be close to some sentence on the subject."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from citecare.answer.aspect_meaning import MEANING_DROP, WORD_SENTENCE_SIMILARITY, aspect_unmet
+from citecare.text import stem
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.asarray(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _embedder(table: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+
+    def embed(text: str) -> list[float]:
+        asked.append(text)
+        return table[text].tolist()
+
+    return embed, asked
+
+
+def test_a_word_that_carries_the_question_must_be_close_to_some_sentence() -> None:
+    question = _unit(1, 0, 0)
+    leaving_it_out = _unit(1, 1, 0)  # "is lupus" is 0.29 away from "is lupus contagious": the word carries it
+    assert 1 - float(question @ leaving_it_out) >= MEANING_DROP
+    far = np.stack([_unit(1, 0, 0.2), _unit(0, 0, 1)])
+    embed, asked = _embedder({"is lupus": leaving_it_out, "contagious": _unit(0, 1, 0)})
+    assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, far, embed) == ("contagious",)
+    assert asked == ["is lupus", "contagious"]  # only question words are embedded, never a source sentence
+    near = np.vstack([far, _unit(0.3, 1, 0)[None, :]])  # "…is not contagious" in other words
+    assert float(near[-1] @ _unit(0, 1, 0)) >= WORD_SENTENCE_SIMILARITY
+    assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, near, embed) == ()
+
+
+def test_filler_words_do_not_count_as_the_aspect_whatever_their_rarity() -> None:
+    question = _unit(1, 0, 0)
+    embed, asked = _embedder({"are biologics as immunosuppressants": _unit(1, 0.1, 0)})  # "counted" moves it by 0.005
+    sentences = np.stack([_unit(0, 0, 1)])
+    assert aspect_unmet("are biologics counted as immunosuppressants", question, {stem("counted")}, sentences,
+                        embed) == ()
+    assert asked == ["are biologics as immunosuppressants"]
+    assert aspect_unmet("are biologics counted", question, set(), sentences, embed) == ()  # no aspect words
+    assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, np.zeros((0, 3)), embed) == ()
+
+
+def test_the_evidence_gate_refuses_an_unmet_aspect() -> None:
+    from citecare.answer.compose import Composition
+    from citecare.answer.evidence import evidence_verdict
+    from citecare.answer.retrieval import Retrieval
+    from citecare.answer.subject import Focus, Subject
+    from citecare.config import Settings
+    from citecare.types import Chunk, Hit, SourceMeta
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    meta = SourceMeta(doc_id="lupus", title="Lupus", publisher="NIH")
+    chunk = Chunk(chunk_id="lupus-0", doc_id="lupus", text="Lupus is a long-term illness.", ordinal=1, meta=meta)
+    found = Retrieval("q", (Hit(chunk=chunk, score=1.0),), (), best_similarity=0.7, overlap=1.0)
+    answer = Composition("Lupus is a long-term illness. [1]", (), (), best_similarity=0.7, aspect_coverage=0.0)
+    focus = Focus(subjects=(Subject("lupus", "lupus"),), aspect_terms=frozenset({"food"}))
+    assert evidence_verdict(found, answer, settings, focus) == (True, "")
+    assert evidence_verdict(found, replace(answer, aspect_unmet=("foods",)), settings, focus) == (False, "aspect")
