@@ -243,6 +243,7 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "threw up after my morning sertraline. take another?",  # a question without a question word
     "missed sunday's methotrexate. monday instead or leave it till next week?",
     "can I put my pregabalin up to 150, still sore",  # put a dose up
+    "flying on friday, can i skip my humira that week as it needs the fridge",  # a change, even with logistics
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -265,6 +266,8 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "is it ok to eat grapefruit on immunosuppressants",  # a kind of medicine, no one's own case
     "is it ok to drive when taking opioid painkillers",  # "opioid painkillers" is one thing
     "methotrexate is once a week, right?",  # checks a fact
+    "can i get my adalimumab pens delivered to my work address",  # getting, carrying, storing: practical
+    "can i take my prednisolone through customs in spain",
     "any tips for remembering to take methotrexate on the same day?",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
