@@ -18,6 +18,7 @@ import pytest
 from pydantic import SecretStr
 
 from citecare.app.ratings_store import RatingsStore
+from citecare.app.web.layout import CONVERSATION_KEY
 from citecare.app.web.server import build_app, free_port
 from citecare.config import PROJECT_ROOT, Settings
 from tests.conftest import make_settings
@@ -366,7 +367,12 @@ def test_conversation_survives_a_server_restart(browser: Any, tmp_path: Path) ->
     port = free_port()
     with build_app(FakeEngine(), settings).running(port=port) as url:
         page, _ = new_page(browser, url, "phone", "light")
+        stored = page.evaluate(f"localStorage.getItem({json.dumps(CONVERSATION_KEY)})")
         ask(page, "Why blood tests?")
+        # The browser keeps the conversation in a follow-up event after the answer shows; under load that can take
+        # a while, so wait for it before leaving (as the test means: a finished, kept answer survives a restart).
+        page.wait_for_function(f"localStorage.getItem({json.dumps(CONVERSATION_KEY)}) !== {json.dumps(stored)}",
+                               timeout=TIMEOUT_MS)
         page.goto("about:blank")  # leave before the server stops, as a patient closing the tab
     with build_app(FakeEngine(), settings).running(port=port) as url:
         page.goto(url)
