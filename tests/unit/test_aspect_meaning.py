@@ -25,17 +25,37 @@ def _embedder(table: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
     return embed, asked
 
 
+def _at_cosine(c: float, axis: int = 1) -> np.ndarray:
+    """A unit vector at cosine ``c`` to (1, 0, 0), leaning towards ``axis``."""
+    v = np.zeros(3, dtype=np.float32)
+    v[0], v[axis] = c, np.sqrt(1 - c * c)
+    return v
+
+
 def test_a_word_that_carries_the_question_must_be_close_to_some_sentence() -> None:
     question = _unit(1, 0, 0)
     leaving_it_out = _unit(1, 1, 0)  # "is lupus" is 0.29 away from "is lupus contagious": the word carries it
-    assert 1 - float(question @ leaving_it_out) >= MEANING_DROP
     far = np.stack([_unit(1, 0, 0.2), _unit(0, 0, 1)])
     embed, asked = _embedder({"is lupus": leaving_it_out, "contagious": _unit(0, 1, 0)})
     assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, far, embed) == ("contagious",)
     assert asked == ["is lupus", "contagious"]  # only question words are embedded, never a source sentence
     near = np.vstack([far, _unit(0.3, 1, 0)[None, :]])  # "…is not contagious" in other words
-    assert float(near[-1] @ _unit(0, 1, 0)) >= WORD_SENTENCE_SIMILARITY
     assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, near, embed) == ()
+
+
+def test_the_thresholds_decide_on_either_side() -> None:
+    question = _unit(1, 0, 0)
+    sentences = np.stack([_unit(0, 0, 1)])
+    for drop, carries in ((MEANING_DROP + 0.01, True), (MEANING_DROP - 0.01, False)):
+        embed, _ = _embedder({"is lupus": _at_cosine(1 - drop), "contagious": _unit(0, 1, 0)})
+        expected = ("contagious",) if carries else ()
+        assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, sentences, embed) == expected
+    word = _unit(0, 1, 0)
+    for similarity, speaks in ((WORD_SENTENCE_SIMILARITY + 0.01, True), (WORD_SENTENCE_SIMILARITY - 0.01, False)):
+        sentence = np.stack([_at_cosine(similarity, axis=2)[[1, 0, 2]]])  # at that cosine to the word (0, 1, 0)
+        embed, _ = _embedder({"is lupus": _unit(1, 1, 0), "contagious": word})
+        expected = () if speaks else ("contagious",)
+        assert aspect_unmet("is lupus contagious", question, {stem("contagious")}, sentence, embed) == expected
 
 
 def test_filler_words_do_not_count_as_the_aspect_whatever_their_rarity() -> None:
