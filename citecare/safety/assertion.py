@@ -10,7 +10,7 @@ no model is downloaded.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,15 @@ class Assertion:
         return not (self.negated or self.historical or self.informational)
 
 
+def _ended_by(category: str, direction: str, ends: Iterable[str]) -> set[str]:
+    """The end categories that end a rule's scope: all of them looking forward, its own looking back."""
+    if direction in ("FORWARD", "BIDIRECTIONAL"):
+        return set(ends)
+    if direction == "BACKWARD":
+        return {end for end in ends if category in end.split()[1:]}
+    return set()
+
+
 class AssertionModel:
     """A blank spaCy pipeline with medspaCy ConText; one per thread (spaCy objects are not shared)."""
 
@@ -59,11 +68,29 @@ class AssertionModel:
             logging.getLogger("PyRuSH").setLevel(logging.WARNING)
             nlp = spacy.blank("en")
             context = ConText(nlp, rules="default", input_span_type="group", span_group_name=_SPAN_GROUP)
+            # medspaCy lets a TERMINATE modifier end the scope of every category. A modifier that looks back over
+            # what was said ("my toddler had a seizure, he is fine now") is ended only by its own category's
+            # terminators: "my" and "now" start a new clause for "can steroids cause…" or "no fever…", not for
+            # "…is fine now". So our terminators become modifiers that modify nothing (PSEUDO), in end categories
+            # that every forward rule, and each backward rule of their own category, is terminated by.
+            # medspaCy keys rules by their literal, so a word that ends several categories ("now") is one rule.
+            ended: dict[str, set[str]] = {}
+            for r in self._rules:
+                if r.direction == "TERMINATE":
+                    ended.setdefault(r.literal, set()).add(r.category)
+            ends = {literal: "END " + " ".join(sorted(categories)) for literal, categories in ended.items()}
+            for rule in context.rules:
+                rule.terminated_by = set(rule.terminated_by) | _ended_by(rule.category, rule.direction, ends.values())
+            own = [r for r in self._rules if r.direction != "TERMINATE"]
             # Literals are matched on the same tokens as the concepts ("don't" stays one token).
             context.add([
+                ConTextRule(f"{literal} ({end})", end, direction="PSEUDO", pattern=self._token_pattern(literal))
+                for literal, end in ends.items()
+            ] + [
                 ConTextRule(r.literal, r.category, direction=r.direction, max_scope=r.max_scope,
-                            pattern=list(r.pattern) if r.pattern else self._token_pattern(r.literal))
-                for r in self._rules
+                            pattern=list(r.pattern) if r.pattern else self._token_pattern(r.literal),
+                            terminated_by=_ended_by(r.category, r.direction, ends.values()))
+                for r in own
             ])
             self._local.nlp, self._local.context = nlp, context
         return self._local.nlp, self._local.context
