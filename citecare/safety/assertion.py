@@ -42,12 +42,28 @@ class Assertion:
 
 
 def _ended_by(category: str, direction: str, ends: Iterable[str]) -> set[str]:
-    """The end categories that end a rule's scope: all of them looking forward, its own looking back."""
-    if direction in ("FORWARD", "BIDIRECTIONAL"):
-        return set(ends)
-    if direction == "BACKWARD":
-        return {end for end in ends if category in end.split()[1:]}
-    return set()
+    """The end categories that end a rule's scope. Looking forward: any terminator (as medspaCy does), except one
+    that ends only another category (TERMINATE_OWN). Looking back: only its own category's terminators."""
+    out = set()
+    for end in ends:
+        universal, own_only = _end_parts(end)
+        if direction in ("FORWARD", "BIDIRECTIONAL") and (universal or category in own_only) or direction == "BACKWARD" and category in universal | own_only:
+            out.add(end)
+    return out
+
+
+def _end_parts(end: str) -> tuple[set[str], set[str]]:
+    """"END HISTORICAL ONLY NEGATED_EXISTENCE" → ({HISTORICAL}, {NEGATED_EXISTENCE})."""
+    universal: set[str] = set()
+    own_only: set[str] = set()
+    only = False
+    for word in end.split()[1:]:
+        if word == "ONLY":
+            only = True
+            continue
+        (own_only if only else universal).add(word)
+        only = False
+    return universal, own_only
 
 
 class AssertionModel:
@@ -74,17 +90,19 @@ class AssertionModel:
             # "…is fine now". So our terminators become modifiers that modify nothing (PSEUDO), in end categories
             # that every forward rule, and each backward rule of their own category, is terminated by.
             # medspaCy keys rules by their literal, so a word that ends several categories ("now") is one rule.
+            # TERMINATE_OWN ends only its own category, looking either way ("no fever, should i skip…").
             ended: dict[str, set[str]] = {}
             for r in self._rules:
-                if r.direction == "TERMINATE":
-                    ended.setdefault(r.literal, set()).add(r.category)
+                if r.direction in ("TERMINATE", "TERMINATE_OWN"):
+                    mark = "ONLY " if r.direction == "TERMINATE_OWN" else ""
+                    ended.setdefault(r.literal, set()).add(mark + r.category)
             ends = {literal: "END " + " ".join(sorted(categories)) for literal, categories in ended.items()}
             for rule in context.rules:
                 rule.terminated_by = set(rule.terminated_by) | _ended_by(rule.category, rule.direction, ends.values())
-            own = [r for r in self._rules if r.direction != "TERMINATE"]
+            own = [r for r in self._rules if r.direction not in ("TERMINATE", "TERMINATE_OWN")]
             # Literals are matched on the same tokens as the concepts ("don't" stays one token).
             context.add([
-                ConTextRule(f"{literal} ({end})", end, direction="PSEUDO", pattern=self._token_pattern(literal))
+                ConTextRule(f"{literal} ({end})", end, direction="PSEUDO", pattern=self._end_pattern(literal, end))
                 for literal, end in ends.items()
             ] + [
                 ConTextRule(r.literal, r.category, direction=r.direction, max_scope=r.max_scope,
@@ -94,6 +112,14 @@ class AssertionModel:
             ])
             self._local.nlp, self._local.context = nlp, context
         return self._local.nlp, self._local.context
+
+    def _end_pattern(self, literal: str, end: str) -> list[dict[str, Any]]:
+        pattern = self._token_pattern(literal)
+        if _end_parts(end)[1] and not _end_parts(end)[0] and pattern:
+            # A TERMINATE_OWN clause opening ("…, should i…") ends a scope only mid-sentence; at the start of a
+            # sentence it would overlap the question-opening modifier, and medspaCy keeps only the longer match.
+            pattern = [{**pattern[0], "IS_SENT_START": False}, *pattern[1:]]
+        return pattern
 
     def _token_pattern(self, literal: str) -> list[dict[str, Any]]:
         return [{"LOWER": t.text} for t in tokenize(normalise(literal, self._typos))]

@@ -209,7 +209,7 @@ def parse_context(data: dict[str, Any], origin: str = "context.toml") -> tuple[C
         if category not in ("NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "INFORMATIONAL", "FAMILY"):
             raise RulesError(f"{where}: unknown category {category!r}")
         direction = str(raw.get("direction", "FORWARD"))
-        if direction not in ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"):
+        if direction not in ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "TERMINATE_OWN", "PSEUDO"):
             raise RulesError(f"{where}: unknown direction {direction!r}")
         pattern = raw.get("pattern")
         if pattern is not None and not (isinstance(pattern, list) and all(isinstance(p, dict) for p in pattern)):
