@@ -24,7 +24,7 @@ from citecare.answer.lead_source import about_subject, best_lead_document, holds
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
-from citecare.answer.readability import reading_grade
+from citecare.answer.readability import plainness_cost, reading_grade
 from citecare.answer.section_title import lead_document
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
@@ -44,7 +44,6 @@ _FOLLOWS_BONUS = 0.1
 _TYPE_BONUS = 0.08  # the lead should be the kind of answer asked for
 _LEAD_ASPECT = 0.5  # …and carry the asked aspect ("insomnia" in "does prednisone cause insomnia")
 _STRICT_FIT = 0.3  # "how often" is answered by a frequency: a lead of another shape hardly answers it
-_PLAIN_GRADE = 8.0  # reading grade above which a sentence loses a little relevance
 _LABEL_PUBLISHER = re.compile(r"\blabel\b", re.IGNORECASE)
 _LIST_TYPES = frozenset({"side_effects", "symptoms"})  # questions a list of a label's terms can answer
 _LIST_LINE = re.compile(r"^[^;]+(;[^;]+){2,}$")  # "Sodium retention; Fluid retention; Hypertension." (a joined list)
@@ -316,9 +315,8 @@ class ExtractiveComposer:
             [0.1 if _ASKS_DEFINITION.match(question) and _DEFINITION.match(c.text) else 0.0 for c in cands],
             dtype=np.float32,
         )
-        # Of two equally relevant sentences, the plainer one (a grade above 8 costs a little, at most 0.08).
-        plain = np.array([-min(0.08, 0.01 * max(0.0, (reading_grade(c.text) or 0.0) - _PLAIN_GRADE))
-                          for c in cands], dtype=np.float32)
+        # Of two equally relevant sentences, the plainer one (a grade above 8 costs a little, ``plainness_cost``).
+        plain = np.array([-plainness_cost(c.text) for c in cands], dtype=np.float32)
         covers = np.array([0.05 * max(0, len(c.covers) - 1) for c in cands], dtype=np.float32)
         relevance = 0.6 * semantic + 0.3 * lexical + 0.1 * rank_prior + kind + defines + plain + covers
         return relevance, vectors, semantic
