@@ -68,3 +68,17 @@ def lead_document(hits: Sequence[Hit], ranked: Sequence[int], question_type: str
     docs = [d for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in wanted]
     titles = {hits[i].chunk.doc_id: hits[i].chunk.meta.title for i in ranked}
     return next((d for d in docs[:within] if promises(titles[d], question_type)), docs[0])
+
+
+def promised_section_within(hits: Sequence[Hit], question_type: str, within: int = LEAD_SECTION_DOCS) -> list[Hit]:
+    """``hits`` with the best-ranked passage whose section title promises the kind of answer asked for moved up to
+    position ``within`` when none of the first ``within`` does: retrieval found "Is rheumatoid arthritis
+    inherited?" for "does it run in families", but ranked it below five "What is rheumatoid arthritis?" passages,
+    and the writer reads only the first few."""
+    hits = list(hits)
+    if any(promises(h.chunk.meta.title, question_type) for h in hits[:within]):
+        return hits
+    later = next((i for i, h in enumerate(hits) if i >= within and promises(h.chunk.meta.title, question_type)), None)
+    if later is None:
+        return hits
+    return [*hits[:within - 1], hits[later], *(h for i, h in enumerate(hits) if i >= within - 1 and i != later)]

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
+from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
 from citecare.text import fold, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
@@ -366,7 +367,8 @@ def subject_first(hits: Sequence[Hit], focus: Focus, index: SubjectIndex, k: int
     def direct(h: Hit) -> bool:
         return any(index.is_about(h.chunk.doc_id, s) or index.names(h.chunk.text, s) for s in locked)
 
-    on = [h for h in hits if direct(h)]
+    # A section on the subject titled as the kind of answer asked for is among those the writer reads.
+    on = promised_section_within([h for h in hits if direct(h)], focus.question_type, min(k, LEAD_SECTION_DOCS))
     # Then passages of documents about the asked medicine's class: they may hold facts about it, but a document
     # about the medicine itself comes first.
     by_class = [h for h in hits if h not in on and any(is_about_class_of(index, h.chunk.doc_id, s)

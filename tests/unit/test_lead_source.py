@@ -133,3 +133,42 @@ def test_support_from_another_source_comes_only_from_one_about_the_subject() -> 
     without_focus = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question),
                                                                         hits)
     assert "kidney-stones" in [c.doc_id for c in without_focus.citations]  # the rule needs a subject to lock on
+
+
+def test_a_section_titled_as_the_answer_asked_for_is_moved_up_to_the_lead_window() -> None:
+    from citecare.answer.section_title import LEAD_SECTION_DOCS, lead_document, promised_section_within
+
+    def hit(doc_id: str, title: str) -> Hit:
+        meta = SourceMeta(doc_id=doc_id, title=title, publisher="NIH")
+        return Hit(chunk=Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text="Text.", ordinal=1, meta=meta), score=1.0)
+
+    pages = [hit(f"what-is-{i}", f"Rheumatoid arthritis - What is rheumatoid arthritis? ({i})") for i in range(7)]
+    inherited = hit("inherited", "rheumatoid arthritis - Is rheumatoid arthritis inherited? (GHR)")
+    hits = [*pages, inherited]  # "does it run in families": retrieval ranked the inheritance section eighth
+    assert lead_document(hits, range(len(hits)), "inheritance") == "what-is-0"
+    moved = promised_section_within(hits, "inheritance", LEAD_SECTION_DOCS)
+    assert [h.chunk.doc_id for h in moved].index("inherited") == LEAD_SECTION_DOCS - 1
+    assert sorted(h.chunk.doc_id for h in moved) == sorted(h.chunk.doc_id for h in hits)  # nothing lost
+    assert lead_document(moved, range(len(moved)), "inheritance") == "inherited"
+    # Nothing moves when a section in the window already promises that kind, or none promises it.
+    window = [*pages[:2], hit("inherited-too", "Sjogren syndrome - Is Sjogren syndrome inherited? (GARD)"), *pages[2:],
+              inherited]
+    assert promised_section_within(window, "inheritance", LEAD_SECTION_DOCS) == window
+    assert promised_section_within(hits, "treatment", LEAD_SECTION_DOCS) == hits
+
+
+def test_the_writer_reads_the_section_on_the_subject_titled_as_the_answer_asked_for() -> None:
+    from citecare.answer.subject import subject_first
+
+    chunks = [_chunk(f"what-is-{i}", f"Rheumatoid arthritis - What is rheumatoid arthritis? ({i})",
+                     "Rheumatoid arthritis is a disease that causes pain and swelling in the joints.") for i in range(7)]
+    chunks.append(_chunk("inherited", "Rheumatoid arthritis - Is rheumatoid arthritis inherited? (GHR)",
+                         "Rheumatoid arthritis can run in families, but it is not passed on in a simple way."))
+    others = [_chunk(f"lupus-{i}", f"Lupus - What is Lupus? ({i})", "Lupus is an autoimmune disease.") for i in range(100)]  # RA is no library-wide theme
+    index = SubjectIndex([*chunks, *others], load_medicines(), frozenset({"what", "is", "the"}))
+    focus = FocusFinder(index, ["rheumatoid", "arthritis", "families", "run"], frozenset()).focus(
+        "does rheumatoid arthritis run in families")
+    assert focus.question_type == "inheritance" and [s.key for s in focus.subjects] == ["rheumatoid arthritis"]
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    assert "inherited" not in [h.chunk.doc_id for h in hits[:6]]
+    assert "inherited" in [h.chunk.doc_id for h in subject_first(hits, focus, index, 6)]
