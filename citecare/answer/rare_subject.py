@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from citecare.answer.subject import Focus, Subject, _contains, _stem_seq
+from citecare.answer.subject import Focus, Subject, _stem_seq, mentions
 from citecare.text import stem
 from citecare.types import Hit
 
@@ -79,10 +79,10 @@ def lock_on_rare_words(focus: Focus, hits: Sequence[Hit]) -> Focus:
     not covered)."""
     if focus.subjects or focus.unknown or not focus.rare:
         return focus
-    texts = [_stem_seq(f"{h.chunk.meta.title} {h.chunk.heading} {h.chunk.text}") for h in hits]
+    texts = [f"{h.chunk.meta.title} {h.chunk.heading} {h.chunk.text}" for h in hits]
     chosen = focus.rare[-1]
     for phrase in focus.rare:
-        if any(_contains(seq, _stem_seq(phrase)) for seq in texts):
+        if any(mentions(text, _stem_seq(phrase)) for text in texts):
             chosen = phrase
             break
     lock = Subject(chosen, chosen, said=chosen, qualifier=_stem_seq(chosen))

@@ -60,14 +60,25 @@ def _stem_seq(text: str) -> tuple[str, ...]:
     return tuple(stem(w.strip("'-")) for w in words(text) if w.strip("'-"))
 
 
-@lru_cache(maxsize=65536)
-def _title_seq(title: str) -> tuple[str, ...]:
-    return _stem_seq(title)
-
-
 def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
     return any(seq[i : i + n] == part for i in range(len(seq) - n + 1))
+
+
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+@lru_cache(maxsize=65536)
+def mentions(text: str, part: tuple[str, ...]) -> bool:
+    """Does ``text`` contain the stemmed word run ``part``? A hyphenated word counts written as one word or two
+    ("post-herpetic neuralgia" mentions "postherpetic neuralgia" and "post herpetic neuralgia", and back)."""
+    if _contains(_stem_seq(text), part):
+        return True
+    if "-" not in text and not any("-" in p for p in part):
+        return False
+    joined = tuple(p.replace("-", "") for p in part)
+    split = tuple(w for p in part for w in p.split("-") if w)
+    return any(_contains(_stem_seq(_HYPHEN.sub(glue, text)), want) for glue in ("", " ") for want in (joined, split))
 
 
 def _strip_publisher(title: str) -> str:
@@ -219,7 +230,7 @@ class SubjectIndex:
     def names(self, text: str, subject: Subject) -> bool:
         """Does ``text`` name the subject (for a class: the class or one of its medicines)?"""
         if subject.qualifier:
-            return _contains(_stem_seq(text), subject.qualifier)
+            return mentions(text, subject.qualifier)
         for found in self.find(text):
             if found.key == subject.key:
                 return True
@@ -251,7 +262,7 @@ class SubjectIndex:
     def is_about(self, doc_id: str, subject: Subject) -> bool:
         """Is the document (by its title) about the subject, or, for a class, about one of its medicines?"""
         if subject.qualifier:
-            return doc_id in self.titles and _contains(_title_seq(self.titles[doc_id]), subject.qualifier)
+            return doc_id in self.titles and mentions(self.titles[doc_id], subject.qualifier)
         keys = self.about.get(doc_id, frozenset())
         if subject.key in keys:
             return True

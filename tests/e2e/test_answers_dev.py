@@ -19,7 +19,7 @@ TOLERANCE = 0.02
 AT_LEAST = {
     "on_subject_citation_share": 0.92,  # goal 0.90; 0.925 with support from other sources only if about the subject, 0.918 (fifth pass)
     "all_citations_on_subject": 0.89,  # goal 0.75
-    "first_citation_correct": 0.76,  # goal 0.80; 118/155 (issue 10, fifth pass)
+    "first_citation_correct": 0.765,  # goal 0.80; 119/155 (issue 10, fifth pass)
     "lead_answers_question": 0.52,
     "answers_at_most_3_sentences": 1.0,
     "no_evidence_on_unanswerable": 0.70,  # 57/81 with the asked aspect checked in meaning (issue 10, fourth pass)
