@@ -339,8 +339,10 @@ class ExtractiveComposer:
         lead: list[int] = next((u for j in lead_order if (u := unit(j))), [])
         if not lead:
             return []
-        lead_score = float(relevance[lead[-1]])
-        floor = max(0.25, lead_score * _SUPPORT_RATIO)
+        # Whether a sentence is relevant enough to follow the lead is judged on what it says; how hard it reads
+        # only decides between sentences that are (``plainness_cost``), so plain reading never drops a relevant one.
+        said = [float(relevance[j]) + plainness_cost(c.text) for j, c in enumerate(cands)]
+        floor = max(0.25, said[lead[-1]] * _SUPPORT_RATIO)
         lead_doc = cands[lead[-1]].hit_index
         # The sentence right after the lead usually says what the lead announces ("…they also come with risks."
         # → "Since they lower the body's ability to fight infections…"): it may follow when still on topic.
@@ -357,7 +359,7 @@ class ExtractiveComposer:
                 break
             if j in chosen or j in rest:
                 continue
-            if float(relevance[j]) < floor and not (j == follows and float(semantic[j]) >= _FOLLOWS_MIN_SIMILARITY):
+            if said[j] < floor and not (j == follows and float(semantic[j]) >= _FOLLOWS_MIN_SIMILARITY):
                 continue
             if about is not None and doc_of[j] != doc_of[lead[-1]] and not about(doc_of[j]):
                 continue  # support from another source only from one about the subject: as few sources as possible

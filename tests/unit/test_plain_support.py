@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from citecare.answer.compose import ExtractiveComposer
+from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.readability import (
     PLAIN_AT_MOST,
     PLAIN_GRADE,
@@ -38,21 +38,32 @@ def test_plainness_costs_a_little_per_grade_above_eight_and_no_more_than_its_cap
     assert PLAIN_PER_GRADE == 0.02 and PLAIN_AT_MOST == 0.16  # measured on the dev split (evals/README.md)
 
 
-def test_of_two_equally_relevant_supporting_sentences_the_plainer_is_quoted() -> None:
-    # The hard sentence comes first in the passage: with no cost for hard reading, ties keep source order.
-    text = f"{HARD} {PLAIN} {LEAD}"
+def _compose(sentences: list[str]) -> Composition:
+    """The answer (lead and one supporting sentence) from one passage of ``sentences``, the last of which is the
+    lead: it is the closest to the question; the others are equally close to it (the same stored vector)."""
+    text = " ".join(sentences)
     chunk = Chunk(chunk_id="gout-0", doc_id="gout", text=text, ordinal=1,
                   meta=SourceMeta(doc_id="gout", title="Gout - What are the treatments for Gout? (NIH)", publisher="NIH"))
-    sentences = split_sentences(text)
-    assert sentences == [HARD, PLAIN, LEAD]
-    # The two candidates are equally close to the question (same stored vector); the lead is closer still.
-    vectors = {0: _unit(0.2, 1.0), 1: _unit(0.2, 1.0), 2: _unit(1.0, 0.6)}
+    assert split_sentences(text) == sentences
+    vectors = {i: _unit(0.2, 1.0) for i in range(len(sentences) - 1)} | {len(sentences) - 1: _unit(1.0, 0.6)}
 
     def stored(chunk_ids: Sequence[str]) -> Mapping[str, Mapping[int, np.ndarray]]:
         return {"gout-0": vectors}
 
     question = "how do doctors treat gout"
     composer = ExtractiveComposer(FakeEmbedder(), max_sentences=2, stored=stored)
-    out = composer.compose(question, _unit(1.0, 1.0).tolist(), [Hit(chunk=chunk, score=1.0)])
+    return composer.compose(question, _unit(1.0, 1.0).tolist(), [Hit(chunk=chunk, score=1.0)])
+
+
+def test_of_two_equally_relevant_supporting_sentences_the_plainer_is_quoted() -> None:
+    # The hard sentence comes first in the passage: with no cost for hard reading, ties keep source order.
+    out = _compose([HARD, PLAIN, LEAD])
     assert [c.source_sentence for c in out.used] == [LEAD, PLAIN]
     assert out.grades[1] <= PLAIN_GRADE < (reading_grade(HARD) or 0.0)
+
+
+def test_hard_reading_never_drops_a_supporting_sentence_that_is_relevant_enough() -> None:
+    # Alone, the hard sentence is relevant enough to support the lead: its reading grade only decides between
+    # sentences, it does not take it below the support floor.
+    out = _compose([HARD, LEAD])
+    assert [c.source_sentence for c in out.used] == [LEAD, HARD]
