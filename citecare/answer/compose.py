@@ -339,9 +339,11 @@ class ExtractiveComposer:
         lead: list[int] = next((u for j in lead_order if (u := unit(j))), [])
         if not lead:
             return []
-        # Whether a sentence is relevant enough to follow the lead is judged on what it says; how hard it reads
-        # only decides between sentences that are (``plainness_cost``), so plain reading never drops a relevant one.
-        said = [float(relevance[j]) + plainness_cost(c.text) for j, c in enumerate(cands)]
+        # Whether a sentence is relevant enough to follow the lead is judged with half the cost of hard reading
+        # (``plainness_cost``); the full cost only decides between sentences that are: a stronger preference for
+        # plain sentences, which does not drop relevant ones ("…must be monitored closely" for the monitoring
+        # paraphrase) nor let more hard ones through.
+        said = [float(relevance[j]) + plainness_cost(c.text) / 2 for j, c in enumerate(cands)]
         floor = max(0.25, said[lead[-1]] * _SUPPORT_RATIO)
         lead_doc = cands[lead[-1]].hit_index
         # The sentence right after the lead usually says what the lead announces ("…they also come with risks."

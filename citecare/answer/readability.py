@@ -32,8 +32,8 @@ PLAIN_GRADE = 8.0  # a sentence above this grade loses some relevance…
 PLAIN_PER_GRADE = 0.02  # …this much per grade above it…
 PLAIN_AT_MOST = 0.16  # …up to this much (grade 16): of two equally relevant sentences the plainer is chosen, while a
 # clearly more relevant one still wins (the key point of an answer is often in a long sentence: on the dev split the
-# plainest candidate sentence that carries it has a median grade of 11.3). The writer weighs this cost only when
-# choosing between sentences relevant enough to quote, never to leave one out (``compose``).
+# plainest candidate sentence that carries it has a median grade of 11.3). Whether a sentence is relevant enough to
+# quote at all is judged with half this cost (``compose``).
 
 
 def plainness_cost(text: str) -> float:

@@ -17,7 +17,7 @@ DEV = PROJECT_ROOT / "evals" / "answers-dev.jsonl"
 TOLERANCE = 0.02
 # Reached on the dev split (236 cases) when set; goals of issue 10 in the comments.
 AT_LEAST = {
-    "on_subject_citation_share": 0.92,  # goal 0.90; 0.925 with support from other sources only if about the subject, 0.913 (fifth pass)
+    "on_subject_citation_share": 0.92,  # goal 0.90; 0.925 with support from other sources only if about the subject, 0.917 (fifth pass)
     "all_citations_on_subject": 0.89,  # goal 0.75
     "first_citation_correct": 0.765,  # goal 0.80; 119/155 (issue 10, fifth pass)
     "lead_answers_question": 0.52,
@@ -36,5 +36,5 @@ def test_answers_dev_split_holds_its_levels(extdata_engine) -> None:  # type: ig
     assert not low, f"below the dev levels: {low}"
     assert metrics["ungrounded_rate"] == 0.0
     assert overall["distributions"]["answer_sentences"]["median"] <= 3
-    # goal 9; 11.9 with the plainer of two equally relevant sentences preferred more strongly (issue 10, fifth pass)
-    assert overall["distributions"]["reading_grade"]["median"] <= 11.9 + 0.3
+    # goal 9; 11.55 with the plainer of two equally relevant sentences preferred more strongly (issue 10, fifth pass)
+    assert overall["distributions"]["reading_grade"]["median"] <= 11.55 + 0.3

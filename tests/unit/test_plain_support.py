@@ -62,8 +62,8 @@ def test_of_two_equally_relevant_supporting_sentences_the_plainer_is_quoted() ->
     assert out.grades[1] <= PLAIN_GRADE < (reading_grade(HARD) or 0.0)
 
 
-def test_hard_reading_never_drops_a_supporting_sentence_that_is_relevant_enough() -> None:
-    # Alone, the hard sentence is relevant enough to support the lead: its reading grade only decides between
-    # sentences, it does not take it below the support floor.
+def test_the_full_cost_of_hard_reading_does_not_drop_a_supporting_sentence_that_is_relevant_enough() -> None:
+    # Alone, the hard sentence is relevant enough to support the lead: the full cost of its reading grade decides
+    # between sentences; the support floor sees only half of it.
     out = _compose([HARD, LEAD])
     assert [c.source_sentence for c in out.used] == [LEAD, HARD]
