@@ -156,7 +156,7 @@ class ChatEngine:
         opening = self._opening(checked)
         enough, why = evidence_verdict(found, composition, self.settings, focus)
         if not enough:
-            text = checked.message if advice else opening + self._no_evidence_message(checked, focus, found)
+            text = checked.message if advice else opening + self._no_evidence_message(checked, focus, found, why)
             yield from self._fixed("medical_advice" if advice else "no_evidence", text, checked, timings, started,
                                    resolved, found, {"evidence": why, "subjects": [s.label for s in focus.subjects],
                                                      "unknown": list(focus.unknown)})
@@ -291,10 +291,12 @@ class ChatEngine:
         return ""
 
     def _no_evidence_message(self, checked: GuardResult, focus: Focus | None = None,
-                             found: Retrieval | None = None) -> str:
+                             found: Retrieval | None = None, why: str = "") -> str:
         """'My sources don't cover the side effects of methotrexate…', and what they do cover about it."""
         if "language:probably_not_english" in checked.reasons:
             return self.messages.render("non_english")
+        if why == "needs_medicine":
+            return self.messages.render("needs_medicine")
         if focus is None or not focus.label:
             return self.no_evidence_text
         text = self.messages.render("no_evidence", subject=asked_about(focus))

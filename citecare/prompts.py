@@ -166,6 +166,8 @@ MESSAGE_SPECS: dict[str, PromptSpec] = {
     # {topics}: what the sources do cover about the asked subject (document titles), filled per answer.
     "no_evidence_covered": _message(per_answer=frozenset({"topics"})),
     "general_info_intro": _message(),
+    # a question about side effects, a dose or an interaction that names no medicine
+    "needs_medicine": _message(),
 }
 
 

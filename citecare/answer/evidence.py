@@ -49,10 +49,12 @@ def evidence_score(found: Retrieval, composition: Composition, settings: Setting
 
 def evidence_verdict(found: Retrieval, composition: Composition, settings: Settings,
                      focus: Focus | None = None) -> tuple[bool, str]:
-    """(enough, reason): reason is '' when enough, else unknown_subject, off_subject, not_joined, weak,
-    question_type, aspect or low_score."""
+    """(enough, reason): reason is '' when enough, else unknown_subject, needs_medicine, off_subject,
+    not_joined, weak, question_type, aspect or low_score."""
     if focus is not None and focus.unknown:
         return False, "unknown_subject"
+    if focus is not None and focus.medicine_specific and not (focus.subjects or focus.topic or focus.rare or focus.lock):
+        return False, "needs_medicine"  # "how will my doctor keep an eye on side effects?" of which medicine?
     if not composition.on_subject:
         return False, "off_subject"
     if not composition.joined:

@@ -19,6 +19,10 @@ _FILLER = frozenset("""actually really exactly usually basically even ever still
     instead""".split())
 
 
+# Side effects, doses and interactions belong to one medicine: asked with none named, they cannot be answered.
+_MEDICINE_SPECIFIC = re.compile(r"\bside[- ]?effects?\b|\bdos(?:e|es|age|ing)\b|\binteract", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _generic_stems() -> frozenset[str]:
     """Stems of stopwords, question words and fillers: 'needed' is as empty as 'need'."""
@@ -91,7 +95,8 @@ class FocusFinder:
         rare = () if subjects or unknown else rare_phrases(
             *_content_tokens(question, skip), df=self.df, passages=self.passages, common=self.common,
             counts=self.counts, ignore=[*mentioned, *lay, *explained])
-        return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare)
+        return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare,
+                     medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)))
 
     def _qualified(self, question: str, subjects: list[Subject]) -> list[Subject]:
         """A class named with the words before its term is one member: "the yellow fever jab" asks about the

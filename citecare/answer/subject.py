@@ -362,6 +362,8 @@ class Focus:
     topic: str = ""  # without subjects: the question's rarest words ("lyme arthritis"), to name what was asked
     rare: tuple[str, ...] = ()  # without subjects: names around its rarest uncommon word (``rare_subject``)
     lock: tuple[Subject, ...] = ()  # the subject the composer locks on when ``subjects`` is empty (``rare``)
+    # asks about side effects, a dose or an interaction: an answer needs to know which medicine
+    medicine_specific: bool = False
 
     @property
     def label(self) -> str:

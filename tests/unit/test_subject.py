@@ -206,6 +206,32 @@ def test_the_evidence_gate_needs_subject_aspect_and_closeness() -> None:
     assert evidence_verdict(found, replace(close, aspect_coverage=0.0), settings, follow_up) == (False, "aspect")
 
 
+def test_side_effects_doses_and_interactions_need_a_medicine() -> None:
+    """"How will my doctor keep an eye on side effects?" with no medicine named and none earlier: which one?"""
+    from citecare.answer.compose import Composition
+    from citecare.answer.evidence import evidence_verdict
+    from citecare.answer.retrieval import Retrieval
+    from citecare.config import Settings
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    # Everyday words the library uses: nothing in these questions names a topic.
+    words = ["doctor", "keep", "eye", "side", "effects", "usual", "dose", "kidneys"]
+    finder = FocusFinder(_index(), {w: 5 for w in words},
+                         frozenset({"how", "will", "my", "on", "an", "the", "what", "is", *words}))
+    asked = finder.focus("How will my doctor keep an eye on side effects?")
+    assert asked.medicine_specific and not asked.subjects
+    assert finder.focus("what is the usual dose?").medicine_specific
+    assert not finder.focus("how will my doctor keep an eye on my kidneys?").medicine_specific
+    found = Retrieval("q", (Hit(chunk=CHUNKS[0], score=1.0),), (), best_similarity=0.8, overlap=1.0)
+    close = Composition("Steroids can have side effects. [1]", (), (), best_similarity=0.8, aspect_coverage=1.0)
+    assert evidence_verdict(found, close, settings, asked) == (False, "needs_medicine")
+    # Named, inherited from the conversation, or a name the sources may not know ("fosamax side effects"): asked.
+    [prednisone] = _index().find("prednisone")
+    assert evidence_verdict(found, close, settings, replace(asked, subjects=(prednisone,), inherited=True))[1] != (
+        "needs_medicine")
+    assert evidence_verdict(found, close, settings, replace(asked, topic="fosamax"))[1] != "needs_medicine"
+
+
 def test_a_vaccine_named_by_what_it_prevents_is_that_vaccine_not_vaccines_in_general() -> None:
     chunks = [
         _chunk("vacc", "Vaccines - Who should get vaccinated? (CDC)", "Most vaccines are safe for adults. Some "
