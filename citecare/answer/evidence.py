@@ -53,8 +53,11 @@ def evidence_verdict(found: Retrieval, composition: Composition, settings: Setti
     not_joined, weak, question_type, aspect or low_score."""
     if focus is not None and focus.unknown:
         return False, "unknown_subject"
-    if focus is not None and focus.medicine_specific and not (focus.subjects or focus.topic or focus.rare or focus.lock):
-        return False, "needs_medicine"  # "how will my doctor keep an eye on side effects?" of which medicine?
+    if (focus is not None and focus.medicine_specific and not (focus.subjects or focus.topic or focus.rare or focus.lock)
+            and len({c.doc_id for c in composition.citations}) > 1):
+        # "how will my doctor keep an eye on side effects?" of which medicine? Asked of one article (the seed)
+        # its own answer stands; quoting several documents would mix different medicines' facts.
+        return False, "needs_medicine"
     if not composition.on_subject:
         return False, "off_subject"
     if not composition.joined:

@@ -19,7 +19,7 @@ from citecare.answer.subject import (
     unknown_names,
 )
 from citecare.text import stem
-from citecare.types import Chunk, Hit, SourceMeta
+from citecare.types import Chunk, Citation, Hit, SourceMeta
 from citecare.vocab import load_medicines
 from tests.fakes import FakeEmbedder
 
@@ -27,6 +27,11 @@ from tests.fakes import FakeEmbedder
 def _chunk(doc_id: str, title: str, text: str, publisher: str = "NIH") -> Chunk:
     meta = SourceMeta(doc_id=doc_id, title=title, publisher=publisher)
     return Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text=text, ordinal=1, meta=meta)
+
+
+def _citation(n: int, chunk: Chunk) -> Citation:
+    return Citation(n, chunk.doc_id, chunk.chunk_id, chunk.meta.title, chunk.meta.publisher, "", "", chunk.text,
+                    chunk.text.split(". ")[0])
 
 
 CHUNKS = [
@@ -223,8 +228,13 @@ def test_side_effects_doses_and_interactions_need_a_medicine() -> None:
     assert finder.focus("what is the usual dose?").medicine_specific
     assert not finder.focus("how will my doctor keep an eye on my kidneys?").medicine_specific
     found = Retrieval("q", (Hit(chunk=CHUNKS[0], score=1.0),), (), best_similarity=0.8, overlap=1.0)
-    close = Composition("Steroids can have side effects. [1]", (), (), best_similarity=0.8, aspect_coverage=1.0)
+    two_documents = (_citation(1, CHUNKS[0]), _citation(2, CHUNKS[1]))
+    close = Composition("Steroids can have side effects. [1] Blood tests check the liver. [2]", two_documents, (),
+                        best_similarity=0.8, aspect_coverage=1.0)
     assert evidence_verdict(found, close, settings, asked) == (False, "needs_medicine")
+    # Asked of a one-article library (the seed), that article's own answer stands.
+    one_document = replace(close, citations=two_documents[:1])
+    assert evidence_verdict(found, one_document, settings, asked)[1] != "needs_medicine"
     # Named, inherited from the conversation, or a name the sources may not know ("fosamax side effects"): asked.
     [prednisone] = _index().find("prednisone")
     assert evidence_verdict(found, close, settings, replace(asked, subjects=(prednisone,), inherited=True))[1] != (
