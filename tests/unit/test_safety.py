@@ -135,6 +135,18 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("i'm 41 and the pred makes me feel awful", "fever", None),  # an age is not a temperature
     ("Heat exhaustion vs heat stroke, what's the difference?", "stroke_signs", False),
     ("the leaflet says it can be fatal to children in overdose", "overdose", False),
+    # a look-back modifier is ended only by its own category's terminators ("my" ends "can steroids cause…")
+    ("we called 999 and it was a seizure, my toddler is fine now", "seizure", False),
+    ("i don't have a fever, my chest really hurts", "chest_pain", True),
+    ("i don't have a fever, my chest really hurts", "fever", False),
+    # TERMINATE_OWN: a decision question mid-sentence ends a denial and nothing else
+    ("got a cold, no fever, should i skip my humira this week", "fever", False),
+    ("got a cold, no fever, should i skip my humira this week", "med_action", True),
+    ("If my mum ever had a fall on her blood thinners, when should we worry about a head injury?", "head_injury",
+     False),
+    # "once" closing a sentence is one time in the past; a count ("threw up once and now…") is not
+    ("my kid's friend had a seizure at a sleepover once. what should adults do?", "seizure", False),
+    ("i threw up once and now feel cold and clammy", "sweaty_clammy", True),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
