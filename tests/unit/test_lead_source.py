@@ -95,15 +95,18 @@ def test_the_composer_keeps_a_lead_section_that_promises_the_kind_asked_for() ->
     assert out.citations[0].doc_id == "gout-treat"
 
 
+def _titled_hit(doc_id: str, title: str) -> Hit:
+    """A one-sentence passage under a section title: the title is what these tests are about."""
+    meta = SourceMeta(doc_id=doc_id, title=title, publisher="NIH")
+    return Hit(chunk=Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text="Text.", ordinal=1, meta=meta), score=1.0)
+
+
 def test_a_section_titled_as_the_answer_asked_for_leads_from_within_the_first_five_documents() -> None:
     from citecare.answer.section_title import LEAD_SECTION_DOCS, lead_document
 
-    def hit(doc_id: str, title: str) -> Hit:
-        meta = SourceMeta(doc_id=doc_id, title=title, publisher="NIH")
-        return Hit(chunk=Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text="Text.", ordinal=1, meta=meta), score=1.0)
-
-    pages = [hit(f"what-is-{i}", f"Cushing's syndrome - What is Cushing's syndrome? ({i})") for i in range(3)]
-    symptoms = hit("symptoms", "Cushing's Syndrome - What are the symptoms of Cushing's Syndrome? (NIDDK)")
+    pages = [_titled_hit(f"what-is-{i}", f"Cushing's syndrome - What is Cushing's syndrome? ({i})")
+             for i in range(3)]
+    symptoms = _titled_hit("symptoms", "Cushing's Syndrome - What are the symptoms of Cushing's Syndrome? (NIDDK)")
     hits = [*pages, symptoms]  # "signs of cushing syndrome": the symptoms section is ranked fourth
     assert LEAD_SECTION_DOCS >= 4
     assert lead_document(hits, range(len(hits)), "symptoms") == "symptoms"
@@ -138,12 +141,9 @@ def test_support_from_another_source_comes_only_from_one_about_the_subject() -> 
 def test_a_section_titled_as_the_answer_asked_for_is_moved_up_to_the_lead_window() -> None:
     from citecare.answer.section_title import LEAD_SECTION_DOCS, lead_document, promised_section_within
 
-    def hit(doc_id: str, title: str) -> Hit:
-        meta = SourceMeta(doc_id=doc_id, title=title, publisher="NIH")
-        return Hit(chunk=Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text="Text.", ordinal=1, meta=meta), score=1.0)
-
-    pages = [hit(f"what-is-{i}", f"Rheumatoid arthritis - What is rheumatoid arthritis? ({i})") for i in range(7)]
-    inherited = hit("inherited", "rheumatoid arthritis - Is rheumatoid arthritis inherited? (GHR)")
+    pages = [_titled_hit(f"what-is-{i}", f"Rheumatoid arthritis - What is rheumatoid arthritis? ({i})")
+             for i in range(7)]
+    inherited = _titled_hit("inherited", "rheumatoid arthritis - Is rheumatoid arthritis inherited? (GHR)")
     hits = [*pages, inherited]  # "does it run in families": retrieval ranked the inheritance section eighth
     assert lead_document(hits, range(len(hits)), "inheritance") == "what-is-0"
     moved = promised_section_within(hits, "inheritance", LEAD_SECTION_DOCS)
@@ -151,8 +151,8 @@ def test_a_section_titled_as_the_answer_asked_for_is_moved_up_to_the_lead_window
     assert sorted(h.chunk.doc_id for h in moved) == sorted(h.chunk.doc_id for h in hits)  # nothing lost
     assert lead_document(moved, range(len(moved)), "inheritance") == "inherited"
     # Nothing moves when a section in the window already promises that kind, or none promises it.
-    window = [*pages[:2], hit("inherited-too", "Sjogren syndrome - Is Sjogren syndrome inherited? (GARD)"), *pages[2:],
-              inherited]
+    sjogren = _titled_hit("inherited-too", "Sjogren syndrome - Is Sjogren syndrome inherited? (GARD)")
+    window = [*pages[:2], sjogren, *pages[2:], inherited]
     assert promised_section_within(window, "inheritance", LEAD_SECTION_DOCS) == window
     assert promised_section_within(hits, "treatment", LEAD_SECTION_DOCS) == hits
 
