@@ -10,7 +10,7 @@ no model is downloaded.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,29 +41,36 @@ class Assertion:
         return not (self.negated or self.historical or self.informational)
 
 
-def _ended_by(category: str, direction: str, ends: Iterable[str]) -> set[str]:
-    """The end categories that end a rule's scope. Looking forward: any terminator (as medspaCy does), except one
-    that ends only another category (TERMINATE_OWN). Looking back: only its own category's terminators."""
-    out = set()
-    for end in ends:
-        universal, own_only = _end_parts(end)
-        if direction in ("FORWARD", "BIDIRECTIONAL") and (universal or category in own_only) or direction == "BACKWARD" and category in universal | own_only:
-            out.add(end)
-    return out
+@dataclass(frozen=True)
+class _Terminator:
+    """One terminating literal and the categories it ends: ``everywhere`` (TERMINATE: its own looking back, every
+    category looking forward, as medspaCy does) and ``own_only`` (TERMINATE_OWN: only its own, either way)."""
+
+    literal: str
+    everywhere: frozenset[str]
+    own_only: frozenset[str]
+
+    @property
+    def category(self) -> str:
+        """The end category medspaCy sees (unique per literal: medspaCy keys rules by their literal)."""
+        own = " ".join(f"ONLY {c}" for c in sorted(self.own_only))
+        return " ".join(["END", *sorted(self.everywhere), own]).strip()
+
+    def ends(self, category: str, direction: str) -> bool:
+        if direction in ("FORWARD", "BIDIRECTIONAL"):
+            return bool(self.everywhere) or category in self.own_only
+        return direction == "BACKWARD" and category in self.everywhere | self.own_only
 
 
-def _end_parts(end: str) -> tuple[set[str], set[str]]:
-    """"END HISTORICAL ONLY NEGATED_EXISTENCE" → ({HISTORICAL}, {NEGATED_EXISTENCE})."""
-    universal: set[str] = set()
-    own_only: set[str] = set()
-    only = False
-    for word in end.split()[1:]:
-        if word == "ONLY":
-            only = True
-            continue
-        (own_only if only else universal).add(word)
-        only = False
-    return universal, own_only
+def _terminators(rules: Sequence[ContextRuleSpec]) -> list[_Terminator]:
+    everywhere: dict[str, set[str]] = {}
+    own_only: dict[str, set[str]] = {}
+    for r in rules:
+        if r.direction in ("TERMINATE", "TERMINATE_OWN"):
+            everywhere.setdefault(r.literal, set())
+            own_only.setdefault(r.literal, set())
+            (own_only if r.direction == "TERMINATE_OWN" else everywhere)[r.literal].add(r.category)
+    return [_Terminator(lit, frozenset(everywhere[lit]), frozenset(own_only[lit])) for lit in everywhere]
 
 
 class AssertionModel:
@@ -91,31 +98,30 @@ class AssertionModel:
             # that every forward rule, and each backward rule of their own category, is terminated by.
             # medspaCy keys rules by their literal, so a word that ends several categories ("now") is one rule.
             # TERMINATE_OWN ends only its own category, looking either way ("no fever, should i skip…").
-            ended: dict[str, set[str]] = {}
-            for r in self._rules:
-                if r.direction in ("TERMINATE", "TERMINATE_OWN"):
-                    mark = "ONLY " if r.direction == "TERMINATE_OWN" else ""
-                    ended.setdefault(r.literal, set()).add(mark + r.category)
-            ends = {literal: "END " + " ".join(sorted(categories)) for literal, categories in ended.items()}
+            terminators = _terminators(self._rules)
+
+            def ended_by(category: str, direction: str) -> set[str]:
+                return {t.category for t in terminators if t.ends(category, direction)}
+
             for rule in context.rules:
-                rule.terminated_by = set(rule.terminated_by) | _ended_by(rule.category, rule.direction, ends.values())
+                rule.terminated_by = set(rule.terminated_by) | ended_by(rule.category, rule.direction)
             own = [r for r in self._rules if r.direction not in ("TERMINATE", "TERMINATE_OWN")]
             # Literals are matched on the same tokens as the concepts ("don't" stays one token).
             context.add([
-                ConTextRule(f"{literal} ({end})", end, direction="PSEUDO", pattern=self._end_pattern(literal, end))
-                for literal, end in ends.items()
+                ConTextRule(f"{t.literal} ({t.category})", t.category, direction="PSEUDO", pattern=self._end_pattern(t))
+                for t in terminators
             ] + [
                 ConTextRule(r.literal, r.category, direction=r.direction, max_scope=r.max_scope,
                             pattern=list(r.pattern) if r.pattern else self._token_pattern(r.literal),
-                            terminated_by=_ended_by(r.category, r.direction, ends.values()))
+                            terminated_by=ended_by(r.category, r.direction))
                 for r in own
             ])
             self._local.nlp, self._local.context = nlp, context
         return self._local.nlp, self._local.context
 
-    def _end_pattern(self, literal: str, end: str) -> list[dict[str, Any]]:
-        pattern = self._token_pattern(literal)
-        if _end_parts(end)[1] and not _end_parts(end)[0] and pattern:
+    def _end_pattern(self, terminator: _Terminator) -> list[dict[str, Any]]:
+        pattern = self._token_pattern(terminator.literal)
+        if not terminator.everywhere and pattern:
             # A TERMINATE_OWN clause opening ("…, should i…") ends a scope only mid-sentence; at the start of a
             # sentence it would overlap the question-opening modifier, and medspaCy keeps only the longer match.
             pattern = [{**pattern[0], "IS_SENT_START": False}, *pattern[1:]]
