@@ -28,7 +28,7 @@ _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|"
     r"infusions?|prescriptions?|treatment|therapy|steroids?|immunosuppressants?)\b"
 )
-_ACTION_ONLY = frozenset({"med_action"})
+_ACTION_ONLY = frozenset({"med_action", "dose_instruction"})  # a prescriber's dose instruction too
 _MAX_ACTIONS = 40  # a sentence with more change verbs than this is not prose: the first ones decide
 _OBJECT_CHARS = 80  # the medicine changed is named within this many characters after the verb
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|because|so)\b")
@@ -88,7 +88,7 @@ class SentencePolicy:
         self._permission = _phrase_re(data.permission)
         self._writer = _phrase_re(data.addressed_to_writer)
         # A cheap pre-filter: a sentence with no word that can start a medication change is never one.
-        firsts = sorted({w[:5] for w in matcher.first_words("med_action")})
+        firsts = sorted({w[:5] for c in _ACTION_ONLY for w in matcher.first_words(c)})
         self._maybe_action = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in firsts) + ")")
 
     def _norm(self, sentence: str) -> str:
@@ -110,7 +110,7 @@ class SentencePolicy:
         if not medicine_spans:
             return False
         _, tokens, matches = self.matcher.find(s, snap=False, only=_ACTION_ONLY)
-        actions = [m for m in matches if m.concept == "med_action"][:_MAX_ACTIONS]
+        actions = [m for m in matches if m.concept in _ACTION_ONLY][:_MAX_ACTIONS]
         if not actions:
             return False
         unneeded = bool(self._unneeded.search(s))
