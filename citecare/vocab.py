@@ -122,6 +122,10 @@ class Medicines:
         med = self.medicines.get(name)
         return bool(med and class_name in med.classes)
 
+    def misspellings(self) -> dict[str, str]:
+        """Misspellings → the generic name: a wrong spelling carries nothing the right one does not."""
+        return {fold(form): med.name for med in self.medicines.values() for form in med.misspellings}
+
     def brand_expansions(self) -> dict[str, str]:
         """Brand names, aliases and misspellings → the generic name (for query expansion)."""
         out: dict[str, str] = {}

@@ -173,6 +173,28 @@ def lay_alternatives(text: str) -> dict[str, set[str]]:
     return alternatives
 
 
+@lru_cache(maxsize=1)
+def _misspelled_medicines() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    from citecare.vocab import load_medicines
+
+    names = load_medicines().misspellings()
+    forms = sorted(names, key=len, reverse=True)
+    if not forms:
+        return None, names
+    words_of = (r"\s+".join(re.escape(w) for w in f.split()) for f in forms)
+    return re.compile(r"(?<![\w'-])(?:" + "|".join(words_of) + r")(?![\w'-])", re.I), names
+
+
+def respell_medicines(text: str) -> str:
+    """A medicine written with a misspelling the vocabulary lists, written as its generic name, for retrieval:
+    "what does hydro coding acet 5-325" searched as written found its label too weakly to answer (the lay terms
+    only append the generic name)."""
+    pattern, names = _misspelled_medicines()
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: names.get(" ".join(m.group(0).lower().split()), m.group(0)), text)
+
+
 def expand_lay_terms(text: str) -> str:
     """Append corpus words for lay words the text uses."""
     lowered = " " + " ".join(words(text)) + " "

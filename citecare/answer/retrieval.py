@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from citecare.answer.lexicon import Lexicon, normalise
-from citecare.answer.query import Vocabulary, content_terms, expand_lay_terms, lay_alternatives
+from citecare.answer.query import (
+    Vocabulary,
+    content_terms,
+    expand_lay_terms,
+    lay_alternatives,
+    respell_medicines,
+)
 from citecare.config import Settings
 from citecare.protocols import DenseSearch, Embedder
 from citecare.store.bm25 import Bm25Index
@@ -80,7 +86,7 @@ class HybridRetriever:
         return term in self._df
 
     def prepare_query(self, question: str) -> str:
-        return expand_lay_terms(self.vocabulary.correct(question))
+        return expand_lay_terms(self.vocabulary.correct(respell_medicines(question)))
 
     def retrieve(self, question: str, mode: str = "hybrid") -> Retrieval:
         """mode: "hybrid" (default), or "dense" / "bm25" alone for comparisons."""

@@ -44,3 +44,20 @@ def test_qa_dev_does_not_regress_against_the_committed_baseline(extdata_engine) 
     metrics = summary["all"]["metrics"]
     assert metrics["ungrounded_rate"]["value"] == 0.0
     assert metrics["citation_precision"]["value"] == 1.0
+
+
+def test_a_misspelled_medicine_is_searched_by_its_name(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # MedicationQA row 314, as a patient typed it: the vocabulary knows "hydro coding" as hydrocodone. Searched as
+    # written, the label's passage scored too low and the answer was "not covered".
+    answer = extdata_engine.ask("what does hydro coding acet 5-325")
+    assert answer.kind == "answer", answer.text
+    assert answer.citations[0].doc_id == "medicationqa_row314"
+    assert "relief of moderate to moderately severe pain" in answer.text
+
+
+def test_a_prescribers_dose_instruction_is_never_quoted(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # medicationqa_row521 tells the prescriber to "raise the dose to the previous level and taper more slowly".
+    for question in ("what are the milligrams for oxycodone e", "how do you come off oxycodone"):
+        answer = extdata_engine.ask(question)
+        assert "raise the dose" not in answer.text.lower(), answer.text
+        assert "taper the dose gradually" not in answer.text.lower(), answer.text

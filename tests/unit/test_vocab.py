@@ -39,3 +39,13 @@ def test_immunosuppression_comes_from_the_classes() -> None:
 def test_bad_vocabulary_is_refused_at_load(data: dict[str, object], problem: str) -> None:
     with pytest.raises(VocabularyError, match=problem):
         parse_medicines(data)
+
+
+def test_a_listed_misspelling_is_searched_as_the_generic_name() -> None:
+    from citecare.answer.query import respell_medicines
+
+    assert respell_medicines("what does hydro coding acet 5-325") == "what does hydrocodone acet 5-325"
+    assert respell_medicines("Is Acetominophen OK with ibuprofin?") == "Is acetaminophen OK with ibuprofen?"
+    # Brands and correct names stay as written (a brand may be what the label is titled with).
+    assert respell_medicines("tylenol pm mg?") == "tylenol pm mg?"
+    assert respell_medicines("hydrocoding is not a listed spelling") == "hydrocoding is not a listed spelling"
