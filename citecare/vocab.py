@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,9 +63,11 @@ class Mention:
 class Medicines:
     """Lookup over the vocabulary: mentions in a text, canonical names, classes."""
 
-    def __init__(self, medicines: dict[str, Medicine], classes: dict[str, MedicineClass]) -> None:
+    def __init__(self, medicines: dict[str, Medicine], classes: dict[str, MedicineClass],
+                 combinations: dict[str, frozenset[str]] | None = None) -> None:
         self.medicines = medicines
         self.classes = classes
+        self._combinations = dict(combinations or {})  # folded form → every medicine the product combines
         self._by_form: dict[str, tuple[str, bool]] = {}
         for cls in classes.values():
             for term in cls.terms:
@@ -102,6 +105,15 @@ class Medicines:
             else:
                 i += 1
         return out
+
+    def combination(self, form: str) -> frozenset[str] | None:
+        """The medicines a combined product's name stands for ('norco' → hydrocodone and acetaminophen), or None."""
+        return self._combinations.get(fold(form).strip())
+
+    def products_named(self, names: Iterable[str]) -> list[frozenset[str]]:
+        """The combined products every one of whose medicines is among ``names``."""
+        have = set(names)
+        return [p for p in dict.fromkeys(self._combinations.values()) if p <= have]
 
     def canonical(self, form: str) -> str | None:
         """'Humira' → 'adalimumab'; a class term → the class name; unknown → None."""
@@ -189,7 +201,23 @@ def parse_medicines(data: dict[str, Any], origin: str = "medicines.toml") -> Med
             _strings(raw, "misspellings", where),
             med_classes,
         )
-    return Medicines(medicines, classes)
+    combinations: dict[str, frozenset[str]] = {}
+    by_form = {fold(f): m.name for m in medicines.values() for f in m.forms}
+    for i, raw in enumerate(_entries(data, "combination")):
+        where = f"{origin}: combination #{i + 1}"
+        if unknown := set(raw) - {"medicines", "forms"}:
+            raise VocabularyError(f"{where}: unknown fields {sorted(unknown)}")
+        parts = frozenset(m.lower() for m in _strings(raw, "medicines", where))
+        forms = _strings(raw, "forms", where)
+        if len(parts) < 2 or not forms:
+            raise VocabularyError(f"{where}: needs two or more 'medicines' and at least one form")
+        if missing := sorted(parts - set(medicines)):
+            raise VocabularyError(f"{where}: unknown medicines {missing}")
+        for form in forms:
+            if by_form.get(fold(form)) not in parts:
+                raise VocabularyError(f"{where}: {form!r} must be a form of one of {sorted(parts)}")
+            combinations[fold(form)] = parts
+    return Medicines(medicines, classes, combinations)
 
 
 @lru_cache(maxsize=4)

@@ -241,6 +241,8 @@ class ExtractiveComposer:
         drugs = sorted(k for k in index.about.get(hit.chunk.doc_id, ()) if index.medicines.medicine(k))
         if not drugs:
             return ""
+        if product := index.products.documents.get(hit.chunk.doc_id):
+            drugs = [" and ".join(product)]  # "The acetaminophen and codeine label", not "the acetaminophen label"
         heading = hit.chunk.heading
         if _LIST_LINE.search(cand.source_sentence) and heading and heading.lower() not in hit.chunk.meta.title.lower():
             return f"The {drugs[0]} label lists under {heading}: "

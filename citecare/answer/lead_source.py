@@ -61,4 +61,4 @@ def about_subject(index: SubjectIndex | None, focus: Focus | None) -> Callable[[
     subjects = (focus.subjects or focus.lock) if focus else ()
     if index is None or not subjects:
         return lambda doc_id: False
-    return lambda doc_id: any(index.is_about(doc_id, s) for s in subjects)
+    return lambda doc_id: index.about_any(doc_id, subjects)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
+from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
 from citecare.text import fold, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
@@ -164,6 +165,7 @@ class SubjectIndex:
             keys = {s.key for s in self.find(head)}
             keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self._topics else None))}
             self.about[doc_id] = frozenset(keys)
+        self.products = CombinedProducts(medicines, product_documents(heads, self.find, medicines))
 
     # --- building ------------------------------------------------------------------------------------
     def _vocab_key(self, phrase: str) -> str | None:
@@ -248,11 +250,19 @@ class SubjectIndex:
             return False
         return any(f.is_class and f.key in med.classes for f in self.find(text))
 
+    def about_any(self, doc_id: str, subjects: Sequence[Subject]) -> bool:
+        """Is the document about an asked subject (a combined product's: only when all its medicines are asked)?"""
+        return any(self.is_about(doc_id, s) for s in subjects) and not self.products.partners_not_asked(doc_id, subjects)
+
     def covers(self, doc_id: str, text: str, subjects: Sequence[Subject], *, class_facts: bool = True) -> frozenset[str]:
         """Keys of the subjects a text of a document is on (the subject lock): the document is about one, or the
         text names it; through a medicine's class, a text naming the class (with several subjects) or a class
         fact (``class_facts``). A text on the class two asked medicines share tells neither apart ("is dilaudid
         stronger than morphine" is not answered by "Use of opioids can lead to drowsiness")."""
+        if self.products.states_another_product(doc_id, {f.key for f in self.find(text) if not f.is_class}, subjects):
+            return frozenset()
+        if self.products.partners_not_asked(doc_id, subjects):
+            return frozenset(s.key for s in subjects if self.names(text, s))  # what it says of the medicine itself
         named = {s.key for s in subjects if self.is_about(doc_id, s) or self.names(text, s)}
         through_class = {s.key for s in subjects if s.key not in named
                          and ((len(subjects) >= 2 and self.names_broadly(text, s))
@@ -378,7 +388,7 @@ def subject_first(hits: Sequence[Hit], focus: Focus, index: SubjectIndex, k: int
     if not (locked := focus.subjects or focus.lock):
         return list(hits[:k])
     def direct(h: Hit) -> bool:
-        return any(index.is_about(h.chunk.doc_id, s) or index.names(h.chunk.text, s) for s in locked)
+        return index.about_any(h.chunk.doc_id, locked) or any(index.names(h.chunk.text, s) for s in locked)
 
     # A section on the subject titled as the kind of answer asked for is among those the writer reads.
     on = promised_section_within([h for h in hits if direct(h)], focus.question_type, min(k, LEAD_SECTION_DOCS))

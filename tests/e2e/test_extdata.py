@@ -61,3 +61,13 @@ def test_a_prescribers_dose_instruction_is_never_quoted(extdata_engine) -> None:
         answer = extdata_engine.ask(question)
         assert "raise the dose" not in answer.text.lower(), answer.text
         assert "taper the dose gradually" not in answer.text.lower(), answer.text
+
+
+@pytest.mark.parametrize("question", ["tylenol pm mg?", "is tylenol hard on your liver", "how you use for paracetamol"])
+def test_a_combined_products_facts_are_not_given_for_one_of_its_medicines(extdata_engine, question) -> None:  # type: ignore[no-untyped-def]
+    # The library's acetaminophen-with-codeine, hydrocodone + acetaminophen and Percocet labels state their own
+    # strengths and uses; asked about Tylenol or Tylenol PM, they were quoted as acetaminophen's.
+    answer = extdata_engine.ask(question)
+    quoted = " ".join(c.quote for c in answer.citations).lower()
+    assert not any(other in quoted for other in ("codeine", "hydrocodone", "oxycodone")), answer.text
+    assert not {"medicationqa_row490", "medicationqa_row314"} & {c.doc_id for c in answer.citations}, answer.text
