@@ -38,9 +38,9 @@ _PARSERS: dict[str, Callable[[bytes], tuple[str, list[Section]]]] = {
 }
 
 # Bumped when the same bytes are read into different sections (v2: label headings and lists, broken
-# paragraphs): an index built by an older parser then re-reads every file once (unchanged chunks keep their
-# vectors, their ids do not change).
-PARSER_VERSION = "2"
+# paragraphs; v3: a lead-in joined with the bulleted list it runs on into): an index built by an older parser
+# then re-reads every file once (unchanged chunks keep their vectors, their ids do not change).
+PARSER_VERSION = "3"
 
 
 def content_hash(raw: bytes) -> str:

@@ -64,6 +64,35 @@ def rejoin_broken(paragraphs: list[str]) -> list[str]:
     return out
 
 
+# A lead-in that runs on into the list under it ("Side effects of corticosteroids include", "…treats Crohn's
+# disease with"): its last word.
+_RUNS_ON = frozenset("""include includes including are is were as with by of for to from such following""".split())
+_BULLET = re.compile(r"^\s*[-*+\u2022]\s+")
+_MAX_RUN_ON_ITEM_WORDS = 20
+_MIN_RUN_ON_WORDS = 3
+
+
+def join_lead_in_lists(paragraphs: list[str]) -> list[str]:
+    """A one-line lead-in that runs on into the bulleted list after it becomes one sentence with the list:
+    "Side effects of corticosteroids include" + "- acne", "- high blood glucose" → "Side effects of
+    corticosteroids include acne; high blood glucose." Read apart, the lead-in was unquotable and each item a
+    fragment ("high blood glucose"), so the page could not answer "does prednisone raise blood sugar". Lists
+    of long items (with sentences of their own) stay as they are."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        lead = out[-1] if out else ""
+        lines = paragraph.split("\n")
+        items = [_BULLET.sub("", line).strip() for line in lines]
+        if (lead and "\n" not in lead and len(lead.split()) >= _MIN_RUN_ON_WORDS
+                and lead.split()[-1].lower() in _RUNS_ON and len(lines) >= 2
+                and all(_BULLET.match(line) for line in lines)
+                and all(0 < len(i.split()) <= _MAX_RUN_ON_ITEM_WORDS and ". " not in i.rstrip(".") for i in items)):
+            out[-1] = f"{lead.rstrip()} {'; '.join(i.rstrip('.;, ') for i in items)}."
+        else:
+            out.append(paragraph)
+    return out
+
+
 def _join_items(items: list[str]) -> str:
     return "; ".join(i.strip().rstrip(".") for i in items) + "."
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from citecare.ingest.blocks import LIST_RE, SENTENCE_END, Block, clean, group_sections
 from citecare.ingest.decoding import decode_text
-from citecare.ingest.structure import label_pieces, rejoin_broken
+from citecare.ingest.structure import join_lead_in_lists, label_pieces, rejoin_broken
 from citecare.types import Section
 
 # Titles of the reference corpus run to ~200 characters ("Topic - Question? (Publisher)"); prose runs longer.
@@ -31,7 +31,7 @@ def parse_txt(raw: bytes) -> tuple[str, list[Section]]:
     title = _txt_title_of(paragraphs)
     blocks: list[Block] = [("h", paragraphs.pop(0))] if title else []
     run: list[str] = []  # paragraphs between label headings read as before: a heading line opens a Section
-    for kind, text in label_pieces(rejoin_broken(paragraphs)):
+    for kind, text in label_pieces(join_lead_in_lists(rejoin_broken(paragraphs))):
         if kind == "p":
             run.append(text)
             continue

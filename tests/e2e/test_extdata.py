@@ -71,3 +71,12 @@ def test_a_combined_products_facts_are_not_given_for_one_of_its_medicines(extdat
     quoted = " ".join(c.quote for c in answer.citations).lower()
     assert not any(other in quoted for other in ("codeine", "hydrocodone", "oxycodone")), answer.text
     assert not {"medicationqa_row490", "medicationqa_row314"} & {c.doc_id for c in answer.citations}, answer.text
+
+
+def test_a_list_under_its_lead_in_answers_as_one_sentence(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # NIDDK lists symptoms as "The most common signs and symptoms of Crohn's disease are" + bullets; each bullet
+    # alone was an unquotable fragment, so the answer quoted "symptoms can be different for each person".
+    answer = extdata_engine.ask("crohns symptoms")
+    assert answer.kind == "answer", answer.text
+    lead = answer.citations[0].quote
+    assert "diarrhea" in lead and "weight loss" in lead, answer.text

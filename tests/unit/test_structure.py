@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from citecare.ingest.loaders import load_document
-from citecare.ingest.structure import label_heading, label_pieces, rejoin_broken
+from citecare.ingest.structure import join_lead_in_lists, label_heading, label_pieces, rejoin_broken
 from citecare.types import SourceMeta
 
 LABEL = """prednisone - ADVERSE REACTIONS (DailyMed (NLM) / FDA drug label)
@@ -76,3 +76,19 @@ def test_a_sentence_broken_by_a_blank_line_is_joined_and_plain_text_is_untouched
     assert rejoin_broken(["Symptoms include:", "fever"]) == ["Symptoms include:", "fever"]
     plain = ["Lupus is a disease.", "It can affect the joints."]
     assert label_pieces(plain) == [("p", p) for p in plain]
+
+
+def test_a_lead_in_is_joined_with_the_bulleted_list_it_runs_on_into() -> None:
+    # NIDDK's Crohn's treatments page: read apart, "high blood glucose" was a fragment nobody could quote.
+    paragraphs = ["Side effects of corticosteroids include", "- acne\n- bone mass loss\n- high blood glucose",
+                  "In most cases, health care providers do not prescribe corticosteroids for long-term use."]
+    assert join_lead_in_lists(paragraphs) == [
+        "Side effects of corticosteroids include acne; bone mass loss; high blood glucose.", paragraphs[2]]
+    # A list of long items with sentences of their own, a lead-in that ends its sentence, and a heading stay.
+    long_items = ["Other medications may include",
+                  "- acetaminophen for mild pain. People with colitis should avoid ibuprofen.\n- antibiotics"]
+    assert join_lead_in_lists(long_items) == long_items
+    ended = ["These are the common side effects.", "- acne\n- weight gain"]
+    assert join_lead_in_lists(ended) == ended
+    heading = ["Medications", "- aminosalicylates\n- corticosteroids"]
+    assert join_lead_in_lists(heading) == heading
