@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 def product_documents(heads: Mapping[str, Iterable[str]], find: Callable[[str], Sequence[Subject]],
                       medicines: Medicines) -> dict[str, tuple[str, ...]]:
-    """Documents whose title topics name two medicines or more: their medicines, in title order."""
+    """Documents whose title topics name two medicines or more, or a product ("tylenol pm - ACTIVE
+    INGREDIENTS"): their medicines, in title order."""
     out: dict[str, tuple[str, ...]] = {}
     for doc_id, topics in heads.items():
-        combined = dict.fromkeys(s.key for t in topics for s in find(t)
-                                 if not s.is_class and medicines.medicine(s.key))
+        combined = dict.fromkeys(m for t in topics for s in find(t) if not s.is_class and medicines.medicine(s.key)
+                                 for m in sorted(medicines.combination(s.said) or {s.key}, key=lambda m: m != s.key))
         if len(combined) >= 2:
             out[doc_id] = tuple(combined)
     return out

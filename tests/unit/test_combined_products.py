@@ -25,6 +25,7 @@ CHUNKS = [
     _chunk("oxy", "oxycodone - DESCRIPTION",
            "Each tablet contains oxycodone hydrochloride and acetaminophen in the following strengths."),
     _chunk("apap", "acetaminophen - WARNINGS", "Acetaminophen may cause severe liver damage."),
+    _chunk("pm", "tylenol pm - ACTIVE INGREDIENTS (IN EACH CAPLET)", "Acetaminophen 500 mg; Diphenhydramine HCl 25 mg"),
 ]
 
 
@@ -68,6 +69,9 @@ def test_a_products_document_is_about_its_medicines_only_together() -> None:
     both = _asked(index, "what is in acetaminophen with codeine")
     assert index.about_any("apap-codeine", both)
     assert index.about_any("hydro-apap", _asked(index, "what is norco for"))  # the brand names both medicines
+    # A title naming a product by its brand is about the product's medicines.
+    assert index.products.documents["pm"] == ("acetaminophen", "diphenhydramine")
+    assert index.about_any("pm", _asked(index, "tylenol pm mg?")) and not index.about_any("pm", tylenol)
 
 
 def test_the_lock_keeps_a_products_statements_from_one_of_its_medicines() -> None:
