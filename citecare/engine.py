@@ -135,8 +135,9 @@ class ChatEngine:
         self._refresh_if_changed()
         loaded = self._loaded
         resolved = resolve_follow_up(checked.question, turns, loaded.topics, self.settings.history_turns)
-        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved), [h.content for h in turns],
-                                   original=resolved)
+        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved),
+                                   [h.content for h in turns if h.role == "user"],
+                                   answers=[h.content for h in turns if h.role != "user"], original=resolved)
         resolved = with_subject(resolved, focus)
         t = time.perf_counter()
         found = loaded.retriever.retrieve(resolved)

@@ -20,6 +20,10 @@ _FILLER = frozenset("""actually really exactly usually basically even ever still
 
 
 # Side effects, doses and interactions belong to one medicine: asked with none named, they cannot be answered.
+# "the first one", "the last drug": one of the medicines the reply before listed.
+_ORDINAL_REFERENCE = re.compile(r"\bthe (first|second|third|fourth|fifth|last) (?:one|drug|medicine|medication|"
+                                r"option|treatment)\b", re.IGNORECASE)
+_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
 _MEDICINE_SPECIFIC = re.compile(r"\bside[- ]?effects?\b|\bdos(?:e|es|age|ing)\b|\binteract", re.IGNORECASE)
 
 
@@ -59,18 +63,25 @@ class FocusFinder:
         self.corpus_stems = frozenset(stem(w) for w in corpus_words)
         self.common = common
 
-    def focus(self, question: str, earlier: Sequence[str] = (), *, explained: Iterable[str] = (),
-              original: str = "") -> Focus:
-        """``earlier``: the conversation's messages, oldest first (a follow-up inherits their subject);
-        ``explained``: words the query layer already understands (lay terms); ``original``: the question as
-        the patient wrote it, before typo correction (to name an unknown topic in their words)."""
+    def focus(self, question: str, earlier: Sequence[str] = (), *, answers: Sequence[str] = (),
+              explained: Iterable[str] = (), original: str = "") -> Focus:
+        """``earlier``: the patient's earlier messages, oldest first (a follow-up inherits their subject);
+        ``answers``: the replies they got, read for a subject only when the patient's own messages name none
+        ("What are immunosuppressants?" answered with a list naming psoriasis, methotrexate and biologics: "how
+        will my doctor keep an eye on side effects?" is still about immunosuppressants); ``explained``: words the
+        query layer already understands (lay terms); ``original``: the question as the patient wrote it, before
+        typo correction (to name an unknown topic in their words)."""
         from citecare.answer.query import content_terms
         from citecare.answer.question_type import classify, type_words
 
         subjects = self._qualified(question, self.index.find(question))
         inherited = False
+        if not subjects and answers and (ordinal := _ORDINAL_REFERENCE.search(question)):
+            listed = [s for s in self.index.find(answers[-1]) if not s.is_class and self.index.medicines.medicine(s.key)]
+            if len(listed) > abs(_ORDINALS[ordinal.group(1).lower()]):
+                subjects, inherited = [listed[_ORDINALS[ordinal.group(1).lower()]]], True
         if not subjects:
-            for text in reversed(earlier):
+            for text in [*reversed(earlier), *reversed(answers)]:
                 if subjects := self.index.find(text):
                     inherited = True
                     break

@@ -80,3 +80,15 @@ def test_a_list_under_its_lead_in_answers_as_one_sentence(extdata_engine) -> Non
     assert answer.kind == "answer", answer.text
     lead = answer.citations[0].quote
     assert "diarrhea" in lead and "weight loss" in lead, answer.text
+
+
+def test_a_follow_up_keeps_the_patients_subject_not_the_replys_list(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # The issue's calibration paraphrase, in a real conversation on the whole library: the reply to "What are
+    # immunosuppressants?" lists psoriasis medicines, and the follow-up inherited all six names ("not covered").
+    from citecare.types import Turn
+
+    first = extdata_engine.ask("What are immunosuppressants?")
+    history = [Turn("user", "What are immunosuppressants?"), Turn("assistant", first.text)]
+    answer = extdata_engine.ask("How will my doctor keep an eye on side effects?", history)
+    assert answer.kind == "answer", answer.text
+    assert "blood tests" in answer.text.lower(), answer.text
