@@ -590,3 +590,14 @@ def test_is_outdated_follows_the_setting() -> None:
     assert is_outdated("2024-01", _settings(outdated_after_years=2.0), today=TODAY) is False
 
 
+
+
+def test_every_symptom_concept_is_read_by_a_triage_rule() -> None:
+    # dehydration_severe was defined, with phrases, and read by no rule, so "no wee since breakfast, so dizzy"
+    # raised nothing. Only the everyday symptoms that open the safety net are read by no rule on purpose.
+    safety_net_only = {"common_symptom"}
+    used = {c for rule in RULES.triage for c in (*rule.all, *rule.any)}
+    used |= {c for parts in RULES.risks.values() for c in parts if ":" not in c}
+    orphans = sorted(name for name, spec in RULES.concepts.items()
+                     if spec.kind == "symptom" and name not in used | safety_net_only)
+    assert orphans == []
