@@ -113,7 +113,8 @@ class AssertionModel:
             ] + [
                 ConTextRule(r.literal, r.category, direction=r.direction, max_scope=r.max_scope,
                             pattern=list(r.pattern) if r.pattern else self._token_pattern(r.literal),
-                            terminated_by=ended_by(r.category, r.direction))
+                            terminated_by=ended_by(r.category, r.direction),
+                            allowed_types=set(r.concepts) if r.concepts else None)
                 for r in own
             ])
             self._local.nlp, self._local.context = nlp, context
@@ -134,14 +135,15 @@ class AssertionModel:
         """One assertion per concept match, in the order given."""
         if not matches:
             return []
-        from spacy.tokens import Doc
+        from spacy.tokens import Doc, Span
 
         nlp, context = self._pipeline()
         sent_starts: list[bool | int | None] = [
             i == 0 or tokens[i].sentence != tokens[i - 1].sentence for i in range(len(tokens))
         ]
         doc = Doc(nlp.vocab, words=[t.text for t in tokens], sent_starts=sent_starts)
-        doc.spans[_SPAN_GROUP] = [doc[m.start : m.end] for m in matches]
+        # Labelled with their concept, for modifiers that apply to some concepts only ('concepts' in context.toml).
+        doc.spans[_SPAN_GROUP] = [Span(doc, m.start, m.end, label=m.concept) for m in matches]
         context(doc)
         out = []
         for m, span in zip(matches, doc.spans[_SPAN_GROUP], strict=True):

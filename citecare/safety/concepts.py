@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from citecare.safety.english_words import is_english_word
 from citecare.safety.rules import ConceptSpec, SafetyRules
 from citecare.text import fold, stem
 
@@ -99,7 +100,8 @@ class ConceptMatcher:
         tokens = tokenize(norm)
         if not snap:
             return norm, tokens
-        fixed = [t if t.stem in self._index or len(t.text) < 5 else self._snap(t) for t in tokens]
+        fixed = [t if t.stem in self._index or len(t.text) < 5 or is_english_word(t.text) else self._snap(t)
+                 for t in tokens]
         return norm, fixed
 
     def first_words(self, concept: str) -> tuple[str, ...]:

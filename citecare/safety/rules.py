@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,7 @@ class ContextRuleSpec:
     direction: str = "FORWARD"
     max_scope: int | None = None
     pattern: tuple[dict[str, Any], ...] | None = None
+    concepts: frozenset[str] | None = None  # only these concepts are modified (None: every concept)
 
 
 @dataclass(frozen=True)
@@ -200,11 +202,12 @@ def parse_triage(
     return risks, tuple(rules)
 
 
-def parse_context(data: dict[str, Any], origin: str = "context.toml") -> tuple[ContextRuleSpec, ...]:
+def parse_context(data: dict[str, Any], origin: str = "context.toml",
+                  concepts: Mapping[str, Any] | None = None) -> tuple[ContextRuleSpec, ...]:
     out = []
     for i, raw in enumerate(data.get("modifier", [])):
         where = f"{origin}: modifier #{i + 1}"
-        _check_fields(raw, {"literals", "category", "direction", "max_scope", "pattern", "notes"}, where)
+        _check_fields(raw, {"literals", "category", "direction", "max_scope", "pattern", "notes", "concepts"}, where)
         category = str(raw.get("category", ""))
         if category not in ("NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "INFORMATIONAL", "FAMILY"):
             raise RulesError(f"{where}: unknown category {category!r}")
@@ -217,9 +220,14 @@ def parse_context(data: dict[str, Any], origin: str = "context.toml") -> tuple[C
         literals = _strings(raw, "literals", where)
         if not literals:
             raise RulesError(f"{where}: needs 'literals'")
+        only = frozenset(_strings(raw, "concepts", where)) or None
+        if only and direction in ("TERMINATE", "TERMINATE_OWN", "PSEUDO"):
+            raise RulesError(f"{where}: 'concepts' narrows a modifier, not a {direction}")
+        if only and concepts is not None and (unknown := sorted(only - set(concepts))):
+            raise RulesError(f"{where}: unknown concepts {unknown}")
         for lit in literals:
             out.append(ContextRuleSpec(lit, category, direction, raw.get("max_scope"),
-                                       tuple(pattern) if pattern else None))
+                                       tuple(pattern) if pattern else None, only))
     return tuple(out)
 
 
@@ -230,7 +238,7 @@ def load_rules(folder: Path = SAFETY_DATA) -> SafetyRules:
 
     concepts = parse_concepts(_read("concepts.toml", folder))
     risks, triage = parse_triage(_read("triage.toml", folder), concepts, set(MESSAGE_SPECS))
-    context = parse_context(_read("context.toml", folder))
+    context = parse_context(_read("context.toml", folder), concepts=concepts)
     typos_data = _read("typos.toml", folder)
     typos = {str(k).lower(): str(v).lower() for k, v in dict(typos_data.get("typos", {})).items()}
     return SafetyRules(concepts, risks, triage, context, typos, parse_scope(_read("scope.toml", folder)))

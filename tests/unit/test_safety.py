@@ -18,7 +18,14 @@ from citecare.ingest.sources import is_outdated
 from citecare.prompts import MESSAGE_SPECS, MESSAGE_VALUES, MESSAGES_DIR, Messages
 from citecare.safety.guard import GUARD_KINDS, Guard
 from citecare.safety.output_policy import default_policy
-from citecare.safety.rules import RulesError, compile_bounded, load_rules, parse_concepts, parse_triage
+from citecare.safety.rules import (
+    RulesError,
+    compile_bounded,
+    load_rules,
+    parse_concepts,
+    parse_context,
+    parse_triage,
+)
 from citecare.safety.source_check import flag_source_sentence
 from citecare.safety.triage import TIER_ORDER, RuleTriage
 from citecare.vocab import load_medicines
@@ -601,3 +608,27 @@ def test_every_symptom_concept_is_read_by_a_triage_rule() -> None:
     orphans = sorted(name for name, spec in RULES.concepts.items()
                      if spec.kind == "symptom" and name not in used | safety_net_only)
     assert orphans == []
+
+
+def test_typo_correction_never_rewrites_a_real_word() -> None:
+    from citecare.safety.concepts import ConceptMatcher
+
+    matcher = ConceptMatcher(RULES)
+    words = [t.text for t in matcher.tokens("conscious after shaving, went camping and shopping, brething hard")[1]]
+    # "conscious" was read as "unconscious", "shopping" as "stopping", "camping" as "cramping", "shaving" as
+    # "having"; a real typo is still corrected.
+    assert words[:2] == ["conscious", "after"] and "shaving" in words and "camping" in words and "shopping" in words
+    assert "breathing" in words
+
+
+def test_a_modifier_can_be_narrowed_to_some_concepts() -> None:
+    triage = RuleTriage(RULES, load_medicines())
+    # An accident is not self-injury, and the accident does not deny anything else said with it.
+    assert triage.assess("i cut myself shaving, will it heal slower on methotrexate").tier is None
+    assert triage.assess("cut myself shaving and now my chest really hurts").tier == "emergency"
+    assert triage.assess("my daughter is in the bathroom cutting herself").tier == "emergency"
+    assert triage.assess("my eyes are red from hay fever, i'm on humira").tier is None
+    assert triage.assess("temp of 38.5 and hay fever too, on humira").tier == "urgent"
+    with pytest.raises(RulesError, match="unknown concepts"):
+        parse_context({"modifier": [{"category": "NEGATED_EXISTENCE", "direction": "FORWARD", "literals": ["x"],
+                                     "concepts": ["no_such_concept"]}]}, concepts=RULES.concepts)
