@@ -22,7 +22,7 @@ from citecare.answer.rare_subject import lock_on_rare_words
 from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
 from citecare.answer.retrieved_info import retrieved_info
-from citecare.answer.subject import Focus, SubjectIndex, common_words, subject_first
+from citecare.answer.subject import Focus, SubjectIndex, subject_first
 from citecare.config import Settings
 from citecare.errors import IndexNotReady
 from citecare.ingest.sources import is_outdated
@@ -34,7 +34,7 @@ from citecare.store.chroma import ChromaIndex
 from citecare.store.embedder import make_embedder, triage_embedder
 from citecare.store.sentences import SentenceVectors
 from citecare.store.snapshot import ChromaLibrary, IndexSnapshot, Library
-from citecare.text import cited_pieces
+from citecare.text import cited_pieces, model_words
 from citecare.types import (
     Answer,
     AnswerKind,
@@ -339,7 +339,7 @@ class ChatEngine:
         snapshot = self.library.snapshot()
         if not snapshot.chunks:
             raise IndexNotReady("The index is empty: run `citecare ingest` (or `make run`).")
-        common = common_words(str(self.settings.embedding_model))
+        common = model_words(str(self.settings.embedding_model))
         subjects = SubjectIndex(snapshot.chunks.values(), load_medicines(), common)
         retriever = HybridRetriever(snapshot.chunks, snapshot.bm25, snapshot.dense, self.embedder, self.settings,
                                     lexicon := lexicon_for(snapshot), names=name_words(subjects))

@@ -11,6 +11,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from citecare.types import Turn
@@ -51,6 +52,16 @@ def stem(word: str) -> str:
 def stem_words(tokens: list[str]) -> list[str]:
     """Stems of many words at once (the form bm25s asks for)."""
     return [stem(t) for t in tokens]
+
+
+@lru_cache(maxsize=4)
+def model_words(model_dir: str) -> frozenset[str]:
+    """Everyday English words: the whole words of the embedding model's WordPiece list (empty when absent)."""
+    path = Path(model_dir) / "vocab.txt"
+    if not path.is_file():
+        return frozenset()
+    found = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in found if w.isalpha() and w.islower())
 
 
 def publisher_from_title(title: str) -> str:

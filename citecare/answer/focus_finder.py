@@ -78,8 +78,9 @@ class FocusFinder:
         inherited = False
         if not subjects and answers and (ordinal := _ORDINAL_REFERENCE.search(question)):
             listed = [s for s in self.index.find(answers[-1]) if not s.is_class and self.index.medicines.medicine(s.key)]
-            if len(listed) > abs(_ORDINALS[ordinal.group(1).lower()]):
-                subjects, inherited = [listed[_ORDINALS[ordinal.group(1).lower()]]], True
+            place = _ORDINALS[ordinal.group(1).lower()]
+            if len(listed) > abs(place):
+                subjects, inherited = [listed[place]], True
         if not subjects:
             for text in [*reversed(earlier), *reversed(answers)]:
                 if subjects := self.index.find(text):

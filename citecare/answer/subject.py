@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.answer.combined_products import CombinedProducts, product_documents
@@ -127,16 +126,6 @@ def acronym(name: str) -> str:
     return "".join(p[0] for p in parts) if len(parts) >= 3 else ""
 
 
-@lru_cache(maxsize=4)
-def common_words(model_dir: str) -> frozenset[str]:
-    """Everyday English words: the whole words of the embedding model's WordPiece list (empty when absent)."""
-    path = Path(model_dir) / "vocab.txt"
-    if not path.is_file():
-        return frozenset()
-    found = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(w for w in found if w.isalpha() and w.islower())
-
-
 class SubjectIndex:
     """Finds subjects in text and knows which documents are about which subject."""
 
@@ -159,6 +148,7 @@ class SubjectIndex:
         for rank, (seq, topic) in enumerate(self._topic_seqs):
             if seq:
                 self._seqs_by_first.setdefault(seq[0], []).append((rank, seq, topic))
+        self._find = lru_cache(maxsize=8192)(self._find_in)  # the lock reads a sentence once per subject and check
         self.about: dict[str, frozenset[str]] = {}
         for doc_id, title in titles.items():
             head = _strip_publisher(title).split(" - ", 1)[0]
@@ -197,6 +187,9 @@ class SubjectIndex:
     # --- reading text --------------------------------------------------------------------------------
     def find(self, text: str) -> list[Subject]:
         """Subjects named in ``text``, in the order they appear (a longer name wins over a shorter one in it)."""
+        return list(self._find(text))
+
+    def _find_in(self, text: str) -> tuple[Subject, ...]:
         spans: list[tuple[int, int, Subject]] = []
         for m in self.medicines.mentions(text):
             label = m.surface if m.is_class else m.name
@@ -227,7 +220,7 @@ class SubjectIndex:
             last_end = end
             if all(subject.key != s.key for s in out):
                 out.append(subject)
-        return out
+        return tuple(out)
 
     def names(self, text: str, subject: Subject) -> bool:
         """Does ``text`` name the subject (for a class: the class or one of its medicines)?"""

@@ -10,19 +10,12 @@ case every long unknown word may be corrected, as before.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from citecare.config import default_model_path
+from citecare.text import model_words
 
 
-@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    path = Path(default_model_path() or ".") / "vocab.txt"
-    if not path.is_file():
-        return frozenset()
-    found = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(w for w in found if w.isalpha() and w.islower())
+    return model_words(default_model_path() or ".")
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "est", "ly")
