@@ -68,7 +68,7 @@ def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)  # keys include whole passages (rare-word lock): bounded to some 20 MB in a long-lived server
 def mentions(text: str, part: tuple[str, ...]) -> bool:
     """Does ``text`` contain the stemmed word run ``part``? A hyphenated word counts written as one word or two
     ("post-herpetic neuralgia" mentions "postherpetic neuralgia" and "post herpetic neuralgia", and back)."""
