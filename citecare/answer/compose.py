@@ -156,6 +156,11 @@ class ExtractiveComposer:
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]
         about = about_subject(self.subjects, focus)
+        # With two subjects, a passage that joins them may be about one and name the other once ("can cyclosporine
+        # cause gout" in a gout page listing the medicines that can): the lead is a sentence that covers both, where
+        # the passage has one; its other sentences may be about its own subject alone.
+        asked = len(focus.subjects or focus.lock) if focus is not None else 0
+        joins = [asked >= 2 and len(c.covers) >= asked for c in candidates]
         doc_of = [hits[c.hit_index].chunk.doc_id for c in candidates]
         ranked_doc = top_doc
         if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):
@@ -165,7 +170,7 @@ class ExtractiveComposer:
         def pick(doc: str) -> tuple[list[int], int, float]:
             """The sentences, the lead and the asked aspect's coverage with the lead from ``doc``."""
             in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == doc]
-            lead_order = sorted(in_top, key=lambda j: float(lead_score[j]), reverse=True)
+            lead_order = sorted(in_top, key=lambda j: (joins[j], float(lead_score[j])), reverse=True)
             if not wants_list:  # …else the lead comes from the next document that has a sentence
                 others = [j for j in range(len(candidates)) if j not in set(in_top)]
                 lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)

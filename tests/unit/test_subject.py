@@ -158,6 +158,25 @@ def test_two_subjects_need_a_passage_that_joins_them() -> None:
     assert not out.joined
 
 
+def test_with_two_subjects_the_lead_is_the_sentence_that_joins_them() -> None:
+    embedder = FakeEmbedder()
+    gout = _chunk("gout-risk", "Gout - Who is at risk for Gout? (NIHSeniorHealth)",
+                  "Gout is a painful kind of arthritis that comes and goes in the joints. Some medicines can cause "
+                  "gout in older people. People who take cyclosporine after a transplant are at higher risk.")
+    index = SubjectIndex([gout], load_medicines(), frozenset({"what", "is", "the", "can"}))
+    composer = ExtractiveComposer(embedder, subjects=index)
+    question = "can cyclosporine cause gout"
+    focus = FocusFinder(index, [], frozenset()).focus(question)
+    assert [s.key for s in focus.subjects] == ["cyclosporine", "gout"]
+    out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=gout, score=1.0)], focus=focus)
+    assert out.joined and out.text.startswith("People who take cyclosporine after a transplant are at higher risk.")
+    # One subject: the lead is the closest sentence, wherever it is.
+    question = "what is gout"
+    out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=gout, score=1.0)],
+                           focus=FocusFinder(index, [], frozenset()).focus(question))
+    assert out.text.startswith("Gout is a painful kind of arthritis")
+
+
 def test_not_covered_names_what_was_asked() -> None:
     focus = Focus(subjects=tuple(_index().find("methotrexate")), question_type="side_effects")
     assert asked_about(focus) == "the side effects of methotrexate"
