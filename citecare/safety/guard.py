@@ -49,6 +49,9 @@ _PERSONAL = re.compile(
     r"\b(?:i|i'm|im|i've|ive|me|my|mine|we|our|us|he|she|he's|she's|his|her|him|they|their|son|daughter|"
     r"husband|wife|partner|mum|mom|dad|baby|child|kid|toddler|nan|grandma|grandad)\b", re.I)
 
+# Words of a follow-up that point back to what was said before ("will it…", "is that…", "the first one").
+_POINTS_BACK = re.compile(r"\b(?:it|its|it's|that|this|these|those|them|they|one|ones)\b", re.I)
+
 # Opening words of a question (as the ConText "question opening" modifier in context.toml).
 _QUESTION_OPENING = re.compile(
     r"\s*(?:what|whats|what's|how|why|which|when|is|are|does|do|can|could|will|would)\b", re.I)
@@ -197,7 +200,11 @@ class Guard:
         if not self.scope.is_probably_english(text):
             return GuardResult(None, "", cleaned, notes + ("language:probably_not_english",), layers=layers)
         medical = self.scope.looks_medical(cleaned)
-        scope = self.scope.out_of_scope_reason(cleaned, medical, injected)
+        # "is beer gonna make it worse" after a gout attack asks about the gout: a follow-up that points back to a
+        # health conversation is read in it, whatever everyday word it has.
+        follow_up = (not medical and bool(earlier) and bool(_POINTS_BACK.search(cleaned))
+                     and any(self.scope.looks_medical(h) for h in earlier))
+        scope = self.scope.out_of_scope_reason(cleaned, medical or follow_up, injected)
         if scope:
             return self._refuse("out_of_scope", cleaned, notes + (scope,), layers)
         if not medical and earlier and any(self.scope.looks_medical(h) for h in earlier):

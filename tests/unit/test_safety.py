@@ -323,6 +323,11 @@ def test_scope(guard: Guard) -> None:
     history = ["what are the side effects of methotrexate?"]
     assert guard.check("and how often?", history).kind is None
     assert guard.check("and what about football?", history).kind == "out_of_scope"
+    # A follow-up that points back to the health conversation is read in it, whatever everyday word it has.
+    gout = ["just had my first gout attack in my big toe, absolute agony"]
+    assert guard.check("is beer gonna make it worse", gout).kind is None
+    assert guard.check("what's the best beer", gout).kind == "out_of_scope"
+    assert guard.check("write a poem about it", gout).kind == "out_of_scope"
 
 
 @pytest.mark.parametrize(("raw", "reason"), [
