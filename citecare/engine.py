@@ -18,6 +18,7 @@ from citecare.answer.focus_finder import FocusFinder, name_words
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
+from citecare.answer.promised_sections import with_promised_sections
 from citecare.answer.rare_subject import lock_on_rare_words
 from citecare.answer.readability import reading_grade
 from citecare.answer.retrieval import HybridRetriever, Retrieval
@@ -143,6 +144,7 @@ class ChatEngine:
         found = loaded.retriever.retrieve(resolved)
         timings["retrieve"] = _ms(t)
         focus = lock_on_rare_words(focus, found.hits)  # no known subject: lock on its rarest uncommon word
+        found = with_promised_sections(found, focus, loaded.focus.index, loaded.retriever.chunks_of)
         advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()

@@ -159,8 +159,8 @@ class ExtractiveComposer:
         # With two subjects, a passage that joins them may be about one and name the other once ("can cyclosporine
         # cause gout" in a gout page listing the medicines that can): the lead is a sentence that covers both, where
         # the passage has one; its other sentences may be about its own subject alone.
-        asked = len(focus.subjects or focus.lock) if focus is not None else 0
-        joins = [asked >= 2 and len(c.covers) >= asked for c in candidates]
+        n_asked = len(focus.subjects or focus.lock) if focus is not None else 0
+        joins = [n_asked >= 2 and len(c.covers) >= n_asked for c in candidates]
         doc_of = [hits[c.hit_index].chunk.doc_id for c in candidates]
         ranked_doc = top_doc
         if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):

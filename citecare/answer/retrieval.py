@@ -77,6 +77,10 @@ class HybridRetriever:
             terms = self._terms_cache[cid] = content_terms(self.chunks[cid].embedding_text())
         return terms
 
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's passages, in order."""
+        return sorted((self.chunks[c] for c in self._doc_chunks.get(doc_id, ())), key=lambda c: c.ordinal)
+
     def term_weight(self, term: str) -> float:
         """Inverse document frequency over the chunks: names weigh more than everyday words."""
         return math.log(1.0 + self._n_chunks / (1.0 + self._df.get(term, 0)))

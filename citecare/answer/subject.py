@@ -156,6 +156,8 @@ class SubjectIndex:
             keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self._topics else None))}
             self.about[doc_id] = frozenset(keys)
         self.products = CombinedProducts(medicines, product_documents(heads, self.find, medicines))
+        # every document is read once per subject asked about (the lookup scans the whole library)
+        self.documents_about = lru_cache(maxsize=4096)(self._documents_about)
 
     # --- building ------------------------------------------------------------------------------------
     def _vocab_key(self, phrase: str) -> str | None:
@@ -283,8 +285,8 @@ class SubjectIndex:
         return (self.is_about(doc_id, subject) or self.names(sentence, subject)
                 or is_about_class_of(self, doc_id, subject))
 
-    def documents_about(self, subject: Subject) -> list[str]:
-        return [doc_id for doc_id in self.about if self.is_about(doc_id, subject)]
+    def _documents_about(self, subject: Subject) -> tuple[str, ...]:
+        return tuple(doc_id for doc_id in self.about if self.is_about(doc_id, subject))
 
     def covered_titles(self, subjects: Sequence[Subject], ranked: Sequence[str] = (), limit: int = 3) -> list[str]:
         """Titles (without publisher) of documents about the subjects: what the sources do cover. Documents
@@ -292,8 +294,8 @@ class SubjectIndex:
         rank = {d: i for i, d in enumerate(ranked)}
         out: list[str] = []
         for subject in subjects:
-            docs = self.documents_about(subject)
-            docs.sort(key=lambda d: (subject.key not in self.about[d], rank.get(d, len(rank)), d))
+            docs = sorted(self.documents_about(subject),
+                          key=lambda d: (subject.key not in self.about[d], rank.get(d, len(rank)), d))
             for doc_id in docs:
                 title = _strip_publisher(self.titles[doc_id])
                 if title not in out:
