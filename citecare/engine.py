@@ -7,15 +7,17 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from citecare.answer.asked import asked_about, with_subject
-from citecare.answer.compose import ExtractiveComposer
+from citecare.answer.compose import Composition, ExtractiveComposer
 from citecare.answer.conversation import TopicFinder, resolve_follow_up, topics_from
 from citecare.answer.evidence import evidence_verdict
 from citecare.answer.faithful import subject_names
 from citecare.answer.focus_finder import FocusFinder, name_words
 from citecare.answer.follow_ups import TitledDoc, candidates, describe, main_topics, publishers
+from citecare.answer.in_context import prefer_context
 from citecare.answer.lexicon import lexicon_for
 from citecare.answer.llm_stream import LLMOutcome, stream_llm_answer
 from citecare.answer.promised_sections import with_promised_sections
@@ -39,6 +41,7 @@ from citecare.text import cited_pieces, model_words
 from citecare.types import (
     Answer,
     AnswerKind,
+    Hit,
     LibraryOverview,
     StreamEvent,
     Turn,
@@ -127,7 +130,8 @@ class ChatEngine:
         turns = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
 
         t = time.perf_counter()
-        checked = self.guard.check(question, [h.content for h in turns if h.role == "user"])
+        users = [h.content for h in turns if h.role == "user"]
+        checked = self.guard.check(question, users)
         timings["guard"] = _ms(t)
         if checked.kind in ("emergency", "urgent", "invalid_input", "out_of_scope"):
             yield from self._fixed(checked.kind, checked.message, checked, timings, started)
@@ -136,8 +140,7 @@ class ChatEngine:
         self._refresh_if_changed()
         loaded = self._loaded
         resolved = resolve_follow_up(checked.question, turns, loaded.topics, self.settings.history_turns)
-        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved),
-                                   [h.content for h in turns if h.role == "user"],
+        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved), users,
                                    answers=[h.content for h in turns if h.role != "user"], original=resolved)
         resolved = with_subject(resolved, focus)
         t = time.perf_counter()
@@ -148,14 +151,17 @@ class ChatEngine:
         advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()
-        hits = subject_first(found.hits, focus, loaded.focus.index, self.settings.top_k)
-        outdated = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
         # After a medication referral the general information carries no dose, tablet count or schedule.
-        def allow(sentence: str) -> bool:
-            return self.policy.allows(sentence, referral=advice)
+        allow = partial(self.policy.allows, referral=advice)
 
-        composition = loaded.composer.compose(found.query, found.query_vector, hits, outdated=outdated, focus=focus,
-                                              allow=allow)
+        def compose(f: Focus, fnd: Retrieval) -> tuple[tuple[list[Hit], list[bool]], Composition]:
+            hits = subject_first(fnd.hits, f, loaded.focus.index, self.settings.top_k)
+            old = [self._possibly_outdated(h.chunk.meta.reviewed) for h in hits]
+            return (hits, old), loaded.composer.compose(fnd.query, fnd.query_vector, hits, outdated=old, focus=f, allow=allow)
+
+        focus, found, (hits, outdated), composition = prefer_context(
+            resolved, focus, found, loaded.retriever.retrieve, compose,
+            lambda f, fnd, c: evidence_verdict(fnd, c, self.settings, f)[0])
         opening = self._opening(checked)
         enough, why = evidence_verdict(found, composition, self.settings, focus)
         if not enough:
@@ -167,8 +173,8 @@ class ChatEngine:
         if opening:
             yield StreamEvent(delta=opening)
         writer: Writer = "extractive"
-        verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True}
-        verification |= {"subjects": [s.label for s in focus.subjects], "question_type": focus.question_type}
+        verification: dict[str, Any] = {"method": "extractive", "all_sentences_from_sources": True, "subjects": [
+            s.label for s in focus.subjects], "question_type": focus.question_type}
         if self.writer is not None:
             outcome = LLMOutcome()
             names = subject_names(focus.subjects, loaded.focus.index.medicines)
@@ -180,7 +186,6 @@ class ChatEngine:
         if writer == "extractive":
             yield from (StreamEvent(delta=piece) for piece in cited_pieces(composition.text))
         timings["compose"] = _ms(t)
-
         verification["reading_grade"] = reading_grade(composition.text)  # for educators; NIH asks for grade ≤ 8
         text = opening + composition.text
         timings["total"] = _ms(started)
@@ -240,12 +245,8 @@ class ChatEngine:
         if answer.kind != "answer" or not answer.citations:
             return []
         loaded = self._loaded
-        docs: list[TitledDoc] = []
-        seen: set[str] = set()
-        for chunk in loaded.snapshot.chunks.values():
-            if chunk.doc_id not in seen:
-                seen.add(chunk.doc_id)
-                docs.append(describe(chunk.meta, loaded.topics))
+        metas = {c.doc_id: c.meta for c in loaded.snapshot.chunks.values()}.values()
+        docs: list[TitledDoc] = [describe(m, loaded.topics) for m in metas]
         cited = {c.doc_id for c in answer.citations}
         topics = loaded.topics.find(answer.resolved_question) or [
             t for d in docs if d.doc_id in cited for t in d.topics][:1]

@@ -73,6 +73,7 @@ class Composition:
     lead_similarity: float = 0.0  # cosine of the question to the lead sentence
     lead_aspect: float = 1.0  # aspect coverage by the lead sentence itself
     lead_fits: bool = True  # the lead is the kind of answer asked for
+    lead_joins: bool = False  # with several subjects: the lead itself is on all of them
     aspect_unmet: tuple[str, ...] = ()  # words carrying the asked aspect that no sentence has in words or meaning
     grades: tuple[float, ...] = field(default=(), compare=False)  # reading grade of each quoted sentence
 
@@ -203,7 +204,7 @@ class ExtractiveComposer:
         return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[gate_lead]),
                        on_subject=on_subject, joined=joined, aspect_coverage=gate_coverage, aspect_unmet=unmet,
                        lead_aspect=float(aspect[gate_lead]), fits_type=not strict or bool(fits.any()),
-                       lead_fits=bool(fits[gate_lead]))
+                       lead_fits=bool(fits[gate_lead]), lead_joins=joins[lead])
 
     # --- the subject lock ------------------------------------------------------------------------------
     def _lock(

@@ -108,7 +108,20 @@ class FocusFinder:
             *_content_tokens(question, skip), df=self.df, passages=self.passages, common=self.common,
             counts=self.counts, ignore=[*mentioned, *lay, *explained])
         return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare,
-                     medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)))
+                     medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)),
+                     context=() if inherited else self._condition_in_view(subjects, earlier))
+
+    def _condition_in_view(self, subjects: Sequence[Subject], earlier: Sequence[str]) -> tuple[Subject, ...]:
+        """The condition of the patient's latest earlier message that names one, when the question names only
+        medicines: the conversation is about taking them for it."""
+        medicines = self.index.medicines
+        if not subjects or not all(s.is_class or medicines.medicine(s.key) for s in subjects):
+            return ()
+        for text in reversed(earlier):
+            conditions = [s for s in self.index.find(text) if not (s.is_class or medicines.medicine(s.key))]
+            if conditions:
+                return (conditions[0],)
+        return ()
 
     def _qualified(self, question: str, subjects: list[Subject]) -> list[Subject]:
         """A class named with the words before its term is one member: "the yellow fever jab" asks about the

@@ -369,6 +369,9 @@ class Focus:
     lock: tuple[Subject, ...] = ()  # the subject the composer locks on when ``subjects`` is empty (``rare``)
     # asks about side effects, a dose or an interaction: an answer needs to know which medicine
     medicine_specific: bool = False
+    # a condition the conversation is about, for a follow-up that names only a medicine ("how quick does the
+    # steroid work" after "my doctor thinks i have polymyalgia rheumatica"): preferred, not required
+    context: tuple[Subject, ...] = ()
 
     @property
     def label(self) -> str:

@@ -1,0 +1,63 @@
+"""A follow-up naming only a medicine is read with the conversation's condition when the sources join them."""
+
+from __future__ import annotations
+
+from citecare.answer.compose import Composition
+from citecare.answer.focus_finder import FocusFinder
+from citecare.answer.in_context import prefer_context
+from citecare.answer.retrieval import Retrieval
+from citecare.answer.subject import Focus, SubjectIndex
+from citecare.types import Chunk, SourceMeta
+from citecare.vocab import load_medicines
+
+
+def _chunk(doc_id: str, title: str, text: str) -> Chunk:
+    return Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text=text, ordinal=0,
+                 meta=SourceMeta(doc_id=doc_id, title=title, publisher="NIH"))
+
+
+CHUNKS = [
+    _chunk("crohn-treat", "Crohn's Disease - What are the treatments for Crohn's Disease? (NIDDK)",
+           "Biological therapies are given by an injection in the skin, such as adalimumab (HUMIRA)."),
+    _chunk("humira-label", "adalimumab - DOSAGE AND ADMINISTRATION (DailyMed)", "Adalimumab is injected."),
+]
+FINDER = FocusFinder(SubjectIndex(CHUNKS, load_medicines(), frozenset({"what", "is", "the", "a", "or"})), [],
+                     frozenset())
+EARLIER = ["my gastro wants to start me on humira for my crohns"]
+
+
+def test_a_medicine_only_follow_up_carries_the_conversations_condition() -> None:
+    focus = FINDER.focus("is humira a pill or a shot", EARLIER)
+    assert [s.key for s in focus.subjects] == ["adalimumab"] and [s.key for s in focus.context] == ["crohn's disease"]
+    assert not FINDER.focus("is humira a pill or a shot").context  # nothing earlier
+    assert not FINDER.focus("is crohn's disease inherited", EARLIER).context  # the question names a condition
+
+
+def _found(query: str) -> Retrieval:
+    return Retrieval(query, (), (), 0.5, 0.5)
+
+
+def test_the_condition_is_kept_only_when_the_answer_leads_with_a_sentence_on_both() -> None:
+    focus = FINDER.focus("is humira a pill or a shot", EARLIER)
+    searched: list[str] = []
+
+    def retrieve(query: str) -> Retrieval:
+        searched.append(query)
+        return _found(query)
+
+    def compose(lead_joins: bool):  # type: ignore[no-untyped-def]
+        def run(f: Focus, found: Retrieval) -> tuple[str, Composition]:
+            joined = len(f.subjects) == 2
+            return found.query, Composition("An answer. [1]", (), (), lead_joins=joined and lead_joins)
+        return run
+
+    chosen, found, extra, _ = prefer_context("is humira a pill or a shot", focus, _found("asked"), retrieve,
+                                             compose(True), lambda f, r, c: True)
+    assert [s.key for s in chosen.subjects] == ["adalimumab", "crohn's disease"] and not chosen.context
+    assert searched == ["is humira a pill or a shot (crohn's disease)?"] and extra == found.query == searched[0]
+    chosen, found, _, _ = prefer_context("is humira a pill or a shot", focus, _found("asked"), retrieve,
+                                         compose(False), lambda f, r, c: True)
+    assert chosen is focus and found.query == "asked"  # the lead is on the condition alone: the medicine as asked
+    chosen, _, _, _ = prefer_context("is humira a pill or a shot", focus, _found("asked"), retrieve, compose(True),
+                                     lambda f, r, c: False)
+    assert chosen is focus  # the evidence gate refuses the joined answer
