@@ -13,6 +13,11 @@ from collections.abc import Callable
 from citecare.text import fold
 
 _Q = [  # first match wins: the more specific kinds come first
+    # "what blood tests show rheumatoid arthritis", "how do they know it's lupus": how a condition is found
+    # (many pages answer it in their own section, "How to diagnose Lupus Nephritis?"), not routine monitoring.
+    ("diagnosis", r"\bdiagnos\w*|\b(tests?|scans?|x-?rays?)\b.*\b(show|shows|confirm|detect|find|tell if|tell whether)\b|"
+                  r"\bhow (do|does|can|will|would) (they|you|doctors?|a doctor|my doctor|gps?) (know|tell|find out|"
+                  r"check for|test for)\b"),
     ("monitoring", r"\bmonitor|\bcheck(s|ed|ing)?\b|\bblood (tests?|work)\b|\bkeep an eye\b|\bfollow[- ]?up\b"),
     ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b"),
     ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
@@ -63,6 +68,8 @@ _A = {
                              r"family history|relatives?|siblings?|parents?|autosomal|dominant|recessive)\b", re.I),
     "treatment": re.compile(r"\b(treat(ed|ment|ments|s)?|therap(y|ies)|medicines?|medications?|drugs?|help(s)?|"
                             r"relie(f|ve)|surgery|exercise|manage)\b", re.I),
+    "diagnosis": re.compile(r"\b(diagnos\w*|tests?|exam(ination)?s?|x-?rays?|scans?|mri|ultrasound|biopsy|"
+                           r"blood|urine|history|antibod(y|ies))\b", re.I),
     "monitoring": re.compile(r"\b(monitor(ed|ing)?|check(ed|s|ups?)?|tests?|blood tests?|regular|watch)\b", re.I),
     "interactions": re.compile(r"\b(with|together|interact(ions?)?|while (you're |you are )?taking|combin)", re.I),
     "who_should_not": re.compile(r"\b(should not|shouldn't|must not|do not|don't|contraindicated|not recommended|"

@@ -103,6 +103,11 @@ def test_question_types_and_their_answers() -> None:
     assert classify("how long does prednisone take to work") == "duration"
     assert answers_type("frequency")("Adults need a booster every 10 years.")
     assert not answers_type("frequency")("Tetanus is a serious disease.")
+    # How a condition is found, not routine checks on a medicine.
+    assert classify("what blood tests show rheumatoid arthritis") == "diagnosis"
+    assert classify("how do they know it's lupus") == "diagnosis"
+    assert classify("how often do i need blood tests on methotrexate") == "monitoring"
+    assert answers_type("diagnosis")("The rheumatoid factor test helps confirm the diagnosis.")
 
 
 def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_sentence() -> None:
