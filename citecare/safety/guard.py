@@ -255,6 +255,10 @@ class Guard:
             reasons = ("emergency:classifier",)
         mentioned = {a.concept for a in self.triage.read(text).assertions}
         vote = self._vote(prediction, "emergency", "emergency_general")
+        if finding.tier == "emergency" and finding.message in _GIVES_CRISIS_LINE and not mentioned & SELF_HARM_CONCEPTS:
+            # The rules read an overdose: its message has Poison Control and the crisis line, for whatever the
+            # nearest examples say ("i swallowed the whole packet of my tramadol" is near deliberate overdoses).
+            return finding.message, reasons
         if mentioned & SELF_HARM_CONCEPTS or vote == "emergency_self_harm":
             return "emergency_self_harm", reasons  # the crisis line, always, whenever self-harm is in view
         if finding.tier == "emergency" and finding.message:
