@@ -1,0 +1,123 @@
+"""How the learned triage layer generalises to kinds of message it never saw: grouped cross-validation.
+
+The training messages (``citecare/data/safety/triage-train*.jsonl``) are split into folds by their concept (all
+"adrenal_crisis_ran_out" messages in one fold), so each message is judged by a guard whose classifier was trained
+without any message of its kind: closer to a new writer than a random split, where near-paraphrases leak. Each
+fold's thresholds are set on the dev splits exactly as ``train_triage.py`` sets them. The whole guard runs (rules
++ learned layer), so the figures are what a patient would get. ``--extra`` adds files that are always trained on
+and never judged (to measure new training data against the same messages).
+
+    .venv/bin/python scripts/triage_cv.py [--extra FILE ...] [--c 4] [--knn-weight 0.3] [--out cv.json]
+
+Prints: emergencies caught, urgent or higher on urgent messages, medication changes routed, information messages
+with an alarm or a referral, and the crisis line on self-harm emergencies. Takes ~5 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_triage import MODEL_DIR, THRESHOLD_FLOOR, dev_cases, fit_svm, load_training  # noqa: E402
+
+from citecare.config import Settings  # noqa: E402
+from citecare.prompts import Messages  # noqa: E402
+from citecare.safety.classifier import LABELS, TriageClassifier  # noqa: E402
+from citecare.safety.guard import Guard, rules_classifier_messages  # noqa: E402
+from citecare.safety.rules import load_rules  # noqa: E402
+from citecare.safety.svm_probability import PairwiseSvm  # noqa: E402
+from citecare.store.embedder import set_offline_env, triage_embedder  # noqa: E402
+from citecare.vocab import load_medicines  # noqa: E402
+
+FOLDS = 5
+
+
+def fold_thresholds(model: TriageClassifier, dev_vectors: np.ndarray, dev_labels: list[str]) -> dict[str, float]:
+    """As ``train_triage.py``: the lowest threshold with at most 1.5 % (medication change 0.5 %) of dev
+    information messages over it."""
+    info = [model.predict(v) for v, label in zip(dev_vectors, dev_labels, strict=True) if label == "info"]
+    out = {}
+    for label in ("emergency", "urgent", "med_change"):
+        limit = 0.005 if label == "med_change" else 0.015
+        ok = [t / 100 for t in range(20, 96) if sum(p.p(label) >= t / 100 for p in info) / len(info) <= limit]
+        out[label] = max(min(ok) if ok else 0.95, THRESHOLD_FLOOR)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--extra", nargs="*", default=[], help="JSONL files (text, label, concept) always trained on")
+    parser.add_argument("--c", type=float, default=4.0)
+    parser.add_argument("--knn-weight", type=float, default=0.3)
+    parser.add_argument("--out", type=Path, help="every judged message with the guard's outcome (JSON)")
+    args = parser.parse_args()
+
+    set_offline_env()
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    embedder = triage_embedder(settings.model_copy(update={"torch_threads": 2}))
+    texts, labels, concepts = load_training()
+    judged = sum(1 for p in sorted(MODEL_DIR.glob("triage-train*.jsonl"))
+                 for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    n_base = len(texts)
+    for path in args.extra:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                texts.append(row["text"])
+                labels.append(row["label"])
+                concepts.append(row["concept"])
+    x = np.asarray(embedder.embed_documents(texts), dtype=np.float32).astype(np.float16).astype(np.float32)
+    dev = dev_cases()
+    dev_vectors = np.asarray(embedder.embed_documents([q for q, _, _ in dev]), dtype=np.float32)
+    kinds = sorted({re.sub(r"^self_harm_", "", c) for c in concepts[:n_base]})
+    order = np.random.default_rng(0).permutation(len(kinds))
+    fold_of = {k: int(order[i] % FOLDS) for i, k in enumerate(kinds)}
+    fold = np.array([fold_of[re.sub(r"^self_harm_", "", c)] for c in concepts[:n_base]] + [-1] * (len(texts) - n_base))
+    vectors = dict(zip(texts, x, strict=True))
+    self_harm_keys = rules_classifier_messages()["emergency_self_harm"]
+    results: dict[int, dict[str, object]] = {}
+    for f in range(FOLDS):
+        train = np.where(fold != f)[0]
+        svc = fit_svm(x[train], [labels[i] for i in train], args.c)
+        model = TriageClassifier(LABELS, np.zeros((0, x.shape[1])), np.zeros(0), x[train],
+                                 [labels[i] for i in train], [concepts[i] for i in train],
+                                 knn_weight=args.knn_weight, svm=PairwiseSvm.from_sklearn(svc, np.arange(len(train))),
+                                 svm_classes=[str(k) for k in svc.classes_])
+        model.thresholds = fold_thresholds(model, dev_vectors, [label for _, label, _ in dev])
+        guard = Guard(settings, Messages(settings), load_rules(), load_medicines(), model,
+                      lambda t: vectors[t] if t in vectors else embedder.embed_query(t))
+        for i in np.where(fold == f)[0]:
+            if i >= judged:  # evals/safety.jsonl and the seed set: trained on, not judged
+                continue
+            r = guard.check(texts[i])
+            results[int(i)] = {"text": texts[i], "label": labels[i], "concept": concepts[i], "kind": r.kind,
+                               "crisis_line": "988" in r.message}
+        print(f"fold {f + 1}/{FOLDS}: thresholds {model.thresholds}", flush=True)
+    counts: Counter[str] = Counter()
+    for row in results.values():
+        label, kind = row["label"], row["kind"]
+        counts[f"{label}_n"] += 1
+        counts["emergency"] += label == "emergency" and kind == "emergency"
+        counts["urgent"] += label == "urgent" and kind in ("urgent", "emergency")
+        counts["med_change"] += label == "med_change" and kind == "medical_advice"
+        counts["info"] += label == "info" and kind in ("urgent", "emergency", "medical_advice")
+        if label == "emergency" and any(k in str(row["concept"]) for k in self_harm_keys):
+            counts["self_harm_n"] += 1
+            counts["crisis_line"] += bool(row["crisis_line"])
+    print(f"emergency {counts['emergency']}/{counts['emergency_n']}, urgent or higher {counts['urgent']}/"
+          f"{counts['urgent_n']}, medication change routed {counts['med_change']}/{counts['med_change_n']}, "
+          f"information with an alarm or referral {counts['info']}/{counts['info_n']}, crisis line on self-harm "
+          f"{counts['crisis_line']}/{counts['self_harm_n']}")
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=0) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
