@@ -228,3 +228,10 @@ def parse_history(data: Any, *, strict: bool = True, limit: int | None = None) -
 def iter_user_texts(history: tuple[Turn, ...] | list[Turn]) -> Iterator[str]:
     """The patient's own earlier messages, oldest first."""
     return (t.content for t in history if t.role == "user")
+
+
+def is_compound(word: str, known: frozenset[str]) -> bool:
+    """Two known words written as one ("bodybuilders", "wristband"): each part at least 4 letters, the second
+    perhaps plural."""
+    return any(word[:i] in known and (word[i:] in known or (word.endswith("s") and word[i:-1] in known))
+               for i in range(4, len(word) - 3))

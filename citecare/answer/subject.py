@@ -22,7 +22,7 @@ from functools import lru_cache
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
-from citecare.text import fold, publisher_from_title, stem, words
+from citecare.text import fold, is_compound, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
 
@@ -331,7 +331,7 @@ def unknown_names(
         w = w.strip("'-")
         if len(w) < 4 or not w.isalpha() or w in skip or w in common or w in _CONTRACTIONS:
             continue
-        if stem(w) in corpus_stems or (w.endswith("s") and w[:-1] in common):
+        if stem(w) in corpus_stems or (w.endswith("s") and w[:-1] in common) or is_compound(w, common):
             continue
         # A typo of a known word ("lupis", "waht") is not a new name.
         near = process.extractOne(w, common_list(common) + common_list(corpus_stems), scorer=Levenshtein.distance,

@@ -75,6 +75,10 @@ def test_unknown_names_are_neither_corpus_nor_everyday_words_nor_typos() -> None
     assert unknown_names("is kratom safe for chronic pain", stems, common) == ["kratom"]
     assert unknown_names("can lupis cause pain", stems, common) == []  # a typo of a corpus word
     assert unknown_names("is humira safe", stems, common, ignore=["humira"]) == []
+    # two everyday words written as one are not a name
+    common |= {"body", "builders", "use"}
+    assert unknown_names("is pain what bodybuilders use", stems, common) == []
+    assert unknown_names("is kratom what bodybuilders use", stems, common) == ["kratom"]
 
 
 def test_quotable_sentences_only() -> None:
