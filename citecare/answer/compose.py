@@ -20,7 +20,7 @@ import numpy as np
 
 from citecare.answer.aspect_meaning import aspect_unmet
 from citecare.answer.class_facts import with_bridges
-from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead
+from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead, narrower_topic
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
@@ -148,7 +148,8 @@ class ExtractiveComposer:
         # in it, the sentence closest in meaning that carries the asked aspect and is the kind of answer asked for.
         is_direct = [bool(c.covers - c.by_class) for c in candidates]
         direct = {c.hit_index for c, d in zip(candidates, is_direct, strict=True) if d or not any(is_direct)}
-        top_doc = lead_document(hits, sorted(direct), kind)
+        about = about_subject(self.subjects, focus)
+        top_doc = lead_document(hits, sorted(direct), kind, narrower=narrower_topic(self.subjects, focus))
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
         wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
@@ -156,7 +157,6 @@ class ExtractiveComposer:
         doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]
-        about = about_subject(self.subjects, focus)
         # With two subjects, a passage that joins them may be about one and name the other once ("can cyclosporine
         # cause gout" in a gout page listing the medicines that can): the lead is a sentence that covers both, where
         # the passage has one; its other sentences may be about its own subject alone.

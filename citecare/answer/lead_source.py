@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from citecare.answer.section_title import asks_the_question, promises
-from citecare.answer.subject import Focus, SubjectIndex
+from citecare.answer.subject import Focus, SubjectIndex, _stem_seq, mentions, title_topics
 
 ABOUT_BONUS = 0.1  # a document whose title names the subject ("prednisone - ADVERSE REACTIONS") is preferred…
 LEAD_MARGIN = 0.05  # …and another document takes the lead only when its best lead sentence is clearly better
@@ -62,3 +62,20 @@ def about_subject(index: SubjectIndex | None, focus: Focus | None) -> Callable[[
     if index is None or not subjects:
         return lambda doc_id: False
     return lambda doc_id: index.about_any(doc_id, subjects)
+
+
+def narrower_topic(index: SubjectIndex | None, focus: Focus | None) -> Callable[[str], bool]:
+    """Is a document, by its title, about a narrower topic whose name holds an asked subject ("Lupus Nephritis",
+    "Neurological Sequelae of Lupus" for lupus) rather than about the subject itself?"""
+    subjects = (focus.subjects or focus.lock) if focus else ()
+    if index is None or not subjects:
+        return lambda doc_id: False
+    names = [_stem_seq(s.key) for s in subjects]
+
+    def narrower(doc_id: str) -> bool:
+        if index.about_any(doc_id, subjects):
+            return False
+        return any(len(_stem_seq(topic)) > len(name) and mentions(topic, name)
+                   for topic in title_topics(index.titles.get(doc_id, "")) for name in names)
+
+    return narrower

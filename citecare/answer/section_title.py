@@ -9,7 +9,7 @@ which of several retrieved sections of one page answers the kind of question ask
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from citecare.answer.query import content_terms
@@ -59,15 +59,22 @@ LEAD_SECTION_DOCS = 5  # a section titled as the answer asked for may lead if re
 
 
 def lead_document(hits: Sequence[Hit], ranked: Sequence[int], question_type: str,
-                  within: int = LEAD_SECTION_DOCS) -> str:
+                  within: int = LEAD_SECTION_DOCS, narrower: Callable[[str], bool] | None = None) -> str:
     """The best-ranked document of ``ranked`` (indexes into ``hits``; a document ranks by its best passage, which
     need not be one of them), unless one of the next ``within`` documents is the section whose title promises the
     kind of answer asked for ("What are the treatments for Lupus Nephritis?" for "how do they treat lupus in the
-    kidneys", over "What to do for Lupus Nephritis?")."""
+    kidneys", over "What to do for Lupus Nephritis?").
+
+    ``narrower`` says whether a document's title is on a narrower topic whose name holds the asked subject: such a
+    section ("Lupus Nephritis - What are the symptoms…" for "signs of lupus in women") does not take the lead from
+    a best-ranked document that is not."""
     wanted = {hits[i].chunk.doc_id for i in ranked}
     docs = [d for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in wanted]
     titles = {hits[i].chunk.doc_id: hits[i].chunk.meta.title for i in ranked}
-    return next((d for d in docs[:within] if promises(titles[d], question_type)), docs[0])
+    promised = [d for d in docs[:within] if promises(titles[d], question_type)]
+    if narrower is not None and not narrower(docs[0]):
+        promised = [d for d in promised if not narrower(d)]
+    return promised[0] if promised else docs[0]
 
 
 def promised_section_within(hits: Sequence[Hit], question_type: str, within: int = LEAD_SECTION_DOCS) -> list[Hit]:

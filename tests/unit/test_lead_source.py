@@ -172,3 +172,28 @@ def test_the_writer_reads_the_section_on_the_subject_titled_as_the_answer_asked_
     hits = [Hit(chunk=c, score=1.0) for c in chunks]
     assert "inherited" not in [h.chunk.doc_id for h in hits[:6]]
     assert "inherited" in [h.chunk.doc_id for h in subject_first(hits, focus, index, 6)]
+
+
+def test_a_promised_section_on_a_narrower_topic_does_not_take_the_lead_from_the_subject_itself() -> None:
+    from citecare.answer.lead_source import narrower_topic
+    from citecare.answer.section_title import lead_document
+
+    lupus = _chunk("lupus", "Lupus (GARD)", "Lupus is an autoimmune disease. Lupus is more common in young women.")
+    nephritis = _chunk("nephritis", "Lupus Nephritis - What are the symptoms of Lupus Nephritis? (NIDDK)",
+                       "Kidney problems often develop shortly after lupus symptoms appear.")
+    product = _chunk("hydrocodone-acetaminophen", "hydrocodone + acetaminophen - What are the treatments? (NIH)",
+                     "Support groups help people who stop using hydrocodone.")
+    fillers = [_chunk(f"gout-{i}", f"Gout - What is Gout? ({i})", "Gout is a kind of arthritis.") for i in range(30)]
+    index = SubjectIndex([lupus, nephritis, product, *fillers], load_medicines(), frozenset({"what", "is", "the"}))
+    focus = FocusFinder(index, ["lupus", "signs", "women"], frozenset()).focus("signs of lupus in women")
+    assert [s.key for s in focus.subjects] == ["lupus"] and focus.question_type == "symptoms"
+    narrower = narrower_topic(index, focus)
+    assert narrower("nephritis") and not narrower("lupus")
+    hits = [Hit(chunk=c, score=1.0) for c in (lupus, nephritis)]
+    assert lead_document(hits, range(2), "symptoms") == "nephritis"  # without the check the title's promise wins
+    assert lead_document(hits, range(2), "symptoms", narrower=narrower) == "lupus"
+    # A page on the narrower topic itself, or the only pages retrieved, keep their promised section.
+    assert lead_document(hits[::-1], range(2), "symptoms", narrower=narrower) == "nephritis"
+    # A combined product's title names the asked medicine as one of its own topics: not a narrower topic.
+    drug = FocusFinder(index, ["hydrocodone", "withdrawal"], frozenset()).focus("what helps withdrawal from hydrocodone")
+    assert not narrower_topic(index, drug)("hydrocodone-acetaminophen")
