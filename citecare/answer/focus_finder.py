@@ -142,7 +142,10 @@ class FocusFinder:
             if cls is None or not cls.named_by_qualifier:
                 continue
             if any(self.index.medicines.in_class(n.name, m.name) for n in mentions if not n.is_class):
-                continue  # "td vaccine (90714) what is a tad vaccine": the member named is the one asked about
+                # "td vaccine (90714) what is a tad vaccine", "the gardasil vaccine": the member named is the one
+                # asked about, not vaccines in general (which would let any vaccine's page answer)
+                out = [s for s in out if not (s.is_class and s.key == m.name)]
+                continue
             before = [t for t in tokens if t[1] <= m.start]
             qualifier: list[str] = []
             for i in range(len(before) - 1, -1, -1):

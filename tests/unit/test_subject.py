@@ -297,6 +297,10 @@ def test_a_vaccine_named_by_what_it_prevents_is_that_vaccine_not_vaccines_in_gen
     # A list of vaccines, or a class mention beside a member the question names, stays as it was.
     assert finder.focus("What are Tetanus, Diphtheria, and Pertussis Vaccines?").subjects[-1].is_class
     assert "tad vaccine" not in [s.label for s in finder.focus("td vaccine (90714)what is a tad vaccine").subjects]
+    # A member named with the class term is that member alone: any vaccine's page would join "vaccines".
+    assert [(s.key, s.is_class) for s in finder.focus("what age should boys get the gardasil vaccine").subjects] == [
+        ("hpv vaccine", False)]
+    assert not any(s.is_class for s in finder.focus("when does my baby get her prevnar jabs").subjects)
 
 
 # --- a document about a medicine's class is about the medicine ------------------------------------------
