@@ -22,6 +22,7 @@ from functools import lru_cache
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
+from citecare.answer.short_names import short_names
 from citecare.text import fold, is_compound, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
@@ -149,12 +150,13 @@ class SubjectIndex:
             if seq:
                 self._seqs_by_first.setdefault(seq[0], []).append((rank, seq, topic))
         self._find = lru_cache(maxsize=8192)(self._find_in)  # the lock reads a sentence once per subject and check
+        short = short_names([_strip_publisher(t).split(" - ", 1)[0] for t in titles.values()], self._topics)
         self.about: dict[str, frozenset[str]] = {}
         for doc_id, title in titles.items():
             head = _strip_publisher(title).split(" - ", 1)[0]
             keys = {s.key for s in self.find(head)}
             keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self._topics else None))}
-            self.about[doc_id] = frozenset(keys)
+            self.about[doc_id] = frozenset(keys | {short[k] for k in keys if k in short})
         self.products = CombinedProducts(medicines, product_documents(heads, self.find, medicines))
         # every document is read once per subject asked about (the lookup scans the whole library)
         self.documents_about = lru_cache(maxsize=4096)(self._documents_about)
