@@ -46,7 +46,7 @@ def advice_reasons(
         return ("medication_combination",)
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
     # A question mark asks as plainly as "should I": "skip next one?", "take it now or wait till tonight?"
-    asks = "med_question" in now.present or _asks_without_question_words(text)
+    asks = _asks_for_themselves(text, now, matcher) or _asks_without_question_words(text)
     regimen = asks and "med_regimen_change" in now.present  # "do it every 10 days?"
     if not (use_question or regimen):
         if not (asks and "med_action" in now.present):
@@ -56,6 +56,18 @@ def advice_reasons(
         if not actions:
             return ()  # "how can I lower my risk of infection" changes a risk, not a medicine
     return ("medication_change",) if names_a_medicine(text, now, earlier) else ()
+
+
+def _asks_for_themselves(text: str, now: Reading, matcher: ConceptMatcher) -> bool:
+    """A ``med_question`` phrase that is not the care team's plan ("the rheumy wants to start me on one")."""
+    if "med_question" not in now.present:
+        return False
+    if "clinician_plan" not in now.present:
+        return True
+    _, _, matches = matcher.find(text, only=frozenset({"med_question", "clinician_plan"}))
+    plans = [m for m in matches if m.concept == "clinician_plan"]
+    return any(m.concept == "med_question" and not any(p.start <= m.start and m.end <= p.end for p in plans)
+               for m in matches)
 
 
 # A short question with no question word ("skip next one?", "both?", "take it now or wait till tonight?") asks for

@@ -263,6 +263,8 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "missed sunday's methotrexate. monday instead or leave it till next week?",
     "can I put my pregabalin up to 150, still sore",  # put a dose up
     "flying on friday, can i skip my humira that week as it needs the fridge",  # a change, even with logistics
+    "my doctor wants to stop my pred, should i?",  # the care team's plan, and a question of their own
+    "which medicine should i take for my back, naproxen or ibuprofen",
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -288,6 +290,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "can i get my adalimumab pens delivered to my work address",  # getting, carrying, storing: practical
     "can i take my prednisolone through customs in spain",
     "any tips for remembering to take methotrexate on the same day?",
+    "what does dmard mean, the rheumy wants to start me on one",  # the care team's plan, a definition asked
+    "which meds count as immunosuppressants? is methotrexate one",
+    "methotrexate for psoriasis how much a week do they normaly start people on",  # in general, with a typo
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
