@@ -10,6 +10,9 @@ embeddings only (no document text is embedded at question time; the sentences' v
   label's strengths are listed as numbers, which no word is close to;
 - whether a source sentence on the subject speaks of the word: the word's own embedding is close to the
   sentence's ("contagious" and "Lupus is not contagious…" in other words, "kids" and a sentence about children).
+  A word the lay vocabulary translates has had its say already: its stand-ins were looked for in the passages
+  and are not there ("breastfeeding" → lactation, nursing mothers), so it is unmet whatever its own embedding is
+  close to; the vocabulary lists words that carry meaning, so it is not weighed as a possible filler either.
 The question's aspect is unmet when it has words that carry meaning and no candidate sentence is close to any
 of them. Thresholds were set on the answer set's dev split (evals/README.md, issue 10 fourth pass).
 """
@@ -30,10 +33,11 @@ _AT_MOST_WORDS = 4  # two embeddings per word: the longest questions are cut to 
 
 
 def aspect_unmet(question: str, query_vector: Sequence[float], aspect_stems: Iterable[str],
-                 sentence_vectors: np.ndarray, embed: Callable[[str], Sequence[float]]) -> tuple[str, ...]:
+                 sentence_vectors: np.ndarray, embed: Callable[[str], Sequence[float]],
+                 translated: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The question's aspect words that carry its meaning, when no sentence (``sentence_vectors``, unit rows)
     is close to any of them; () when one is, or none carries meaning. ``aspect_stems``: stemmed aspect words,
-    none of which the quoted passages carry."""
+    none of which the quoted passages carry (nor, for the ``translated`` ones, their lay stand-ins)."""
     asked = set(aspect_stems)
     tokens = [w.strip("'-") for w in words(question)]
     surface = list(dict.fromkeys(w for w in tokens if w and stem(w) in asked))[:_AT_MOST_WORDS]
@@ -42,6 +46,9 @@ def aspect_unmet(question: str, query_vector: Sequence[float], aspect_stems: Ite
     q = np.asarray(query_vector, dtype=np.float32)
     meaningful = []
     for word in surface:
+        if stem(word) in translated:
+            meaningful.append(word)
+            continue
         without = np.asarray(embed(" ".join(t for t in tokens if t != word)), dtype=np.float32)
         if 1.0 - float(q @ without) < MEANING_DROP:
             continue

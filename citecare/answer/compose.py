@@ -199,8 +199,8 @@ class ExtractiveComposer:
         out = self._render([candidates[j] for j in chosen], hits, outdated)
         unmet: tuple[str, ...] = ()
         if focus is not None and focus.aspect_terms and not focus.inherited and gate_coverage == 0.0:
-            asked = focus.aspect_terms - set(lay_alternatives(question))
-            unmet = aspect_unmet(question, query_vector, asked, vectors, self.embedder.embed_query)
+            unmet = aspect_unmet(question, query_vector, focus.aspect_terms, vectors, self.embedder.embed_query,
+                                 translated=frozenset(lay_alternatives(question)))
         return replace(out, best_similarity=float(semantic.max()), lead_similarity=float(semantic[gate_lead]),
                        on_subject=on_subject, joined=joined, aspect_coverage=gate_coverage, aspect_unmet=unmet,
                        lead_aspect=float(aspect[gate_lead]), fits_type=not strict or bool(fits.any()),

@@ -85,3 +85,17 @@ def test_the_evidence_gate_refuses_an_unmet_aspect() -> None:
     focus = Focus(subjects=(Subject("lupus", "lupus"),), aspect_terms=frozenset({"food"}))
     assert evidence_verdict(found, answer, settings, focus) == (True, "")
     assert evidence_verdict(found, replace(answer, aspect_unmet=("foods",)), settings, focus) == (False, "aspect")
+
+
+def test_a_word_the_lay_vocabulary_translates_is_unmet_when_its_stand_ins_are_missing() -> None:
+    """"breastfeeding" was looked for as lactation / nursing mothers in the passages and is not there: a sentence
+    close to the word in meaning ("…come with risks") does not answer it, nor does it need to move the question."""
+    question = _unit(1, 0, 0)
+    embed, asked = _embedder({"safe while": _unit(1, 1, 0), "breastfeeding": _unit(0.3, 1, 0)})
+    near = np.stack([_unit(0.3, 1, 0)])
+    word = {stem("breastfeeding")}
+    assert aspect_unmet("safe while breastfeeding", question, word, near, embed) == ()  # untranslated: met
+    before = len(asked)
+    assert aspect_unmet("safe while breastfeeding", question, word, near, embed,
+                        translated=frozenset(word)) == ("breastfeeding",)
+    assert len(asked) == before  # nothing embedded: the lexical check on its stand-ins has decided
