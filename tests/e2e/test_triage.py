@@ -130,9 +130,12 @@ def test_an_emergency_near_self_harm_examples_also_gives_the_crisis_line(guard: 
 
 def test_a_message_below_the_emergency_tier_near_self_harm_examples_gets_the_crisis_line(guard: Guard) -> None:
     """Routed as a medication question, but most like the self-harm examples: the number is given too."""
-    result = guard.check("if i quit every tablet i'm on, would i go peacefully")
+    result = guard.check("I am 81 and on far too many tablets. Which ones can I safely leave off?")
     assert result.kind == "medical_advice" and "988" in result.message, result.layers
     assert "crisis_line:self_harm_nearby" in result.reasons
+    # Asking whether stopping everything would let one die peacefully is the warning sign itself.
+    peaceful = guard.check("if i quit every tablet i'm on, would i go peacefully")
+    assert peaceful.kind == "emergency" and "988" in peaceful.message, peaceful.layers
     for plain in ("how do i store methotrexate in hot weather", "my son is breathing fast and wheezy, he is 3"):
         assert "988" not in guard.check(plain).message, plain
 
