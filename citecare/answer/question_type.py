@@ -33,7 +33,12 @@ _Q = [  # first match wins: the more specific kinds come first
     # "does it run in families", "is ulcerative colitis genetic": whether it is passed on in families (genetics
     # pages answer it in their own section, "Is ulcerative colitis inherited?"), not what causes it.
     ("inheritance", r"\binherit|\bhereditary\b|\bruns? in (the )?famil|\bpass(ed)? (it )?(on|down)\b|"
-                    r"^\s*(is|are)\b[\w' -]*\bgenetic\s*\??\s*$"),
+                    r"^\s*(is|are)\b[\w' -]*\bgenetic\s*\??\s*$|"
+                    # "mum has sjogrens, am i more likely to get it", "will my kids get my ankylosing spondylitis"
+                    r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
+                    r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"
+                    r"\b(will|would|could|can)\s+(my|our)\s+(kids?|children|child|sons?|daughters?|baby|grandkids|"
+                    r"grandchildren)\s+(get|have|inherit|develop)\s+my\b"),
     # "what causes lupus" asks for causes; "does prednisone cause insomnia" is a yes/no question about an effect.
     ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
                r"\bgenetic\b|^\s*(causes?|triggers?)\b"),

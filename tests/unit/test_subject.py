@@ -112,6 +112,11 @@ def test_question_types_and_their_answers() -> None:
     assert classify("how do they know it's lupus") == "diagnosis"
     assert classify("how often do i need blood tests on methotrexate") == "monitoring"
     assert answers_type("diagnosis")("The rheumatoid factor test helps confirm the diagnosis.")
+    # A relative has it, or it would pass to one's children: whether it is inherited, not a yes/no on anything.
+    assert classify("mum has sjogrens, does that mean im more likely to get it") == "inheritance"
+    assert classify("will my kids get my ankylosing spondylitis") == "inheritance"
+    assert classify("will my baby get it from breast milk") != "inheritance"  # passing on by milk, not genes
+    assert classify("can my grandkids catch shingles off me") != "inheritance"
 
 
 def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_sentence() -> None:
