@@ -202,6 +202,15 @@ def expand_lay_terms(text: str) -> str:
     return text if not extra else f"{text} {' '.join(dict.fromkeys(extra))}"
 
 
+def without_lay_expansion(query: str) -> str:
+    """The question a query was expanded from (``expand_lay_terms`` appends corpus words): how it was written."""
+    cut = len(query)
+    while (cut := query.rfind(" ", 0, cut)) > 0:
+        if expand_lay_terms(query[:cut]) == query:
+            return query[:cut]
+    return query
+
+
 def another_medicine(word: str, correction: str) -> bool:
     """Would the correction turn one real medicine's name into something else (the drug dictionary the guard
     reads)? "fosamax" is not a typo of "foams", nor "prednisolone" one of "prednisone": a medicine the sources

@@ -6,7 +6,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from citecare.answer.aspect_meaning import MEANING_DROP, WORD_SENTENCE_SIMILARITY, aspect_unmet
+from citecare.answer.aspect_meaning import (
+    MEANING_DROP,
+    TRANSLATED_MEANING_DROP,
+    WORD_SENTENCE_SIMILARITY,
+    aspect_unmet,
+)
 from citecare.text import stem
 
 
@@ -91,11 +96,15 @@ def test_a_word_the_lay_vocabulary_translates_is_unmet_when_its_stand_ins_are_mi
     """"breastfeeding" was looked for as lactation / nursing mothers in the passages and is not there: a sentence
     close to the word in meaning ("…come with risks") does not answer it, nor does it need to move the question."""
     question = _unit(1, 0, 0)
-    embed, asked = _embedder({"safe while": _unit(1, 1, 0), "breastfeeding": _unit(0.3, 1, 0)})
+    embed, asked = _embedder({"safe while": _unit(1, 1, 0), "breastfeeding": _unit(0.3, 1, 0),
+                              "safe while breastfeeding": _unit(1, 0, 0)})
     near = np.stack([_unit(0.3, 1, 0)])
     word = {stem("breastfeeding")}
     assert aspect_unmet("safe while breastfeeding", question, word, near, embed) == ()  # untranslated: met
-    before = len(asked)
     assert aspect_unmet("safe while breastfeeding", question, word, near, embed,
                         translated=frozenset(word)) == ("breastfeeding",)
-    assert len(asked) == before  # nothing embedded: the lexical check on its stand-ins has decided
+    assert asked[-2:] == ["safe while breastfeeding", "safe while"]  # its weight, on the question as written
+    # A translated word that hardly moves the question is context, not the aspect.
+    context, _ = _embedder({"safe while": _at_cosine(1 - TRANSLATED_MEANING_DROP / 2), "breastfeeding": _unit(0, 1, 0),
+                            "safe while breastfeeding": _unit(1, 0, 0)})
+    assert aspect_unmet("safe while breastfeeding", question, word, near, context, translated=frozenset(word)) == ()
