@@ -49,6 +49,11 @@ def name_words(index: SubjectIndex) -> frozenset[str]:
     return frozenset(out)
 
 
+# The term a definition question asks about: "what (actually) is a biologic", "whats sjogrens", "what does X mean"
+_DEFINED = re.compile(r"\bwhat\s+(?:actually\s+|exactly\s+|even\s+)?(?:is|are|'s)\s+(?:a\s+|an\s+|the\s+)?([^?.!,]+)|"
+                      r"\bwhats\s+([^?.!,]+)|\bwhat does\s+([^?.!,]+?)\s+mean\b", re.IGNORECASE)
+
+
 class FocusFinder:
     """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
 
@@ -92,6 +97,8 @@ class FocusFinder:
         lay = [t for t in lay_terms() if f" {t} " in " " + " ".join(words(question)) + " "]
         unknown = unknown_names(question, self.corpus_stems, self.common, [*mentioned, *lay, *explained])
         question_type = classify(question)
+        if question_type == "definition":
+            subjects = self._defined_term(question, subjects)
         named = set()
         for s in self.index.find(question):
             named |= content_terms(s.label, drop_generic=False)
@@ -110,6 +117,14 @@ class FocusFinder:
         return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare,
                      medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)),
                      context=() if inherited else self._condition_in_view(subjects, earlier))
+
+    def _defined_term(self, question: str, subjects: list[Subject]) -> list[Subject]:
+        """"…for my psoriasis. what actually is a biologic" asks what the term is: the other subjects named around
+        it are the patient's context, and a passage need not join them."""
+        if len(subjects) < 2 or not (m := _DEFINED.search(question)):
+            return subjects
+        defined = {s.key for s in self.index.find(next(g for g in m.groups() if g))}
+        return [s for s in subjects if s.key in defined] if defined < {s.key for s in subjects} and defined else subjects
 
     def _condition_in_view(self, subjects: Sequence[Subject], earlier: Sequence[str]) -> tuple[Subject, ...]:
         """The condition of the patient's latest earlier message that names one, when the question names only

@@ -45,8 +45,9 @@ _Q = [  # first match wins: the more specific kinds come first
     ("prevention", r"\bprevent|\bavoid getting\b"),
     ("treatment", r"\btreat|\btherap|\bmeds?\b|\bmedications?\b|\bmedicines?\b|\bhelp|\bwork\b|\bcure\b|"
                   r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b"),
-    ("definition", r"^\s*(what|whats|what's)\s+(is|are|'s)\s+(a |an |the )?[\w' -]+\??\s*$|\bwhat (is|are) (it|they)\b|"
-                   r"\bwhat even is\b|\bwhat does .* mean\b"),
+    # "what is lupus", and after some context "…for my psoriasis. what actually is a biologic"; "whats sjogrens"
+    ("definition", r"(^|[.?!]\s+)(what|whats|what's)\s+(actually |exactly |even )?(is|are|'s)\s+(a |an |the )?[\w' -]+\??\s*$|"
+                   r"^\s*whats\s+[\w' -]+\??\s*$|\bwhat (is|are) (it|they)\b|\bwhat even is\b|\bwhat does .* mean\b"),
     ("yes_no", r"^\s*(is|are|can|could|do|does|did|will|would|should|may|has|have|am)\b"),
 ]
 _QUESTION_TYPES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _Q]

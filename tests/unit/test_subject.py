@@ -117,6 +117,9 @@ def test_question_types_and_their_answers() -> None:
     assert classify("will my kids get my ankylosing spondylitis") == "inheritance"
     assert classify("will my baby get it from breast milk") != "inheritance"  # passing on by milk, not genes
     assert classify("can my grandkids catch shingles off me") != "inheritance"
+    # What a term is, also after some context or written "whats".
+    assert classify("dermatologist mentioned a biologic for my psoriasis. what actually is a biologic") == "definition"
+    assert classify("whats sjogrens") == "definition"
 
 
 def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_sentence() -> None:
@@ -273,6 +276,18 @@ def test_side_effects_doses_and_interactions_need_a_medicine() -> None:
     assert evidence_verdict(found, close, settings, replace(asked, subjects=(prednisone,), inherited=True))[1] != (
         "needs_medicine")
     assert evidence_verdict(found, close, settings, replace(asked, topic="fosamax"))[1] != "needs_medicine"
+
+
+def test_a_definition_question_is_about_the_term_it_defines_not_its_context() -> None:
+    chunks = [_chunk("bio", "Biologic - What is a biological product? (FDA)", "Biologics are made from living sources."),
+              _chunk("pso", "Psoriasis - What is Psoriasis? (NIH)", "Psoriasis is a skin disease treated with biologics."),
+              *[_chunk(f"gout-{i}", f"Gout - What is Gout? ({i})", "Gout is a kind of arthritis.") for i in range(30)]]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    finder = FocusFinder(index, [], frozenset())
+    asked = finder.focus("dermatologist mentioned a biologic for my psoriasis. what actually is a biologic")
+    assert asked.question_type == "definition" and [s.key for s in asked.subjects] == ["biologic"]
+    both = finder.focus("is a biologic used for psoriasis")  # not a definition: both subjects stay
+    assert sorted(s.key for s in both.subjects) == ["biologic", "psoriasis"]
 
 
 def test_a_vaccine_named_by_what_it_prevents_is_that_vaccine_not_vaccines_in_general() -> None:
