@@ -265,6 +265,9 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "flying on friday, can i skip my humira that week as it needs the fridge",  # a change, even with logistics
     "my doctor wants to stop my pred, should i?",  # the care team's plan, and a question of their own
     "which medicine should i take for my back, naproxen or ibuprofen",
+    "the walk-in gave me fluconazole but i'm on warfarin. safe to take?",  # a short ask about their own case
+    "on apixaban and my knee is sore, tylenol or advil, which is better for me",
+    "gp says folic acid every day, rheumy said every day except methotrexate day. which one do i follow",
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
