@@ -47,6 +47,9 @@ def advice_reasons(
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
     # A question mark asks as plainly as "should I": "skip next one?", "take it now or wait till tonight?"
     asks = _asks_for_themselves(text, now, matcher) or _asks_without_question_words(text)
+    # A message whose only question asks why asks for a reason: "can you tell me why the doctor checks my blood
+    # every few weeks on azathioprine", "ate some of his mums iron tablets a while back… why is iron so dangerous"
+    asks = asks and not _asks_only_why(text)
     regimen = asks and "med_regimen_change" in now.present  # "do it every 10 days?"
     if not (use_question or regimen):
         if not (asks and "med_action" in now.present):
@@ -85,6 +88,16 @@ def _asks_without_question_words(text: str) -> bool:
 # a sentence that asks why, or what one thing does to another ("can tramadol and sertraline together cause…")
 _WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to|leads to|interact|interacts)\b",
                   re.I)
+
+
+_ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand) why\b", re.I)
+_ASKS_FOR_A_DECISION = re.compile(r"\b(?:should|shall|can|could|may|must|do|is it (?:ok|okay|safe|alright|fine))\s(?:i|we|he|she|they|my)\b",
+                                  re.I)
+
+
+def _asks_only_why(text: str) -> bool:
+    """Does the message ask why something is so, and ask nothing for itself ("should I…", "can he…")?"""
+    return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text)
 
 
 def _asks_about_a_combination(text: str, now: Reading) -> bool:

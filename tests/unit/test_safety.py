@@ -268,6 +268,8 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "the walk-in gave me fluconazole but i'm on warfarin. safe to take?",  # a short ask about their own case
     "on apixaban and my knee is sore, tylenol or advil, which is better for me",
     "gp says folic acid every day, rheumy said every day except methotrexate day. which one do i follow",
+    "why do i have to take it weekly, can i take my methotrexate every day instead",  # a why, and an ask of its own
+    "which painkillers can i take with my warfarin",
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -296,6 +298,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "what does dmard mean, the rheumy wants to start me on one",  # the care team's plan, a definition asked
     "which meds count as immunosuppressants? is methotrexate one",
     "methotrexate for psoriasis how much a week do they normaly start people on",  # in general, with a typo
+    "can you tell me why the doctor checks my blood every few weeks on azathioprine",  # asks only why
+    "which medicines can lower the seizure threshold",  # a fact about medicines, not a choice for someone
+    "typical starting dose of hydroxychloroquine for lupus?",  # a dose asked in general
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
