@@ -90,13 +90,20 @@ _WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to
                   re.I)
 
 
-_ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand) why\b", re.I)
-_ASKS_FOR_A_DECISION = re.compile(r"\b(?:should|shall|can|could|may|must|do|is it (?:ok|okay|safe|alright|fine))\s(?:i|we|he|she|they|my)\b",
-                                  re.I)
+# Asking for a reason, or for the effects to watch for: "why is iron so dangerous for kids", "what side effects
+# should we keep an eye out for with the azathioprine"
+_ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand) why\b|"
+                       r"\b(?:what|which) (?:side effects|side-effects|signs|symptoms|warning signs|problems|risks)\b", re.I)
+_ASKS_FOR_A_DECISION = re.compile(
+    r"\b(?:should|shall|can|could|may|must|do|is it (?:ok|okay|safe|alright|fine) (?:for|if))\s(?:i|we|he|she|they|my|me|him|her)\b"
+    r"(?:\s(?:just|still|now|also|then))?\s(?:take|stop|start|skip|miss|give|have|use|double|halve|split|crush|up|lower|raise|"
+    r"increase|decrease|reduce|switch|change|come off|go off|continue|keep taking|drink|mix|combine|try|restart|move|delay|"
+    r"be on|go on|get)\b", re.I)
 
 
 def _asks_only_why(text: str) -> bool:
-    """Does the message ask why something is so, and ask nothing for itself ("should I…", "can he…")?"""
+    """Does the message ask why something is so, or what to watch for, and ask no decision for itself ("should I
+    take…", "can he stop…")?"""
     return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text)
 
 

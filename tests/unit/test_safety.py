@@ -301,6 +301,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "can you tell me why the doctor checks my blood every few weeks on azathioprine",  # asks only why
     "which medicines can lower the seizure threshold",  # a fact about medicines, not a choice for someone
     "typical starting dose of hydroxychloroquine for lupus?",  # a dose asked in general
+    "how many times a day are steroid eye drops used",  # in the passive: how it is used
+    "is amitriptyline any good for nerve pain and what dose do they start at",  # the doctors, in general
+    "they've put her on azathioprine as well as the prednisolone. what side effects should we watch for",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
