@@ -39,6 +39,10 @@ _Q = [  # first match wins: the more specific kinds come first
                     r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"
                     r"\b(will|would|could|can)\s+(my|our)\s+(kids?|children|child|sons?|daughters?|baby|grandkids|"
                     r"grandchildren)\s+(get|have|inherit|develop)\s+my\b"),
+    # "how do opioids work on the brain", "how does methotrexate act": how a medicine works, not whether it helps
+    # ("how well does it work" is about how much it helps; "how long does it take to work" is a duration).
+    ("how_it_works", r"\bhow (do|does|did)\b(?![^?.!]{0,6}\bwell\b)[^?.!]{1,40}\b(work|works|act|acts|affect|affects)\b(?!\s+for\b)|"
+                     r"\bmechanism of action\b|\bhow [\w' -]{1,30} works\b"),
     # "what causes lupus" asks for causes; "does prednisone cause insomnia" is a yes/no question about an effect.
     ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
                r"\bgenetic\b|^\s*(causes?|triggers?)\b"),
@@ -64,6 +68,8 @@ _A = {
     "dosage": re.compile(r"\b(\d+(\.\d+)?\s*(mg|mcg|g|ml|units?)\b|dose|dosage|mg/kg|mg/day|milligrams?)", re.I),
     "side_effects": re.compile(r"\b(side effects?|adverse|reactions?|cause[sd]?|risks?|may (cause|lead)|"
                                r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),
+    "how_it_works": re.compile(r"\b(works? by|acts? (by|on)|blocks?|binds?|attach(es)?|receptors?|inhibits?|"
+                               r"suppress(es)?|reduces?|lowers?|stops? the|slows?|interferes? with|mimics?)\b", re.I),
     "definition": re.compile(r"^[\w'(), -]{2,80}?\b(is|are|refers to|means)\s+(a|an|the|one|any|when|what|"
                              r"used|called|medicines?|drugs?|conditions?|diseases?)\b", re.I),
     "examples": re.compile(r"\b(such as|including|include[sd]?|for example|e\.g\.|like)\b", re.I),
