@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from citecare.answer.subject import Focus, acronym, describe
+from citecare.answer.abbreviations import acronym
+from citecare.answer.subject import Focus, describe
 from citecare.text import words
 
 _ASPECT_PHRASES = {

@@ -38,7 +38,10 @@ _Q = [  # first match wins: the more specific kinds come first
                     r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
                     r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"
                     r"\b(will|would|could|can)\s+(my|our)\s+(kids?|children|child|sons?|daughters?|baby|grandkids|"
-                    r"grandchildren)\s+(get|have|inherit|develop)\s+my\b"),
+                    r"grandchildren)\s+(get|have|inherit|develop)\s+my\b|"
+                    # "my mum has MS, does that mean I will get it?"
+                    r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
+                    r"\b(will|would|could|am|does that mean|mean) i\b[^?]{0,20}\b(get|have|inherit|develop)\b"),
     # "how do opioids work on the brain", "how does methotrexate act": how a medicine works, not whether it helps
     # ("how well does it work" is about how much it helps; "how long does it take to work" is a duration).
     ("how_it_works", r"\bhow (do|does|did)\b(?![^?.!]{0,6}\bwell\b)[^?.!]{1,40}\b(work|works|act|acts|affect|affects)\b(?!\s+for\b)|"

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from citecare.answer.abbreviations import abbreviations_by_topic, acronym, defined_abbreviations
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
@@ -121,12 +122,6 @@ def topic_forms(topic: str, common: frozenset[str] = frozenset()) -> list[str]:
     return forms
 
 
-def acronym(name: str) -> str:
-    """The initials of a name of three words or more ('complex regional pain syndrome' → 'crps'), else ''."""
-    parts = [p for p in re.split(r"[\s-]+", name) if p]
-    return "".join(p[0] for p in parts) if len(parts) >= 3 else ""
-
-
 class SubjectIndex:
     """Finds subjects in text and knows which documents are about which subject."""
 
@@ -141,7 +136,9 @@ class SubjectIndex:
         heads = {doc_id: title_topics(title) for doc_id, title in titles.items()}
         candidates = {t for ts in heads.values() for t in ts if self._vocab_key(t) is None}
         self._topics = self._specific_topics(candidates, texts)
-        seqs = {(_stem_seq(form), t) for t in self._topics for form in topic_forms(t, common)}
+        defined = abbreviations_by_topic(defined_abbreviations(
+            (text for parts in texts.values() for text in parts), self._topics))
+        seqs = {(_stem_seq(form), t) for t in self._topics for form in [*topic_forms(t, common), *defined.get(t, ())]}
         self._topic_seqs = sorted(seqs, key=lambda p: (-len(p[0]), p[1]))
         # Topic forms by their first word, with their place in that order: find() tries only the forms that
         # start at each word of a text instead of every form at every word.

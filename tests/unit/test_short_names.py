@@ -34,3 +34,28 @@ def test_a_page_on_the_long_name_is_about_the_short_one() -> None:
     [lupus] = [s for s in index.find("will my daughter inherit lupus") if s.key == "lupus"]
     assert index.is_about("ghr", lupus) and index.is_about("niams", lupus) and index.is_about("gard", lupus)
     assert not index.is_about("gout-0", lupus)
+
+
+def test_an_abbreviation_the_library_defines_names_its_topic() -> None:
+    from citecare.answer.abbreviations import defined_abbreviations
+
+    texts = ["Multiple sclerosis (MS) is a nervous system disease.", "Rheumatoid arthritis (RA) affects joints.",
+             "Ankylosing spondylitis (AS) affects the spine. It is as common as gout, and as painful.",
+             "Symptoms of multiple sclerosis (MS) vary.", "Magnetic resonance imaging (MRI) shows lesions."]
+    topics = {"multiple sclerosis", "rheumatoid arthritis", "ankylosing spondylitis"}
+    # "as" is an everyday word of the library; MRI is not the abbreviation of a topic
+    assert defined_abbreviations(texts, topics) == {"ms": "multiple sclerosis", "ra": "rheumatoid arthritis"}
+    assert defined_abbreviations(texts + ["Mitral stenosis (MS) narrows a valve."],
+                                 topics | {"mitral stenosis"})["ra"] == "rheumatoid arthritis"
+    assert "ms" not in defined_abbreviations(texts + ["Mitral stenosis (MS) narrows a valve."],
+                                             topics | {"mitral stenosis"})  # two topics: neither
+
+
+def test_a_question_naming_a_topic_by_its_abbreviation_is_about_it() -> None:
+    chunks = [
+        _chunk("ninds", "Multiple Sclerosis - What are the treatments? (NINDS)",
+               "Multiple sclerosis (MS) is treated with drugs that change the course of the disease."),
+        *[_chunk(f"gout-{i}", f"Gout - What is Gout? ({i})", "Gout is a kind of arthritis.") for i in range(30)],
+    ]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    assert [s.key for s in index.find("what drugs are there for relapsing remitting ms")] == ["multiple sclerosis"]

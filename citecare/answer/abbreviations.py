@@ -1,0 +1,53 @@
+"""Abbreviations a library defines for its own topics: "Multiple sclerosis (MS) is a nervous system disease…"
+says that a patient's "relapsing remitting ms" is about multiple sclerosis. Read from the documents' text, so it
+holds for any library, not a list of synonyms.
+
+An abbreviation counts only when the library never uses it as an ordinary lowercase word: "Ankylosing spondylitis
+(AS)" does not make every "as" a subject, while "ms", "ra" and "uc" are written in lowercase only by patients.
+Two topics defined with one abbreviation cancel it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from citecare.text import fold
+
+_DEFINED = re.compile(r"((?:[A-Za-z][\w'-]*[ -]+){0,5}[A-Za-z][\w'-]*)\s+\(([A-Z]{2,6})s?\)")
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z]{2,6}(?![\w'-])")
+# An abbreviation written in lowercase this many times or more is an everyday word of the library ("as", "am").
+LOWERCASE_USES_AT_MOST = 2
+
+
+def acronym(name: str) -> str:
+    """The initials of a name of three words or more ('complex regional pain syndrome' → 'crps'), else ''."""
+    parts = [p for p in re.split(r"[\s-]+", name) if p]
+    return "".join(p[0] for p in parts) if len(parts) >= 3 else ""
+
+
+def defined_abbreviations(texts: Iterable[str], topics: Iterable[str]) -> dict[str, str]:
+    """Lowercase abbreviation → the topic it stands for, from "<topic> (<ABBR>)" in ``texts``."""
+    by_last_word: dict[str, list[str]] = {}
+    for topic in topics:
+        by_last_word.setdefault(topic.split()[-1], []).append(topic)
+    found: dict[str, set[str]] = {}
+    lowercase: Counter[str] = Counter()
+    for text in texts:
+        lowercase.update(_LOWER_WORD.findall(text))
+        for m in _DEFINED.finditer(text):
+            before = " ".join(fold(m.group(1)).replace("-", " ").split())
+            for topic in by_last_word.get(before.rsplit(" ", 1)[-1], ()):
+                if before == topic or before.endswith(" " + topic):
+                    found.setdefault(m.group(2).lower(), set()).add(topic)
+    return {abbr: next(iter(named)) for abbr, named in found.items()
+            if len(named) == 1 and lowercase[abbr] < LOWERCASE_USES_AT_MOST and abbr not in named}
+
+
+def abbreviations_by_topic(abbreviations: Mapping[str, str]) -> dict[str, list[str]]:
+    """Topic → its abbreviations."""
+    out: dict[str, list[str]] = {}
+    for abbr, topic in sorted(abbreviations.items()):
+        out.setdefault(topic, []).append(abbr)
+    return out
