@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 
 from citecare.text import fold
 
-_DEFINED = re.compile(r"((?:[A-Za-z][\w'-]*[ -]+){0,5}[A-Za-z][\w'-]*)\s+\(([A-Z]{2,6})s?\)")
-_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z]{2,6}(?![\w'-])")
+_ABBREVIATION = re.compile(r"\s\(([A-Z]{2,6})s?\)")
+_NAME_BEFORE = 80  # characters before "(MS)" that hold the name it abbreviates
 # An abbreviation written in lowercase this many times or more is an everyday word of the library ("as", "am").
 LOWERCASE_USES_AT_MOST = 2
 
@@ -32,15 +32,19 @@ def defined_abbreviations(texts: Iterable[str], topics: Iterable[str]) -> dict[s
     by_last_word: dict[str, list[str]] = {}
     for topic in topics:
         by_last_word.setdefault(topic.split()[-1], []).append(topic)
+    texts = list(texts)
     found: dict[str, set[str]] = {}
-    lowercase: Counter[str] = Counter()
     for text in texts:
-        lowercase.update(_LOWER_WORD.findall(text))
-        for m in _DEFINED.finditer(text):
-            before = " ".join(fold(m.group(1)).replace("-", " ").split())
+        for m in _ABBREVIATION.finditer(text):
+            before = " " + " ".join(fold(text[max(0, m.start() - _NAME_BEFORE):m.start()]).replace("-", " ").split())
             for topic in by_last_word.get(before.rsplit(" ", 1)[-1], ()):
-                if before == topic or before.endswith(" " + topic):
-                    found.setdefault(m.group(2).lower(), set()).add(topic)
+                if before.endswith(" " + topic):
+                    found.setdefault(m.group(1).lower(), set()).add(topic)
+    lowercase: Counter[str] = Counter()
+    if found:  # how often each candidate is written as an ordinary lowercase word
+        as_word = re.compile(r"(?<![\w'-])(?:" + "|".join(sorted(found)) + r")(?![\w'-])")
+        for text in texts:
+            lowercase.update(as_word.findall(text))
     return {abbr: next(iter(named)) for abbr, named in found.items()
             if len(named) == 1 and lowercase[abbr] < LOWERCASE_USES_AT_MOST and abbr not in named}
 
