@@ -27,19 +27,29 @@ def acronym(name: str) -> str:
     return "".join(p[0] for p in parts) if len(parts) >= 3 else ""
 
 
+def _letters_of(abbreviation: str, name: str) -> bool:
+    """Is the abbreviation made of the name's letters, in order, from its first ("tpmt" of "thiopurine
+    s-methyltransferase deficiency"; not "caps" of "antiphospholipid syndrome", said of its catastrophic form)?"""
+    letters = iter(name)
+    return abbreviation[:1] == name[:1] and all(ch in letters for ch in abbreviation)
+
+
 def defined_abbreviations(texts: Iterable[str], topics: Iterable[str]) -> dict[str, str]:
     """Lowercase abbreviation → the topic it stands for, from "<topic> (<ABBR>)" in ``texts``."""
     by_last_word: dict[str, list[str]] = {}
     for topic in topics:
-        by_last_word.setdefault(topic.split()[-1], []).append(topic)
+        by_last_word.setdefault(topic.replace("-", " ").split()[-1], []).append(topic)
     texts = list(texts)
     found: dict[str, set[str]] = {}
     for text in texts:
         for m in _ABBREVIATION.finditer(text):
             before = " " + " ".join(fold(text[max(0, m.start() - _NAME_BEFORE):m.start()]).replace("-", " ").split())
-            for topic in by_last_word.get(before.rsplit(" ", 1)[-1], ()):
-                if before.endswith(" " + topic):
-                    found.setdefault(m.group(1).lower(), set()).add(topic)
+            # "Thiopurine S-methyltransferase (TPMT) deficiency": the name may go on after the brackets
+            after = fold(text[m.end():m.end() + 20]).split()[:1]
+            for name in (before, f"{before} {after[0]}" if after else before):
+                for topic in by_last_word.get(name.rsplit(" ", 1)[-1], ()):
+                    if name.endswith(" " + topic.replace("-", " ")) and _letters_of(m.group(1).lower(), topic):
+                        found.setdefault(m.group(1).lower(), set()).add(topic)
     lowercase: Counter[str] = Counter()
     if found:  # how often each candidate is written as an ordinary lowercase word
         as_word = re.compile(r"(?<![\w'-])(?:" + "|".join(sorted(found)) + r")(?![\w'-])")

@@ -49,6 +49,13 @@ def test_an_abbreviation_the_library_defines_names_its_topic() -> None:
                                  topics | {"mitral stenosis"})["ra"] == "rheumatoid arthritis"
     assert "ms" not in defined_abbreviations(texts + ["Mitral stenosis (MS) narrows a valve."],
                                              topics | {"mitral stenosis"})  # two topics: neither
+    # the abbreviation is made of the name's letters from its first: not "caps" for a catastrophic form
+    assert defined_abbreviations(["Catastrophic antiphospholipid syndrome (CAPS) is rare."],
+                                 {"antiphospholipid syndrome"}) == {}
+    # the name may go on after the brackets, and be written with a hyphen
+    assert defined_abbreviations(["Thiopurine S-methyltransferase (TPMT) deficiency is a condition."],
+                                 {"thiopurine s-methyltransferase deficiency"}) == {
+        "tpmt": "thiopurine s-methyltransferase deficiency"}
 
 
 def test_a_question_naming_a_topic_by_its_abbreviation_is_about_it() -> None:
