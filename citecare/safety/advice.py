@@ -19,7 +19,7 @@ from citecare.safety.triage import Reading
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
-    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|\d{1,4}\s?mg|hrt|inhalers?|puffers?|"
+    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|tabs|tabbies|\d{1,4}\s?mg|hrt|inhalers?|puffers?|"
     r"(?:beta )?blockers?|statins?|biologics?|biosimilars?|antibiotics?|steroids?|antidepressants?|eye ?drops|creams?|gels?)\b",
     re.I,
 )
@@ -49,7 +49,7 @@ def advice_reasons(
     asks = _asks_for_themselves(text, now, matcher) or _asks_without_question_words(text)
     # A message whose only question asks why asks for a reason: "can you tell me why the doctor checks my blood
     # every few weeks on azathioprine", "ate some of his mums iron tablets a while back… why is iron so dangerous"
-    asks = asks and not _asks_only_why(text)
+    asks = asks and not asks_only_why(text)
     regimen = asks and "med_regimen_change" in now.present  # "do it every 10 days?"
     if not (use_question or regimen):
         if not (asks and "med_action" in now.present):
@@ -76,13 +76,18 @@ def _asks_for_themselves(text: str, now: Reading, matcher: ConceptMatcher) -> bo
 # A short question with no question word ("skip next one?", "both?", "take it now or wait till tonight?") asks for
 # a decision; "does it stop working if you miss a dose?" opens with one and asks how things are, and "it's every
 # other week, right?" checks a fact.
-_ELLIPTICAL_QUESTION = re.compile(
-    r"(?:^|[.!?]\s+|\n)(?!\W*(?:what|whats|what's|why|how|which|who|where|when|does|do|is|are|can|could|will|"
-    r"would|did|has|have|was|were|any)\b)[^.!?\n]{1,60}(?<!\bright)\?", re.I)
+# After a comma too: "gp gave me 5 days of pred for my chest, feel great after 2, stop now?"; not when the sentence
+# opened with a question word ("what is a steroid taper, in plain english?") or the part goes on asking ("…, or do
+# some people do it twice a week?").
+_QUESTION_WORD = (r"(?!\W*(?:(?:or|and|but|so)\s+)?(?:what|whats|what's|why|how|which|who|where|when|does|do|is|are|"
+                  r"can|could|will|would|did|has|have|was|were|any)\b)")
+_ELLIPTICAL_QUESTION = re.compile(rf"(?:^|[.!?]\s+|\n){_QUESTION_WORD}[^.!?\n]{{1,60}}(?<!\bright)\?", re.I)
+_ELLIPTICAL_AFTER_COMMA = re.compile(rf"(?:^|[.!?]\s+|\n){_QUESTION_WORD}[^.!?\n]*,\s+{_QUESTION_WORD}"
+                                     r"[^.!?\n,]{1,40}(?<!\bright)\?", re.I)
 
 
 def _asks_without_question_words(text: str) -> bool:
-    return bool(_ELLIPTICAL_QUESTION.search(text))
+    return bool(_ELLIPTICAL_QUESTION.search(text) or _ELLIPTICAL_AFTER_COMMA.search(text))
 
 
 # a sentence that asks why, or what one thing does to another ("can tramadol and sertraline together cause…")
@@ -101,7 +106,7 @@ _ASKS_FOR_A_DECISION = re.compile(
     r"be on|go on|get)\b", re.I)
 
 
-def _asks_only_why(text: str) -> bool:
+def asks_only_why(text: str) -> bool:
     """Does the message ask why something is so, or what to watch for, and ask no decision for itself ("should I
     take…", "can he stop…")?"""
     return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text)

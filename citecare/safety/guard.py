@@ -24,7 +24,7 @@ from typing import Any
 
 from citecare.config import Settings
 from citecare.prompts import Messages
-from citecare.safety.advice import advice_reasons, asks_in_general, names_a_medicine
+from citecare.safety.advice import advice_reasons, asks_in_general, asks_only_why, names_a_medicine
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules
@@ -191,7 +191,8 @@ class Guard:
         # pain?" is a topic, not a request to change a medicine).
         # ... and only about a medicine ("should i just stay in bed till my back pain goes" names none).
         learned_advice = (layers["classifier_advice"] and _intends(now, earlier_readings, cleaned)
-                          and not asks_in_general(cleaned, now) and names_a_medicine(cleaned, now, earlier_readings, earlier))
+                          and not asks_in_general(cleaned, now) and not asks_only_why(cleaned)
+                          and names_a_medicine(cleaned, now, earlier_readings, earlier))
         if advice or learned_advice:
             reasons = notes + (tuple(f"medical_advice:{r}" for r in advice) or ("medical_advice:classifier",))
             return GuardResult("medical_advice", self.messages.render("medical_advice"), cleaned, reasons,

@@ -207,7 +207,8 @@ def parse_context(data: dict[str, Any], origin: str = "context.toml",
     out = []
     for i, raw in enumerate(data.get("modifier", [])):
         where = f"{origin}: modifier #{i + 1}"
-        _check_fields(raw, {"literals", "category", "direction", "max_scope", "pattern", "notes", "concepts"}, where)
+        _check_fields(raw, {"literals", "category", "direction", "max_scope", "pattern", "notes", "concepts", "kinds"},
+                      where)
         category = str(raw.get("category", ""))
         if category not in ("NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "INFORMATIONAL", "FAMILY"):
             raise RulesError(f"{where}: unknown category {category!r}")
@@ -221,6 +222,10 @@ def parse_context(data: dict[str, Any], origin: str = "context.toml",
         if not literals:
             raise RulesError(f"{where}: needs 'literals'")
         only = frozenset(_strings(raw, "concepts", where)) or None
+        if kinds := _strings(raw, "kinds", where):  # "fine now" denies a symptom, not a plan to stop a medicine
+            if concepts is None:
+                raise RulesError(f"{where}: 'kinds' needs the concepts")
+            only = (only or frozenset()) | frozenset(n for n, c in concepts.items() if c.kind in kinds)
         if only and direction in ("TERMINATE", "TERMINATE_OWN", "PSEUDO"):
             raise RulesError(f"{where}: 'concepts' narrows a modifier, not a {direction}")
         if only and concepts is not None and (unknown := sorted(only - set(concepts))):

@@ -270,6 +270,9 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "gp says folic acid every day, rheumy said every day except methotrexate day. which one do i follow",
     "why do i have to take it weekly, can i take my methotrexate every day instead",  # a why, and an ask of its own
     "which painkillers can i take with my warfarin",
+    "gp gave me 5 days of pred for my chest, feel great after 2, stop now?",  # a short ask after a comma
+    "thinking of just stopping my prednisone, i feel totally fine now",  # "fine now" denies no plan
+    "sudafed ok with my blood pressure tabs?",
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -304,6 +307,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "how many times a day are steroid eye drops used",  # in the passive: how it is used
     "is amitriptyline any good for nerve pain and what dose do they start at",  # the doctors, in general
     "they've put her on azathioprine as well as the prednisolone. what side effects should we watch for",
+    "what is a steroid taper, in plain english?",  # the comma goes on with the question asked
+    "is enbrel usually injected weekly, or do some people do it twice a week?",
+    "why shouldnt you stop steroids suddenly",  # asks why
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
