@@ -28,6 +28,7 @@ from citecare.answer.readability import plainness_cost, reading_grade
 from citecare.answer.section_title import lead_document
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
+from citecare.text import words
 from citecare.types import Citation, Hit
 
 _ASKS_DEFINITION = re.compile(
@@ -76,6 +77,13 @@ class Composition:
     lead_joins: bool = False  # with several subjects: the lead itself is on all of them
     aspect_unmet: tuple[str, ...] = ()  # words carrying the asked aspect that no sentence has in words or meaning
     grades: tuple[float, ...] = field(default=(), compare=False)  # reading grade of each quoted sentence
+
+
+def _repeats(a: str, b: str) -> bool:
+    """Is one sentence the other with words added ("…develop kidney failure." and "…develop kidney failure,
+    described as end-stage renal disease…")?"""
+    wa, wb = set(words(a.lower())), set(words(b.lower()))
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
 
 
 def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> list[Candidate]:
@@ -376,8 +384,9 @@ class ExtractiveComposer:
             piece = [k for k in unit(j) if k not in chosen and k not in rest]
             if not piece or len(chosen) + len(rest) + len(piece) > self.max_sentences:
                 continue
-            if max(float(vectors[k] @ vectors[m]) for k in piece for m in chosen + rest) > 0.9:
-                continue  # says the same thing again
+            if any(float(vectors[k] @ vectors[m]) > 0.9 or _repeats(cands[k].text, cands[m].text)
+                   for k in piece for m in chosen + rest):
+                continue  # says the same thing again (two pages of one site often repeat a sentence, one longer)
             rest.extend(piece)
         # Room left: a close sentence right after a chosen one goes on with it ("…improve the quality of life." →
         # "Many patients report better mobility…"), from the same passage, so it adds no source.

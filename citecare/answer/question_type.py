@@ -23,6 +23,14 @@ _Q = [  # first match wins: the more specific kinds come first
     ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
                      r"\b(take|taking|have)\b.*\b(with|while|when|if)\b.*\b(on|taking|take)\b"),
     ("frequency", r"\bhow (often|many times|frequently)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
+    # "will lupus shorten my life expectancy", "how many people end up with kidney failure", "what happens if
+    # wegeners isnt treated"; titled "What is the outlook for…?", "What are the complications of…?"
+    ("prognosis", r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\bshorten (my|your|his|her|their|a person'?s) life\b|"
+                  r"\b(live|lead) (a )?(normal|full|long) life\b|\bhow long (can|will|do|does) (i|you|people|he|she|they) live\b|"
+                  r"\bcomplications?\b|\bend up (with|on|in|needing|having)\b|\b(is|are) (it|they|[\w'-]+) (fatal|curable|deadly|"
+                  r"life[- ]threatening)\b|\bcan (you|people|i|he|she|it) (die|kill)\b|\bgo away (by itself|on its own)\b|"
+                  r"\b(is|isn'?t|isnt|not|never) (gets? )?treated\b|\buntreated\b|\bwithout treatment\b|\bif (you|i|we|they) "
+                  r"(don'?t|dont|do not|never) treat\b"),
     ("duration", r"\bhow long\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
     ("dosage", r"\bdose|\bdosage|\bhow much\b|\bmg\b|\bmilligrams?\b|\bstrength\b|\bmax(imum)?\b"),
     ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt)\b|\bcontraindicat|\bavoid\b"),
@@ -71,6 +79,9 @@ _A = {
     "dosage": re.compile(r"\b(\d+(\.\d+)?\s*(mg|mcg|g|ml|units?)\b|dose|dosage|mg/kg|mg/day|milligrams?)", re.I),
     "side_effects": re.compile(r"\b(side effects?|adverse|reactions?|cause[sd]?|risks?|may (cause|lead)|"
                                r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),
+    "prognosis": re.compile(r"\b(outlook|prognosis|life expectancy|life ?span|normal life|full life|percent|%|most people|"
+                            r"many people|fatal|die|dies|death|deaths|surviv\w*|recover\w*|cured?|curable|go(es)? away|"
+                            r"lifelong|complications?|kidney failure|end-stage|disabl\w*|progress(es|ive)?|worsens?)\b", re.I),
     "how_it_works": re.compile(r"\b(works? by|acts? (by|on)|blocks?|binds?|attach(es)?|receptors?|inhibits?|"
                                r"suppress(es)?|reduces?|lowers?|stops? the|slows?|interferes? with|mimics?)\b", re.I),
     "definition": re.compile(r"^[\w'(), -]{2,80}?\b(is|are|refers to|means)\s+(a|an|the|one|any|when|what|"
