@@ -21,6 +21,7 @@ import numpy as np
 from citecare.answer.aspect_meaning import aspect_unmet
 from citecare.answer.class_facts import with_bridges
 from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead, narrower_topic
+from citecare.answer.population import about_others_only, other_population
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
@@ -44,6 +45,7 @@ _FOLLOWS_MIN_SIMILARITY = 0.35  # …or at least this close in meaning when it i
 _FOLLOWS_BONUS = 0.1
 _TYPE_BONUS = 0.08  # the lead should be the kind of answer asked for
 _LEAD_ASPECT = 0.5  # …and carry the asked aspect ("insomnia" in "does prednisone cause insomnia")
+_OTHER_POPULATION = 0.3  # a lead about adults for a question about a baby (or the reverse) loses this much
 _STRICT_FIT = 0.3  # "how often" is answered by a frequency: a lead of another shape hardly answers it
 _LABEL_PUBLISHER = re.compile(r"\blabel\b", re.IGNORECASE)
 _LIST_TYPES = frozenset({"side_effects", "symptoms"})  # questions a list of a label's terms can answer
@@ -161,7 +163,10 @@ class ExtractiveComposer:
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
         wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
-        lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits
+        others = other_population(question)  # "…does a baby need": not a sentence about adults only
+        for_others = np.array([about_others_only(c.text, others) for c in candidates], dtype=bool)
+        relevance = relevance - _OTHER_POPULATION * for_others  # nor a supporting sentence
+        lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits - _OTHER_POPULATION * for_others
         doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
                     and (wants_list or not listed[j]) and not leans_back(c.text)]

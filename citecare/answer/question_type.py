@@ -22,7 +22,7 @@ _Q = [  # first match wins: the more specific kinds come first
     ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b"),
     ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
                      r"\b(take|taking|have)\b.*\b(with|while|when|if)\b.*\b(on|taking|take)\b"),
-    ("frequency", r"\bhow (often|many times|frequently)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
+    ("frequency", r"\bhow (often|many times|frequently)\b|\bhow many\b[\w' -]{0,20}\b(shots|doses|jabs|injections|vaccinations|boosters)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
     # "will lupus shorten my life expectancy", "how many people end up with kidney failure", "what happens if
     # wegeners isnt treated"; titled "What is the outlook for…?", "What are the complications of…?"
     ("prognosis", r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\bshorten (my|your|his|her|their|a person'?s) life\b|"

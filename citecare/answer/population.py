@@ -1,0 +1,38 @@
+"""Who a sentence is about, children or adults, against who the question asks about: "How many Prevnar shots does a
+baby need?" must not lead with "Vaccination Schedule for Adults 18 Years of Age and Older: Prevnar 13 is
+administered as a single dose." A dose, schedule or risk said of adults is read by a parent as their baby's.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CHILD = re.compile(
+    r"\b(?:bab(?:y|ies)|infants?|toddlers?|newborns?|child(?:ren)?|kids?|pediatric|paediatric|little one|"
+    r"\d{1,2} ?(?:months?|mths?|weeks?) old|(?:[1-9]|1[0-7]) ?(?:yo|y/o|years? old|yrs? old|year-old))\b", re.I)
+_ADULT = re.compile(r"\b(?:adults?|grown-ups?|(?:1[89]|[2-9]\d) years (?:of age )?(?:and|or) older)\b", re.I)
+
+
+def asks_about_children(question: str) -> bool:
+    return bool(_CHILD.search(question)) and not _ADULT.search(question)
+
+
+def asks_about_adults(question: str) -> bool:
+    return bool(_ADULT.search(question)) and not _CHILD.search(question)
+
+
+def other_population(question: str) -> re.Pattern[str] | None:
+    """The pattern of sentences about the people the question does not ask about (None: it names no one)."""
+    if asks_about_children(question):
+        return _ADULT
+    if asks_about_adults(question):
+        return _CHILD
+    return None
+
+
+def about_others_only(sentence: str, others: re.Pattern[str] | None) -> bool:
+    """Does the sentence speak of the other population and not of the one asked about?"""
+    if others is None or not others.search(sentence):
+        return False
+    asked = _CHILD if others is _ADULT else _ADULT
+    return not asked.search(sentence)

@@ -1,0 +1,23 @@
+"""Children or adults: a sentence about the people a question does not ask about does not answer it."""
+
+from __future__ import annotations
+
+from citecare.answer.population import about_others_only, other_population
+
+
+def test_a_question_about_a_baby_is_not_answered_by_a_sentence_about_adults() -> None:
+    others = other_population("How many Prevnar shots does a baby need and at what ages?")
+    assert about_others_only("Vaccination Schedule for Adults 18 Years of Age and Older: Prevnar 13 is given once.", others)
+    assert not about_others_only("Children who miss their shots should still get the vaccine.", others)
+    assert not about_others_only("Adults and children over 2 may get it.", others)  # speaks of both
+
+
+def test_a_question_about_adults_is_not_answered_by_a_sentence_about_children_only() -> None:
+    others = other_population("what is the usual dose for adults")
+    assert about_others_only("For children 6 to 11 years old, give 5 mL.", others)
+    assert not about_others_only("The usual adult dose is 10 mg.", others)
+
+
+def test_a_question_naming_no_one_changes_nothing() -> None:
+    assert other_population("how often is prevnar given") is None
+    assert not about_others_only("Adults get one dose.", other_population("what is prevnar"))
