@@ -21,6 +21,7 @@ import numpy as np
 from citecare.answer.aspect_meaning import aspect_unmet
 from citecare.answer.class_facts import with_bridges
 from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead, narrower_topic
+from citecare.answer.list_items import ELLIPSIS, items_with_lead_ins
 from citecare.answer.population import about_others_only, other_population
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
@@ -83,7 +84,9 @@ class Composition:
 
 def _repeats(a: str, b: str) -> bool:
     """Is one sentence the other with words added ("…develop kidney failure." and "…develop kidney failure,
-    described as end-stage renal disease…")?"""
+    described as end-stage renal disease…"), or another item after the same lead-in?"""
+    if ELLIPSIS in a and ELLIPSIS in b and a.split(ELLIPSIS)[0] == b.split(ELLIPSIS)[0]:
+        return True
     wa, wb = set(words(a.lower())), set(words(b.lower()))
     return bool(wa and wb) and (wa <= wb or wb <= wa)
 
@@ -94,7 +97,8 @@ def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> lis
     out: list[Candidate] = []
     for i, hit in enumerate(hits):
         blocked = set(hit.chunk.quarantined)
-        for pos, sentence in enumerate(split_sentences(hit.chunk.text)):
+        sentences = split_sentences(hit.chunk.text)
+        for pos, sentence in enumerate(sentences):
             n_words = len(sentence.split())
             if sentence in blocked or not (_MIN_WORDS <= n_words <= _MAX_WORDS):
                 continue
@@ -103,6 +107,12 @@ def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> lis
             if allow is not None and not allow(sentence):
                 continue
             out.append(Candidate(i, pos, sentence, trim(sentence)))
+        for pos, joined in items_with_lead_ins(sentences):  # "…evaluated for osteoporosis if … you have been taking…"
+            if (any(part in blocked for part in joined.split(ELLIPSIS)) or len(joined.split()) > _MAX_WORDS
+                    or len(joined.split(ELLIPSIS)[1].split()) < 3 or (allow is not None and not allow(joined))):
+                continue
+            shown = trim(joined)
+            out.append(Candidate(i, pos, joined, shown if shown.endswith((".", "!", "?")) else shown + "."))
     return out
 
 
@@ -401,7 +411,8 @@ class ExtractiveComposer:
                 break
             if after is None or after in chosen or after in rest or float(semantic[after]) < _FOLLOWS_MIN_SIMILARITY:
                 continue
-            if max(float(vectors[after] @ vectors[m]) for m in chosen + rest) <= 0.9:
+            if (max(float(vectors[after] @ vectors[m]) for m in chosen + rest) <= 0.9
+                    and not any(_repeats(cands[after].text, cands[m].text) for m in chosen + rest)):
                 rest.append(after)
         rest.sort(key=lambda j: (cands[j].hit_index, cands[j].position))
         return chosen + rest
