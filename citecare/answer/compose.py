@@ -446,7 +446,7 @@ class ExtractiveComposer:
         parts: list[str] = []
         for cand in used:
             n = numbers.setdefault(cand.hit_index, len(numbers) + 1)
-            quotes.setdefault(cand.hit_index, []).append(cand.source_sentence)
+            quotes.setdefault(cand.hit_index, []).extend(cand.source_sentence.split(ELLIPSIS))  # each part verbatim
             parts.append(f"{cand.prefix}{cand.text} [{n}]")
         citations = []
         for hit_index, n in numbers.items():

@@ -65,8 +65,11 @@ def assert_grounded(answer: Answer) -> None:
         sentence, _, number = part.rstrip("]").rpartition(" [")
         assert number.isdigit(), f"uncited text: {part!r}"
         citation = by_n[int(number)]
-        assert sentence.lower() in citation.passage.lower(), (sentence, citation.passage)
-        assert any(sentence.lower() in s.lower() for s in split_sentences(citation.passage))
+        # a list item is quoted after its lead-in, "<lead-in> … <item>.": each part is the source's own words
+        for piece in sentence.split(" … "):
+            piece = piece if piece.lower() in citation.passage.lower() else piece.rstrip(".")
+            assert piece.lower() in citation.passage.lower(), (piece, citation.passage)
+            assert any(piece.lower() in s.lower() for s in split_sentences(citation.passage))
         assert citation.quote in citation.passage
 
 
