@@ -19,6 +19,8 @@ _LEAD_IN_END = re.compile(
     r"(?::|\b(?:if|when|include|includes|including|are|is|such as|like|to|that|who|have|has|may|can|should|"
     r"because|for|with|by|of|as)\b)\s*$", re.IGNORECASE)
 ELLIPSIS = " … "
+_ITEM_WORDS = 6
+_RUN_ON = re.compile(r"[a-z,] (?!I\b)[A-Z][a-z]+ [a-z]")
 _NEXT_SENTENCE = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z][a-z])")
 
 
@@ -27,9 +29,11 @@ def _is_lead_in(sentence: str) -> bool:
 
 
 def _is_item(sentence: str) -> bool:
-    """A list item that cannot stand alone: it starts in lowercase or is not a whole sentence."""
+    """A list item that goes on the lead-in's sentence: it starts in lowercase and says something (six words or
+    more: "- you have been taking glucocorticoid medications…", not "- Tripping or falling"), and is not two lines
+    the splitter read as one ("…swallowing or breathing Doctors may use a physical exam…")."""
     text = sentence.strip()
-    return bool(text) and (text[:1].islower() or not is_quotable(text))
+    return text[:1].islower() and len(text.split()) >= _ITEM_WORDS and not _RUN_ON.search(text)
 
 
 def items_with_lead_ins(sentences: list[str]) -> Iterator[tuple[int, str]]:

@@ -8,7 +8,7 @@ from citecare.text import split_sentences
 PAGE = """Consider talking to your doctor about being evaluated for osteoporosis if
 - you are a woman age 65 or older
 - you have been taking glucocorticoid medications such as prednisone for 2 months or longer
-- you have a chronic illness. Here is how to find an appropriate health care professional to treat osteoporosis.
+- you have a chronic illness that causes bone loss. Here is how to find an appropriate health care professional to treat osteoporosis.
 """
 
 
@@ -16,7 +16,7 @@ def test_each_item_after_a_lead_in_is_joined_to_it() -> None:
     joined = dict(items_with_lead_ins(split_sentences(PAGE)))
     assert joined[2] == ("Consider talking to your doctor about being evaluated for osteoporosis if … you have been "
                          "taking glucocorticoid medications such as prednisone for 2 months or longer")
-    assert joined[3].endswith("if … you have a chronic illness.")  # the next line is not part of the item
+    assert joined[3].endswith("if … you have a chronic illness that causes bone loss.")  # the next line is not part of the item
     assert 1 in joined and len(joined) == 3
 
 
