@@ -57,6 +57,10 @@ def check_support(sentence: str, passage: str, *, min_overlap: float = 0.6) -> S
     passage, and the sentence does not negate what the passage asserts (or assert what it negates).
     """
     body = strip_attribution(strip_markers(sentence))
+    if " … " in body:  # a list item after its lead-in ("…evaluated for osteoporosis if … you have been taking…")
+        parts = [check_support(part, passage, min_overlap=min_overlap) for part in body.split(" … ") if part.strip()]
+        return SupportVerdict(all(p.supported for p in parts), min(p.score for p in parts),
+                              tuple(r for p in parts for r in p.reasons))
     words = content_words(body)
     if not words:
         return SupportVerdict(False, 0.0, ("no_content",))

@@ -268,3 +268,13 @@ def test_split_sentences_on_the_seed_paragraph() -> None:
         "medications must be monitored closely.",
         BLOOD_TESTS,
     ]
+
+
+def test_a_list_item_after_its_lead_in_is_supported_part_by_part() -> None:
+    passage = ("Until your rash has developed crusts, avoid contact with\n- pregnant women who have never had chickenpox\n"
+               "- people with weakened immune systems, such as people receiving immunosuppressive medications")
+    joined = ("Until your rash has developed crusts, avoid contact with … people with weakened immune systems, such as "
+              "people receiving immunosuppressive medications.")
+    assert check_support(joined, passage).supported
+    assert not check_support("Until your rash has crusted, avoid contact with … children under 12 with asthma.",
+                             passage).supported
