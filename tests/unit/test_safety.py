@@ -273,6 +273,7 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "gp gave me 5 days of pred for my chest, feel great after 2, stop now?",  # a short ask after a comma
     "thinking of just stopping my prednisone, i feel totally fine now",  # "fine now" denies no plan
     "sudafed ok with my blood pressure tabs?",
+    "can i just stop lyrica cold turkey",  # a stop asked for, not a steroid stopped
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -310,6 +311,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "what is a steroid taper, in plain english?",  # the comma goes on with the question asked
     "is enbrel usually injected weekly, or do some people do it twice a week?",
     "why shouldnt you stop steroids suddenly",  # asks why
+    "how many days in a row can you take toradol tablets",  # of "you" in general
+    "how much does copaxone cut down relapses?",  # how much it helps, not a dose
+    "my 6yo limps every morning then seems fine by lunch. could that be juvenile arthritis",  # limping, not limp
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
