@@ -21,3 +21,12 @@ def test_a_question_about_adults_is_not_answered_by_a_sentence_about_children_on
 def test_a_question_naming_no_one_changes_nothing() -> None:
     assert other_population("how often is prevnar given") is None
     assert not about_others_only("Adults get one dose.", other_population("what is prevnar"))
+
+
+def test_a_dose_not_said_of_children_is_not_quoted_for_a_child() -> None:
+    from citecare.answer.population import dose_not_said_of_children
+
+    question = "My 10 yr old was just diagnosed with Crohn's. Is Entocort used for kids his age and what dose would he get?"
+    assert dose_not_said_of_children(question, "ENTOCORT EC 6 mg orally is recommended once daily for maintenance.")
+    assert not dose_not_said_of_children(question, "For children 8 to 17 years, the dose is 9 mg once daily.")
+    assert not dose_not_said_of_children("what dose of entocort is used", "ENTOCORT EC 6 mg orally once daily.")
