@@ -91,7 +91,8 @@ _A = {
     "causes": re.compile(r"\b(caused? by|causes?|triggers?|genes?|genetic|inherit|risk factors?|due to|because)\b",
                          re.I),
     "inheritance": re.compile(r"\b(inherit\w*|hereditary|runs? in (the )?famil\w*|passed (down|on|from)|"
-                             r"family history|relatives?|siblings?|parents?|autosomal|dominant|recessive)\b", re.I),
+                             r"family history|family members?|famil(y|ies)|relatives?|siblings?|parents?|children of|twins?|genes?|genetic\w*|"
+                             r"mutations?|autosomal|dominant|recessive)\b", re.I),
     "treatment": re.compile(r"\b(treat(ed|ment|ments|s)?|therap(y|ies)|medicines?|medications?|drugs?|help(s)?|"
                             r"relie(f|ve)|surgery|exercise|manage)\b", re.I),
     "diagnosis": re.compile(r"\b(diagnos\w*|tests?|exam(ination)?s?|x-?rays?|scans?|mri|ultrasound|biopsy|"
