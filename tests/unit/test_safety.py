@@ -311,7 +311,6 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "what is a steroid taper, in plain english?",  # the comma goes on with the question asked
     "is enbrel usually injected weekly, or do some people do it twice a week?",
     "why shouldnt you stop steroids suddenly",  # asks why
-    "how many days in a row can you take toradol tablets",  # of "you" in general
     "how much does copaxone cut down relapses?",  # how much it helps, not a dose
     "my 6yo limps every morning then seems fine by lunch. could that be juvenile arthritis",  # limping, not limp
 ])
