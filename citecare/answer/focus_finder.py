@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from citecare.answer.rare_subject import rare_phrases
-from citecare.answer.subject import Focus, Subject, SubjectIndex, unknown_names
+from citecare.answer.subject import Focus, Subject, SubjectIndex, _stem_seq, mentions, unknown_names
 from citecare.text import fold, stem, words
 
 # Filler words of spoken questions: they carry no aspect ("what do they actually do").
@@ -79,7 +79,7 @@ class FocusFinder:
         from citecare.answer.query import content_terms
         from citecare.answer.question_type import classify, type_words
 
-        subjects = self._qualified(question, self.index.find(question))
+        subjects = self._named_beyond_abbreviation(question, self._qualified(question, self.index.find(question)))
         inherited = False
         if not subjects and answers and (ordinal := _ORDINAL_REFERENCE.search(question)):
             listed = [s for s in self.index.find(answers[-1]) if not s.is_class and self.index.medicines.medicine(s.key)]
@@ -88,7 +88,7 @@ class FocusFinder:
                 subjects, inherited = [listed[place]], True
         if not subjects:
             for text in [*reversed(earlier), *reversed(answers)]:
-                if subjects := self.index.find(text):
+                if subjects := self._named_beyond_abbreviation(text, self.index.find(text)):
                     inherited = True
                     break
         from citecare.answer.query import lay_terms
@@ -118,6 +118,16 @@ class FocusFinder:
                      medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)),
                      context=() if inherited else self._condition_in_view(subjects, earlier))
 
+    def _named_beyond_abbreviation(self, text: str, subjects: list[Subject]) -> list[Subject]:
+        """A condition named only by a two-letter abbreviation ("RA", "ms") next to a medicine is the reason for the
+        medicine ("prednisone and methotrexate for RA", "immunosupresants for ms pain"), not a second subject every
+        passage must join; alone ("my mum has MS, will I get it") it is the subject."""
+        medicines = self.index.medicines
+        if not any(s.is_class or medicines.medicine(s.key) for s in subjects):
+            return subjects
+        short = getattr(self.index, "short_abbreviations", {})
+        return [s for s in subjects if s.key not in short or mentions(text, _stem_seq(s.key))]
+
     def _defined_term(self, question: str, subjects: list[Subject]) -> list[Subject]:
         """"…for my psoriasis. what actually is a biologic" asks what the term is: the other subjects named around
         it are the patient's context, and a passage need not join them."""
@@ -133,7 +143,8 @@ class FocusFinder:
         if not subjects or not all(s.is_class or medicines.medicine(s.key) for s in subjects):
             return ()
         for text in reversed(earlier):
-            conditions = [s for s in self.index.find(text) if not (s.is_class or medicines.medicine(s.key))]
+            conditions = [s for s in self._named_beyond_abbreviation(text, self.index.find(text))
+                          if not (s.is_class or medicines.medicine(s.key))]
             if conditions:
                 return (conditions[0],)
         return ()

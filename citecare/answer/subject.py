@@ -138,6 +138,7 @@ class SubjectIndex:
         self._topics = self._specific_topics(candidates, texts)
         defined = abbreviations_by_topic(defined_abbreviations(
             (text for parts in texts.values() for text in parts), self._topics))
+        self.short_abbreviations = {t: a for t, abbrs in defined.items() if (a := [x for x in abbrs if len(x) <= 2])}
         seqs = {(_stem_seq(form), t) for t in self._topics for form in [*topic_forms(t, common), *defined.get(t, ())]}
         self._topic_seqs = sorted(seqs, key=lambda p: (-len(p[0]), p[1]))
         # Topic forms by their first word, with their place in that order: find() tries only the forms that
