@@ -106,10 +106,17 @@ _ASKS_FOR_A_DECISION = re.compile(
     r"be on|go on|get)\b", re.I)
 
 
+# A change the writer makes or plans: "if i double my dose", "why cant i just double my prednisone today"
+_OWN_CHANGE = re.compile(
+    r"\b(?:i|we|he|she)\b(?:\s[\w']+){0,2}\s(?:stop|start|skip|miss|double|halve|split|crush|up|lower|raise|"
+    r"increase|decrease|reduce|switch|change|come off|go off|restart|quit|drop|"
+    r"(?:take|give) (?:two|2|three|3|extra|another|more|double|both|all|half))\b", re.I)
+
+
 def asks_only_why(text: str) -> bool:
     """Does the message ask why something is so, or what to watch for, and ask no decision for itself ("should I
-    take…", "can he stop…")?"""
-    return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text)
+    take…", "can he stop…") nor speak of a change of its own ("…if i double my dose")?"""
+    return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text) and not _OWN_CHANGE.search(text)
 
 
 def _asks_about_a_combination(text: str, now: Reading) -> bool:

@@ -274,6 +274,7 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "thinking of just stopping my prednisone, i feel totally fine now",  # "fine now" denies no plan
     "sudafed ok with my blood pressure tabs?",
     "can i just stop lyrica cold turkey",  # a stop asked for, not a steroid stopped
+    "what side effects should i watch for if i double my dose of methotrexate",  # a why-like ask with a change
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
