@@ -22,7 +22,12 @@ from citecare.answer.aspect_meaning import aspect_unmet
 from citecare.answer.class_facts import with_bridges
 from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead, narrower_topic
 from citecare.answer.list_items import ELLIPSIS, items_with_lead_ins
-from citecare.answer.population import about_others_only, dose_not_said_of_children, other_population
+from citecare.answer.population import (
+    about_others_only,
+    asks_about_children,
+    dose_not_said_of_children,
+    other_population,
+)
 from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
@@ -155,7 +160,8 @@ class ExtractiveComposer:
         one for which it returns False is never quoted. ``focus`` locks the answer to the asked subject."""
         candidates = _candidates(hits, allow)
         candidates, on_subject, joined = self._lock(candidates, hits, focus)
-        candidates = [c for c in candidates if not dose_not_said_of_children(question, c.text)]
+        if asks_about_children(question):
+            candidates = [c for c in candidates if not dose_not_said_of_children(c.text)]
         candidates = self._shortlist(question, candidates)
         if not candidates:
             return Composition("", (), (), on_subject=on_subject, joined=joined, aspect_coverage=0.0)

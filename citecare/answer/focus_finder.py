@@ -125,7 +125,7 @@ class FocusFinder:
         medicines = self.index.medicines
         if not any(s.is_class or medicines.medicine(s.key) for s in subjects):
             return subjects
-        short = getattr(self.index, "short_abbreviations", {})
+        short = self.index.short_abbreviations
         return [s for s in subjects if s.key not in short or mentions(text, _stem_seq(s.key))]
 
     def _defined_term(self, question: str, subjects: list[Subject]) -> list[Subject]:

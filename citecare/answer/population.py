@@ -41,7 +41,8 @@ def about_others_only(sentence: str, others: re.Pattern[str] | None) -> bool:
 _DOSE = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|mL|units?|iu|tablets?|capsules?)\b", re.I)
 
 
-def dose_not_said_of_children(question: str, sentence: str) -> bool:
-    """A dose in a sentence that does not say it is for children, for a question about a child: "ENTOCORT EC 6 mg
-    orally is recommended once daily" is the adult label's dose, and a parent would give it to a 10-year-old."""
-    return asks_about_children(question) and bool(_DOSE.search(sentence)) and not _CHILD.search(sentence)
+def dose_not_said_of_children(sentence: str) -> bool:
+    """A dose in a sentence that does not say it is for children: for a question about a child it is not quoted
+    ("ENTOCORT EC 6 mg orally is recommended once daily" is the adult label's dose, and a parent would give it to a
+    10-year-old)."""
+    return bool(_DOSE.search(sentence)) and not _CHILD.search(sentence)

@@ -17,7 +17,9 @@ def test_each_item_after_a_lead_in_is_joined_to_it() -> None:
     assert joined[2] == ("Consider talking to your doctor about being evaluated for osteoporosis if … you have been "
                          "taking glucocorticoid medications such as prednisone for 2 months or longer")
     assert joined[3].endswith("if … you have a chronic illness that causes bone loss.")  # the next line is not part of the item
-    assert 1 in joined and len(joined) == 3
+    assert joined[1] == ("Consider talking to your doctor about being evaluated for osteoporosis if … you are a woman "
+                         "age 65 or older")
+    assert sorted(joined) == [1, 2, 3]  # the lead-in itself and the line after the list are not items
 
 
 def test_a_whole_sentence_is_not_a_lead_in() -> None:

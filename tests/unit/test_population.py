@@ -24,9 +24,10 @@ def test_a_question_naming_no_one_changes_nothing() -> None:
 
 
 def test_a_dose_not_said_of_children_is_not_quoted_for_a_child() -> None:
-    from citecare.answer.population import dose_not_said_of_children
+    from citecare.answer.population import asks_about_children, dose_not_said_of_children
 
-    question = "My 10 yr old was just diagnosed with Crohn's. Is Entocort used for kids his age and what dose would he get?"
-    assert dose_not_said_of_children(question, "ENTOCORT EC 6 mg orally is recommended once daily for maintenance.")
-    assert not dose_not_said_of_children(question, "For children 8 to 17 years, the dose is 9 mg once daily.")
-    assert not dose_not_said_of_children("what dose of entocort is used", "ENTOCORT EC 6 mg orally once daily.")
+    assert asks_about_children("My 10 yr old was just diagnosed with Crohn's. What dose of Entocort would he get?")
+    assert not asks_about_children("what dose of entocort is used")
+    assert dose_not_said_of_children("ENTOCORT EC 6 mg orally is recommended once daily for maintenance.")
+    assert not dose_not_said_of_children("For children 8 to 17 years, the dose is 9 mg once daily.")
+    assert not dose_not_said_of_children("Entocort is taken in the morning.")  # no dose
