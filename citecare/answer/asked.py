@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from citecare.answer.abbreviations import acronym
 from citecare.answer.subject import Focus, describe
-from citecare.text import words
+from citecare.text import stem, words
 
 _ASPECT_PHRASES = {
     "side_effects": "the side effects of {}",
@@ -23,11 +23,15 @@ _ASPECT_PHRASES = {
 
 def with_subject(question: str, focus: Focus) -> str:
     """For retrieval: a follow-up that does not name its subject, with the subject it inherits; a question that
-    names a library topic by its acronym ("PML"), with the name the sources use."""
+    names a library topic by its acronym ("PML") or another of its names, with the name the sources use."""
     if focus.inherited and focus.subjects:
         return f"{question.rstrip().rstrip('?')} ({describe(focus.subjects)})?"
     asked = set(words(question))
-    renamed = [s for s in focus.subjects if not s.said and acronym(s.label) in asked]
+    asked_stems = {stem(w) for w in asked}
+    # named by an acronym ("PML"), or by another name of several words' topic that the library gives it
+    # ("hypercortisolism" for cushing's syndrome, ``answer.synonyms``): the sources search better by their name
+    renamed = [s for s in focus.subjects if not s.said and (acronym(s.label) in asked or (
+        " " in s.label and not {stem(w) for w in words(s.label)} & asked_stems))]
     if not renamed:
         return question
     return f"{question.rstrip().rstrip('?')} ({describe(renamed)})?"

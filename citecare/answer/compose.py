@@ -32,7 +32,7 @@ from citecare.answer.query import content_terms, lay_alternatives
 from citecare.answer.question_type import STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
 from citecare.answer.readability import plainness_cost, reading_grade
-from citecare.answer.section_title import lead_document
+from citecare.answer.section_title import lead_document, promises
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
 from citecare.text import words
@@ -56,6 +56,7 @@ _STRICT_FIT = 0.3  # "how often" is answered by a frequency: a lead of another s
 _LABEL_PUBLISHER = re.compile(r"\blabel\b", re.IGNORECASE)
 _LIST_TYPES = frozenset({"side_effects", "symptoms"})  # questions a list of a label's terms can answer
 _LIST_LINE = re.compile(r"^[^;]+(;[^;]+){2,}$")  # "Sodium retention; Fluid retention; Hypertension." (a joined list)
+_ADVERSE_ITEM_WORDS = 15  # an item of a label's adverse reactions, not a paragraph cut short
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,13 @@ def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> lis
             n_words = len(sentence.split())
             if sentence in blocked or not (_MIN_WORDS <= n_words <= _MAX_WORDS):
                 continue
-            if not is_quotable(sentence, starts_document=hit.chunk.ordinal == 0 and pos == 0):
+            quotable = is_quotable(sentence, starts_document=hit.chunk.ordinal == 0 and pos == 0)
+            if not (quotable or _is_label_list(hit, sentence)):
                 continue
             if allow is not None and not allow(sentence):
                 continue
-            out.append(Candidate(i, pos, sentence, trim(sentence)))
+            shown = trim(sentence)
+            out.append(Candidate(i, pos, sentence, shown if quotable or shown.endswith(".") else shown + "."))
         for pos, joined in items_with_lead_ins(sentences):  # "…evaluated for osteoporosis if … you have been taking…"
             if (any(part in blocked for part in joined.split(ELLIPSIS)) or len(joined.split()) > _MAX_WORDS
                     or len(joined.split(ELLIPSIS)[1].split()) < 3 or (allow is not None and not allow(joined))):
@@ -119,6 +122,20 @@ def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> lis
             shown = trim(joined)
             out.append(Candidate(i, pos, joined, shown if shown.endswith((".", "!", "?")) else shown + "."))
     return out
+
+
+def _is_label_list(hit: Hit, sentence: str) -> bool:
+    """A drug label's list under its heading ("Endocrine: Menstrual irregularities; Development of Cushingoid
+    state; Suppression of growth in children.") or an item of its adverse reactions ("May suppress reactions to
+    skin tests"): not a sentence, but quoted with the label and section it came from ("The prednisone label lists
+    under Endocrine: …", ``_attribution``) it reads as what it is. Without that attribution it is never quoted."""
+    text = sentence.strip()
+    if not _LABEL_PUBLISHER.search(hit.chunk.meta.publisher or hit.chunk.meta.title) or text.endswith((":", "?")):
+        return False
+    if hit.chunk.heading and _LIST_LINE.search(text):
+        return True
+    return (promises(hit.chunk.meta.title, "side_effects") and not text.isupper()
+            and _MIN_WORDS <= len(text.split()) <= _ADVERSE_ITEM_WORDS)
 
 
 class ExtractiveComposer:
@@ -160,6 +177,9 @@ class ExtractiveComposer:
         one for which it returns False is never quoted. ``focus`` locks the answer to the asked subject."""
         candidates = _candidates(hits, allow)
         candidates, on_subject, joined = self._lock(candidates, hits, focus)
+        # a label's list or item is quoted only with the label and section it came from
+        candidates = [c for c in candidates if c.prefix or ELLIPSIS in c.source_sentence or is_quotable(
+            c.source_sentence, starts_document=hits[c.hit_index].chunk.ordinal == 0 and c.position == 0)]
         if asks_about_children(question):
             candidates = [c for c in candidates if not dose_not_said_of_children(c.text)]
         candidates = self._shortlist(question, candidates)
@@ -180,13 +200,20 @@ class ExtractiveComposer:
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
         wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
+        # A list in a label's adverse reactions section is a list of side effects ("The prednisone label lists
+        # under Endocrine: …"); it may lead when the question asks for side effects, or names one of its items
+        # ("does prednisone affect kids growth": "Suppression of growth in children").
+        adverse = np.array([bool(listed[j]) and promises(hits[c.hit_index].chunk.meta.title, "side_effects")
+                            for j, c in enumerate(candidates)], dtype=bool)
+        fits |= adverse & (kind == "side_effects")
+        may_lead_list = adverse & (aspect > 0) | (listed & wants_list)
         others = other_population(question)  # "…does a baby need": not a sentence about adults only
         for_others = np.array([about_others_only(c.text, others) for c in candidates], dtype=bool)
         relevance = relevance - _OTHER_POPULATION * for_others  # nor a supporting sentence
         lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits - _OTHER_POPULATION * for_others
         doc_score = lead_score + (_STRICT_FIT if strict else 0.0) * fits  # between documents, the shape weighs more
         eligible = [j for j, c in enumerate(candidates) if (is_direct[j] or not any(is_direct))
-                    and (wants_list or not listed[j]) and not leans_back(c.text)]
+                    and (may_lead_list[j] or not listed[j]) and not leans_back(c.text)]
         # With two subjects, a passage that joins them may be about one and name the other once ("can cyclosporine
         # cause gout" in a gout page listing the medicines that can): the lead is a sentence that covers both, where
         # the passage has one; its other sentences may be about its own subject alone.
@@ -205,7 +232,7 @@ class ExtractiveComposer:
             if not wants_list:  # …else the lead comes from the next document that has a sentence
                 others = [j for j in range(len(candidates)) if j not in set(in_top)]
                 lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
-                              if not listed[j]]
+                              if not listed[j] or may_lead_list[j]]
             chosen = self._choose(relevance, vectors, semantic, candidates, lead_order, doc_of,
                                   about if focus is not None and (focus.subjects or focus.lock) else None)
             if not chosen:
@@ -282,6 +309,9 @@ class ExtractiveComposer:
         heading = hit.chunk.heading
         if _LIST_LINE.search(cand.source_sentence) and heading and heading.lower() not in hit.chunk.meta.title.lower():
             return f"The {drugs[0]} label lists under {heading}: "
+        if not is_quotable(cand.source_sentence):  # an item of its adverse reactions section (``_is_label_list``)
+            adverse = promises(hit.chunk.meta.title, "side_effects")
+            return f"The {drugs[0]} label lists among its adverse reactions: " if adverse else ""
         if focus is not None and any(index.names(cand.source_sentence, s) for s in focus.subjects or focus.lock):
             return ""
         if (focus is None or not (focus.subjects or focus.lock)) and any(d in cand.source_sentence.lower() for d in drugs):

@@ -17,6 +17,14 @@ _FILLER = frozenset("""actually really exactly usually basically even ever still
     typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
     anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
     instead""".split())
+# Who asks, and how they feel, is not what they ask about: "my son is 4 and they think he has kawasaki disease"
+# asks about kawasaki disease, and a "not covered" answer must never name "son" or "worried" as its subject.
+# (They stay aspect words: "what are the chances for his brother" asks about siblings.)
+_NEVER_NAMED = frozenset("""worried worry worrying wondering scared concerned curious nervous
+    son sons daughter daughters mum mums mom moms mam mammy mother mothers dad dads father
+    fathers husband hubby wife partner boyfriend girlfriend fiance fiancee brother brothers sister sisters aunt
+    auntie aunty uncle nan nana nanna gran granny grandma grandpa grandad granddad grandmother grandfather
+    grandson granddaughter grandkids grandchildren niece nephew cousin stepson stepdaughter kids kid""".split())
 
 
 # Side effects, doses and interactions belong to one medicine: asked with none named, they cannot be answered.
@@ -65,7 +73,10 @@ class FocusFinder:
         self.df: Mapping[str, int] = df or {}
         self.passages = passages
         self.counts: Mapping[str, int] = corpus_words if isinstance(corpus_words, Mapping) else {}
-        self.corpus_stems = frozenset(stem(w) for w in corpus_words)
+        # The corpus vocabulary holds letters-only words: the topics add their possessive names without the
+        # apostrophe, as patients write them ("feltys syndrome", "crohns", "sjogrens").
+        possessives = {w.replace("'", "") for t in index.names_for_follow_ups() for w in words(t) if "'" in w}
+        self.corpus_stems = frozenset(stem(w) for w in [*corpus_words, *possessives])
         self.common = common
 
     def focus(self, question: str, earlier: Sequence[str] = (), *, answers: Sequence[str] = (),
@@ -224,7 +235,7 @@ def _content_tokens(question: str, skip: frozenset[str] | set[str]) -> tuple[lis
 
     tokens = [w.strip("'-") for w in words(question)]
     content = [bool(w) and w.isalpha() and w not in STOPWORDS and w not in GENERIC_QUESTION_WORDS
-               and w not in _FILLER and stem(w) not in skip for w in tokens]
+               and w not in _FILLER and w not in _NEVER_NAMED and stem(w) not in skip for w in tokens]
     return tokens, content
 
 

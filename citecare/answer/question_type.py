@@ -32,7 +32,9 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"\b(is|isn'?t|isnt|not|never) (gets? )?treated\b|\buntreated\b|\bwithout treatment\b|\bif (you|i|we|they) "
                   r"(don'?t|dont|do not|never) treat\b"),
     ("duration", r"\bhow long\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
-    ("dosage", r"\bdose|\bdosage|\bhow much\b|\bmg\b|\bmilligrams?\b|\bstrength\b|\bmax(imum)?\b"),
+    # "how much does copaxone cut down relapses" asks how well it works, not for a dose
+    ("dosage", r"\bdose|\bdosage|\bhow much\b(?!\s+(does|do|did|will|would|can|could)\s+(\S+\s+){1,4}?(help|cut|reduce|"
+               r"lower|raise|increase|improve|affect|cost|matter|hurt|slow|delay)s?\b)|\bmg\b|\bmilligrams?\b|\bstrength\b|\bmax(imum)?\b"),
     ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt)\b|\bcontraindicat|\bavoid\b"),
     # "which conditions…", "what kinds of drugs…": a list of examples ("such as rheumatoid arthritis, lupus").
     ("examples", r"^\s*(which|what)\s+(kinds? of |types? of |sorts? of )?(conditions|diseases|illnesses|drugs|"

@@ -24,6 +24,7 @@ from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, state
 from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
 from citecare.answer.short_names import short_names
+from citecare.answer.synonyms import defined_synonyms
 from citecare.text import fold, is_compound, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
@@ -136,8 +137,9 @@ class SubjectIndex:
         heads = {doc_id: title_topics(title) for doc_id, title in titles.items()}
         candidates = {t for ts in heads.values() for t in ts if self._vocab_key(t) is None}
         self._topics = self._specific_topics(candidates, texts)
-        defined = abbreviations_by_topic(defined_abbreviations(
-            (text for parts in texts.values() for text in parts), self._topics))
+        defined = abbreviations_by_topic({**defined_abbreviations(
+            (text for parts in texts.values() for text in parts), self._topics),
+            **defined_synonyms(texts, heads, self._topics, common)})  # and other names ("systemic sclerosis")
         self.short_abbreviations = {t: a for t, abbrs in defined.items() if (a := [x for x in abbrs if len(x) <= 2])}
         seqs = {(_stem_seq(form), t) for t in self._topics for form in [*topic_forms(t, common), *defined.get(t, ())]}
         self._topic_seqs = sorted(seqs, key=lambda p: (-len(p[0]), p[1]))

@@ -40,8 +40,10 @@ class SupportVerdict:
 
 
 # The attribution the extractive writer may put before a quoted sentence ("The prednisone label says: …",
-# "The prednisone label lists under Musculoskeletal: …").
-ATTRIBUTION_RE = re.compile(r"^\s*The [A-Za-z][\w' /-]{1,60} label (?:says|lists under [^:]{1,80}):\s+")
+# "The prednisone label lists under Musculoskeletal: …", "The methylprednisolone label lists among its adverse
+# reactions: …").
+ATTRIBUTION_RE = re.compile(r"^\s*The [A-Za-z][\w' /-]{1,60} label (?:says|lists under [^:]{1,80}|"
+                            r"lists among its adverse reactions):\s+")
 
 
 def strip_attribution(sentence: str) -> str:

@@ -98,7 +98,10 @@ _WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to
 # Asking for a reason, or for the effects to watch for: "why is iron so dangerous for kids", "what side effects
 # should we keep an eye out for with the azathioprine"
 _ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand) why\b|"
-                       r"\b(?:what|which) (?:side effects|side-effects|signs|symptoms|warning signs|problems|risks)\b", re.I)
+                       r"\b(?:what|which) (?:side effects|side-effects|signs|symptoms|warning signs|problems|risks)\b|"
+                       # what to ask the care team: "what questions should i ask about starting humira"
+                       r"\b(?:what|which) (?:questions? )?(?:should|do|can|could|shall) (?:i|we) ask\b|\bquestions? to ask\b|"
+                       r"\bwhat to ask\b", re.I)
 _ASKS_FOR_A_DECISION = re.compile(
     r"\b(?:should|shall|can|could|may|must|do|is it (?:ok|okay|safe|alright|fine) (?:for|if))\s(?:i|we|he|she|they|my|me|him|her)\b"
     r"(?:\s(?:just|still|now|also|then))?\s(?:take|stop|start|skip|miss|give|have|use|double|halve|split|crush|up|lower|raise|"
@@ -114,8 +117,8 @@ _OWN_CHANGE = re.compile(
 
 
 def asks_only_why(text: str) -> bool:
-    """Does the message ask why something is so, or what to watch for, and ask no decision for itself ("should I
-    take…", "can he stop…") nor speak of a change of its own ("…if i double my dose")?"""
+    """Does the message ask why something is so, what to watch for or what to ask, and ask no decision for itself
+    ("should I take…", "can he stop…") nor speak of a change of its own ("…if i double my dose")?"""
     return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text) and not _OWN_CHANGE.search(text)
 
 

@@ -154,6 +154,13 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     # "once" closing a sentence is one time in the past; a count ("threw up once and now…") is not
     ("my kid's friend had a seizure at a sleepover once. what should adults do?", "seizure", False),
     ("i threw up once and now feel cold and clammy", "sweaty_clammy", True),
+    # the event a current problem is counted from is past; a figure of speech is no event
+    ("since my stroke i have constant burning pain in my hand. can neurontin help with that?", "stroke_signs", False),
+    ("since my op i have chest pain", "chest_pain", True),
+    ("stroke of luck, my rheum appointment got moved forward to next week!", "stroke_signs", False),
+    ("my husband had a heart attack last march", "chest_pain", False),
+    ("writing my nursing essay: is there a link between chronic pain and suicide risk?", "suicidal", False),
+    ("in general how can you tell a heart attack from bad indigestion?", "chest_pain", False),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
@@ -209,6 +216,17 @@ def test_ordinary_questions_raise_no_alarm(guard: Guard) -> None:
     ("my poo is black and tarry, prednisone and naproxen", "emergency", "emergency:black_stool_with_bleeding_risk"),
     ("my 6 week old baby has a temperature of 38.2", "emergency", "emergency:infant_fever"),
     ("belly hard as a board, on prednisone 40mg", "emergency", "emergency:acute_abdomen"),
+    # not being found, a decision made, a train or a car as the means; keeping back a prescribed medicine
+    ("if i took all 32 at once tonight nobody would find me till monday anyway", "emergency",
+     "emergency:suicidal_thoughts"),
+    ("sometimes i stand on the platform at the station and think how easy it would be to just step forward",
+     "emergency", "emergency:suicidal_thoughts"),
+    ("some days on the drive home i think about just steering into a wall", "emergency",
+     "emergency:suicidal_thoughts"),
+    ("my wife passed and the pain is constant. i have kept back my morphine for some time now", "emergency",
+     "emergency:stockpiling_medicines"),
+    ("just one glass of prosecco on christmas day with my methotrexate, that would be alright for me wouldnt it",
+     "medical_advice", "medical_advice:medication_combination"),
 ])
 def test_tiers_and_reasons(question: str, kind: str, reason: str, guard: Guard) -> None:
     result = guard.check(question)
@@ -314,6 +332,9 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "why shouldnt you stop steroids suddenly",  # asks why
     "how much does copaxone cut down relapses?",  # how much it helps, not a dose
     "my 6yo limps every morning then seems fine by lunch. could that be juvenile arthritis",  # limping, not limp
+    "what dose of humira do they give for crohns and how often are the injections?",  # the doctors, in general
+    "how much vitamin D a day should someone with MS take?",  # someone in general
+    "my rheum appointment is next week, what questions should i ask about starting humira",  # what to ask
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message

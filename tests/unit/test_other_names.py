@@ -1,0 +1,104 @@
+"""Other names a library gives its topics (``answer.synonyms``), possessives written without the apostrophe, and
+label items quoted with their section (``answer.compose``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from citecare.answer.asked import with_subject
+from citecare.answer.compose import ExtractiveComposer
+from citecare.answer.focus_finder import FocusFinder
+from citecare.answer.question_type import classify
+from citecare.answer.subject import SubjectIndex
+from citecare.answer.synonyms import defined_synonyms
+from citecare.text import words
+from citecare.types import Chunk, Hit, SourceMeta
+from citecare.vocab import load_medicines
+from tests.fakes import FakeEmbedder
+
+LABEL = "DailyMed (NLM) / FDA drug label"
+
+
+def _chunk(doc_id: str, title: str, text: str, publisher: str = "NIH", heading: str = "") -> Chunk:
+    meta = SourceMeta(doc_id=doc_id, title=title, publisher=publisher)
+    return Chunk(chunk_id=f"{doc_id}-0", doc_id=doc_id, text=text, ordinal=1, meta=meta, heading=heading)
+
+
+def test_a_name_tied_to_one_topic_is_read_as_that_topic() -> None:
+    docs = {
+        "ssc": ["Systemic scleroderma is an autoimmune disorder. The condition is also called systemic sclerosis "
+                "because the fibrosis can affect organs other than the skin."],
+        "cush": ["Cushing's syndrome, also called hypercortisolism, is a rare endocrine disorder."],
+        "fm": ["Fibromyalgia is also called fibromyalgia syndrome."],
+        # tied to no topic, or one everyday word: left alone
+        "liver": ["This immune response causes inflammation of the liver, also called hepatitis."],
+        "cs": ["Corticosteroids, also known as steroids, calm inflammation."],
+    }
+    heads = {"ssc": ["systemic scleroderma"], "cush": ["cushing's syndrome"], "fm": ["fibromyalgia"],
+             "liver": ["autoimmune hepatitis"], "cs": ["corticosteroids"]}
+    topics = {t for ts in heads.values() for t in ts}
+    common = frozenset({"steroids", "the", "liver"})
+    assert defined_synonyms(docs, heads, topics, common) == {
+        "systemic sclerosis": "systemic scleroderma", "hypercortisolism": "cushing's syndrome",
+        "fibromyalgia syndrome": "fibromyalgia"}
+    # a name two topics claim means neither
+    docs["other"] = ["Morphea, also called systemic sclerosis, is different."]
+    heads["other"] = ["morphea"]
+    topics.add("morphea")
+    assert "systemic sclerosis" not in defined_synonyms(docs, heads, topics, common)
+
+
+def test_a_question_using_another_name_finds_the_topic_and_searches_by_its_name() -> None:
+    chunks = [_chunk("ssc", "Systemic scleroderma - Is systemic scleroderma inherited? (GARD)",
+                     "Most cases of systemic scleroderma are not inherited. The condition is also called systemic "
+                     "sclerosis because the fibrosis can affect organs."),
+              _chunk("cush", "Cushing's syndrome - What is Cushing's syndrome? (GARD)",
+                     "Cushing's syndrome, also called hypercortisolism, is a rare endocrine disorder."),
+              _chunk("felty", "Felty's syndrome - What is Felty's syndrome? (GARD)",
+                     "Felty's syndrome is a rare disorder.")]
+    common = frozenset({"is", "what", "the", "in", "down", "passed", "families", "exactly", "syndrome"})
+    index = SubjectIndex(chunks, load_medicines(), common)
+    corpus_words = [w for c in chunks for w in words(c.text) if w.isalpha()]  # as the lexicon keeps them
+    finder = FocusFinder(index, corpus_words, common)
+    focus = finder.focus("is systemic sclerosis passed down in families")
+    assert [s.key for s in focus.subjects] == ["systemic scleroderma"] and not focus.unknown
+    focus = finder.focus("what is hypercortisolism")
+    assert [s.key for s in focus.subjects] == ["cushing's syndrome"]
+    assert with_subject("what is hypercortisolism", focus) == "what is hypercortisolism (cushing's syndrome)?"
+    # "feltys": the library's "felty's" without its apostrophe is not a name no source knows
+    focus = finder.focus("what exactly is feltys syndrome")
+    assert [s.key for s in focus.subjects] == ["felty's syndrome"] and focus.unknown == ()
+
+
+def test_how_much_a_medicine_helps_is_not_a_dose_question() -> None:
+    assert classify("How much does Copaxone cut down relapses?") != "dosage"
+    assert classify("how much ibuprofen can i take") == "dosage"
+    assert classify("how much does a child take") == "dosage"
+
+
+def test_a_labels_adverse_reaction_items_are_quoted_with_their_label_and_section() -> None:
+    embedder = FakeEmbedder()
+    endocrine = _chunk("pred-ar", "prednisone - ADVERSE REACTIONS (DailyMed (NLM) / FDA drug label)",
+                       "Menstrual irregularities; Development of Cushingoid state; Suppression of growth in children.",
+                       publisher=LABEL, heading="Endocrine")
+    item = _chunk("mp-ar", "methylprednisolone - ADVERSE REACTIONS (DailyMed (NLM) / FDA drug label)",
+                  "May suppress reactions to skin tests", publisher=LABEL)
+    dosage = _chunk("mp-dose", "methylprednisolone - DOSAGE AND ADMINISTRATION (DailyMed (NLM) / FDA drug label)",
+                    "Initial dosage varies from 4 mg to 48 mg", publisher=LABEL)
+    chunks = [endocrine, item, dosage]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
+    composer = ExtractiveComposer(embedder, subjects=index)
+    finder = FocusFinder(index, ["prednisone", "growth", "skin", "tests"], frozenset())
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    question = "what are the side effects of prednisone"
+    out = composer.compose(question, embedder.embed_query(question), hits[:1], focus=finder.focus(question))
+    assert out.text.startswith("The prednisone label lists under Endocrine: Menstrual irregularities;")
+    assert out.lead_fits  # a list in an adverse reactions section answers "side effects"
+    question = "can medrol mess up allergy skin tests"
+    out = composer.compose(question, embedder.embed_query(question), hits[1:], focus=finder.focus(question))
+    assert out.text.startswith("The methylprednisolone label lists among its adverse reactions: May suppress "
+                               "reactions to skin tests. [1]")
+    # a fragment of another section has no such frame, and is never quoted bare
+    question = "what dose of medrol"
+    out = composer.compose(question, embedder.embed_query(question), [replace(hits[2])], focus=finder.focus(question))
+    assert "Initial dosage varies" not in out.text
