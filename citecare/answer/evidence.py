@@ -30,7 +30,7 @@ from citecare.answer.subject import Focus
 from citecare.config import Settings
 
 # Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
-LEAD_MUST_FIT = frozenset({"side_effects", "inheritance"})  # "is sarcoidosis hereditary": not what it is
+LEAD_MUST_FIT = frozenset({"side_effects", "inheritance", "dosage"})  # "is sarcoidosis hereditary": not what it is
 # Without a known subject, the lead sentence must carry this share of the question's own words, or the
 # quoted passages a larger share.
 SUBJECTLESS_LEAD_COVERAGE = 0.3

@@ -22,7 +22,7 @@ _Q = [  # first match wins: the more specific kinds come first
     ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b"),
     ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
                      r"\b(take|taking|have)\b.*\b(with|while|when|if)\b.*\b(on|taking|take)\b"),
-    ("frequency", r"\bhow (often|many times|frequently)\b|\bhow many\b[\w' -]{0,20}\b(shots|doses|jabs|injections|vaccinations|boosters)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
+    ("frequency", r"\bhow (often|many times|frequently)\b|\bhow far apart\b|\bhow long between\b|\bhow many\b[\w' -]{0,20}\b(shots|doses|jabs|injections|vaccinations|boosters)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
     # "will lupus shorten my life expectancy", "how many people end up with kidney failure", "what happens if
     # wegeners isnt treated"; titled "What is the outlook for…?", "What are the complications of…?"
     ("prognosis", r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\bshorten (my|your|his|her|their|a person'?s) life\b|"
@@ -31,10 +31,15 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"life[- ]threatening)\b|\bcan (you|people|i|he|she|it) (die|kill)\b|\bgo away (by itself|on its own)\b|"
                   r"\b(is|isn'?t|isnt|not|never) (gets? )?treated\b|\buntreated\b|\bwithout treatment\b|\bif (you|i|we|they) "
                   r"(don'?t|dont|do not|never) treat\b"),
-    ("duration", r"\bhow long\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
-    # "how much does copaxone cut down relapses" asks how well it works, not for a dose
-    ("dosage", r"\bdose|\bdosage|\bhow much\b(?!\s+(does|do|did|will|would|can|could)\s+(\S+\s+){1,4}?(help|cut|reduce|"
-               r"lower|raise|increase|improve|affect|cost|matter|hurt|slow|delay)s?\b)|\bmg\b|\bmilligrams?\b|\bstrength\b|\bmax(imum)?\b"),
+    ("duration", r"\bhow long\b|\bmax(imum)? (number of )?(days|weeks|months)\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
+    # "how much does copaxone cut down relapses" asks how well it works, not for a dose; a dose named in passing
+    # ("on high dose prednisone… is this cushings", "a medrol dose pack… does it matter for the test") is no question
+    ("dosage", r"\b(what|which|how|usual|normal|typical|max|maximum|starting|right|correct|recommended|safe|daily|"
+               r"strong|higher|lower|same)\b[^.?!]{0,25}\b(doses?|dosage|dosing)\b|\b(doses?|dosage|dosing) (of|for|is|are)\b|"
+               r"^\W*(doses?|dosage|dosing)\b|"
+               r"\bhow much\b(?!\s+(more|less|longer|better|worse)\b)(?!\s+(does|do|did|will|would|can|could)\s+(\S+\s+){1,4}?"
+               r"(help|cut|reduce|lower|raise|increase|improve|affect|cost|matter|hurt|slow|delay)s?\b)|"
+               r"\bmg\b|\bmilligrams?\b|\bstrengths?\b|\bmax(imum)?\b"),
     ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt)\b|\bcontraindicat|\bavoid\b"),
     # "which conditions…", "what kinds of drugs…": a list of examples ("such as rheumatoid arthritis, lupus").
     ("examples", r"^\s*(which|what)\s+(kinds? of |types? of |sorts? of )?(conditions|diseases|illnesses|drugs|"
@@ -49,6 +54,10 @@ _Q = [  # first match wins: the more specific kinds come first
                     r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"
                     r"\b(will|would|could|can)\s+(my|our)\s+(kids?|children|child|sons?|daughters?|baby|grandkids|"
                     r"grandchildren)\s+(get|have|inherit|develop)\s+my\b|"
+                    # "i have sjogrens. are my kids going to get it too?"
+                    r"\b(are|is|will|would|could|can)\s+(my|our|the)\s+(kids?|children|child|sons?|daughters?|baby|"
+                    r"grandkids|grandchildren)\s+(\w+\s+)?(going to|gonna|likely to|at risk of|get|inherit|develop)"
+                    r"\s+(get |have |inherit |develop )?(it|this|that|them)\b(?!\s+(from|through|via|off|by|in)\b)|"
                     # "my mum has MS, does that mean I will get it?"
                     r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
                     r"\b(will|would|could|am|does that mean|mean) i\b[^?]{0,20}\b(get|have|inherit|develop)\b"),

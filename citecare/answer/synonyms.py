@@ -1,5 +1,6 @@
 """Other names a library gives its own topics: "Systemic scleroderma … The condition is also called systemic
-sclerosis" says that a patient's "is systemic sclerosis passed down in families" is about systemic scleroderma.
+sclerosis" says that a patient's "is systemic sclerosis passed down in families" is about systemic scleroderma, and
+"Granulomatosis with polyangiitis (GPA), previously known as Wegener's granulomatosis" that "wegener's" is GPA.
 Read from the documents' text, so it holds for any library, not a list of synonyms.
 
 A name counts when the sentence ties it to one topic: the topic written just before "also called" ("Cushing's
@@ -15,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from citecare.text import fold, words
 
-_ALSO = re.compile(r"\b(?:also|sometimes|often) (?:called|known as|referred to as|named)\s+(?:the\s+)?[\"“']?"
+_ALSO = re.compile(r"\b(?:also|sometimes|often|previously|formerly|once) (?:called|known as|referred to as|named)\s+"
+                   r"(?:the\s+)?[\"“']?"
                    r"([a-z][a-z0-9'-]*(?:\s+[a-z0-9][a-z0-9'-]*){0,4})")
 # the name ends before these words ("…also called systemic sclerosis because the fibrosis…")
 _NAME_ENDS = frozenset("""because which that who where when and or but is are was were in of for to by with as
@@ -53,6 +55,7 @@ def defined_synonyms(docs: Mapping[str, Sequence[str]], doc_topics: Mapping[str,
                 if not name or name in topics:
                     continue
                 before = folded[max(0, m.start() - _BEFORE):m.start()].rstrip(" ,(-—")
+                before = re.sub(r"\s*\([a-z0-9-]{2,8}\)$", "", before)  # "granulomatosis with polyangiitis (gpa),"
                 before = re.sub(r"\s+(?:is|are|was|which is|that is)$", "", before)
                 last = before.rsplit(" ", 1)[-1]
                 claimed = [t for t in by_last_word.get(last, ()) if before.endswith(t)

@@ -30,17 +30,19 @@ def test_a_name_tied_to_one_topic_is_read_as_that_topic() -> None:
                 "because the fibrosis can affect organs other than the skin."],
         "cush": ["Cushing's syndrome, also called hypercortisolism, is a rare endocrine disorder."],
         "fm": ["Fibromyalgia is also called fibromyalgia syndrome."],
+        "gpa": ["Granulomatosis with polyangiitis (GPA), previously known as Wegener's granulomatosis, is rare."],
         # tied to no topic, or one everyday word: left alone
         "liver": ["This immune response causes inflammation of the liver, also called hepatitis."],
         "cs": ["Corticosteroids, also known as steroids, calm inflammation."],
     }
     heads = {"ssc": ["systemic scleroderma"], "cush": ["cushing's syndrome"], "fm": ["fibromyalgia"],
+             "gpa": ["granulomatosis with polyangiitis"],
              "liver": ["autoimmune hepatitis"], "cs": ["corticosteroids"]}
     topics = {t for ts in heads.values() for t in ts}
     common = frozenset({"steroids", "the", "liver"})
     assert defined_synonyms(docs, heads, topics, common) == {
         "systemic sclerosis": "systemic scleroderma", "hypercortisolism": "cushing's syndrome",
-        "fibromyalgia syndrome": "fibromyalgia"}
+        "fibromyalgia syndrome": "fibromyalgia", "wegener's granulomatosis": "granulomatosis with polyangiitis"}
     # a name two topics claim means neither
     docs["other"] = ["Morphea, also called systemic sclerosis, is different."]
     heads["other"] = ["morphea"]
@@ -70,10 +72,23 @@ def test_a_question_using_another_name_finds_the_topic_and_searches_by_its_name(
     assert [s.key for s in focus.subjects] == ["felty's syndrome"] and focus.unknown == ()
 
 
-def test_how_much_a_medicine_helps_is_not_a_dose_question() -> None:
-    assert classify("How much does Copaxone cut down relapses?") != "dosage"
-    assert classify("how much ibuprofen can i take") == "dosage"
-    assert classify("how much does a child take") == "dosage"
+def test_a_dose_named_in_passing_is_not_a_dose_question() -> None:
+    assert classify("How much does Copaxone cut down relapses?") != "dosage"  # how much it helps
+    assert classify("How much more common is Sjogren's in women than in men?") != "dosage"
+    assert classify("on high dose prednisone for ages and now a round moon face. is this cushings?") != "dosage"
+    assert classify("my 5 year old needs 2 doses. how far apart do they have to be?") == "frequency"
+    assert classify("whats the max number of days someone can be on toradol") == "duration"
+    for asked in ("how much ibuprofen can i take", "how much does a child take", "what gabapentin doses are used",
+                  "is 600mg of gabapentin considered a strong dose?", "dose of methotrexate for ra", "max dose of tylenol",
+                  "what strengths does norco come in"):
+        assert classify(asked) == "dosage", asked
+
+
+def test_whether_ones_children_will_get_it_asks_about_inheritance() -> None:
+    assert classify("i have sjogrens. are my kids going to get it too?") == "inheritance"
+    assert classify("could our kids get it too?") == "inheritance"
+    assert classify("will my baby get it from breast milk") != "inheritance"  # passed on by milk, not genes
+    assert classify("can my kids have it") != "inheritance"  # "it" may be a medicine
 
 
 def test_a_labels_adverse_reaction_items_are_quoted_with_their_label_and_section() -> None:
