@@ -114,7 +114,8 @@ def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> lis
             if allow is not None and not allow(sentence):
                 continue
             shown = trim(sentence)
-            out.append(Candidate(i, pos, sentence, shown if quotable or shown.endswith(".") else shown + "."))
+            ends = shown.endswith(".") or is_quotable(sentence)  # a label's item gets the full stop it lacks
+            out.append(Candidate(i, pos, sentence, shown if ends else shown + "."))
         for pos, joined in items_with_lead_ins(sentences):  # "…evaluated for osteoporosis if … you have been taking…"
             if (any(part in blocked for part in joined.split(ELLIPSIS)) or len(joined.split()) > _MAX_WORDS
                     or len(joined.split(ELLIPSIS)[1].split()) < 3 or (allow is not None and not allow(joined))):
@@ -134,8 +135,35 @@ def _is_label_list(hit: Hit, sentence: str) -> bool:
         return False
     if hit.chunk.heading and _LIST_LINE.search(text):
         return True
-    return (promises(hit.chunk.meta.title, "side_effects") and not text.isupper()
-            and _MIN_WORDS <= len(text.split()) <= _ADVERSE_ITEM_WORDS)
+    section = _label_section(hit)
+    if not section or text.isupper() or _is_heading(text) or not _MIN_WORDS <= len(text.split()) <= _ADVERSE_ITEM_WORDS:
+        return False
+    # a dosing item that changes a dose ("When discontinuing LYRICA, taper gradually…") is the prescriber's
+    # instruction, not information to quote (and never after a referral)
+    return section != _DOSING or not _DOSE_CHANGE.search(text)
+
+
+_DOSING = "gives under dosage"
+_DOSE_CHANGE = re.compile(r"\b(?:taper|discontinu|stop|withdraw|reduc|increas|decreas|titrat|adjust|switch|resum|"
+                          r"restart|interrupt|omit|skip|double)", re.IGNORECASE)
+
+
+def _is_heading(text: str) -> bool:
+    """A sub-heading read as an item ("Psoriasis Recommended Starting Dose Schedules"): most words capitalised."""
+    words_ = [w for w in text.rstrip(".").split() if w[:1].isalpha()]
+    return bool(words_) and sum(w[0].isupper() for w in words_) / len(words_) >= 0.6
+
+
+def _label_section(hit: Hit) -> str:
+    """How an attribution names a label section whose items are quoted as they stand: its adverse reactions
+    ("May suppress reactions to skin tests") or its dosing ("Two drops topically in the eye(s) four times
+    daily"); '' for any other section."""
+    title = hit.chunk.meta.title
+    if promises(title, "side_effects"):
+        return "lists among its adverse reactions"
+    if promises(title, "dosage"):
+        return _DOSING
+    return ""
 
 
 class ExtractiveComposer:
@@ -309,9 +337,9 @@ class ExtractiveComposer:
         heading = hit.chunk.heading
         if _LIST_LINE.search(cand.source_sentence) and heading and heading.lower() not in hit.chunk.meta.title.lower():
             return f"The {drugs[0]} label lists under {heading}: "
-        if not is_quotable(cand.source_sentence):  # an item of its adverse reactions section (``_is_label_list``)
-            adverse = promises(hit.chunk.meta.title, "side_effects")
-            return f"The {drugs[0]} label lists among its adverse reactions: " if adverse else ""
+        if not is_quotable(cand.source_sentence):  # an item of its adverse reactions or dosing (``_is_label_list``)
+            section = _label_section(hit)
+            return f"The {drugs[0]} label {section}: " if section else ""
         if focus is not None and any(index.names(cand.source_sentence, s) for s in focus.subjects or focus.lock):
             return ""
         if (focus is None or not (focus.subjects or focus.lock)) and any(d in cand.source_sentence.lower() for d in drugs):

@@ -43,7 +43,7 @@ class SupportVerdict:
 # "The prednisone label lists under Musculoskeletal: …", "The methylprednisolone label lists among its adverse
 # reactions: …").
 ATTRIBUTION_RE = re.compile(r"^\s*The [A-Za-z][\w' /-]{1,60} label (?:says|lists under [^:]{1,80}|"
-                            r"lists among its adverse reactions):\s+")
+                            r"lists among its adverse reactions|gives under dosage):\s+")
 
 
 def strip_attribution(sentence: str) -> str:

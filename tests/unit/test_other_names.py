@@ -113,7 +113,20 @@ def test_a_labels_adverse_reaction_items_are_quoted_with_their_label_and_section
     out = composer.compose(question, embedder.embed_query(question), hits[1:], focus=finder.focus(question))
     assert out.text.startswith("The methylprednisolone label lists among its adverse reactions: May suppress "
                                "reactions to skin tests. [1]")
-    # a fragment of another section has no such frame, and is never quoted bare
+    # a dosing item is quoted with its section; a fragment of another section has no such frame, never quoted bare
     question = "what dose of medrol"
     out = composer.compose(question, embedder.embed_query(question), [replace(hits[2])], focus=finder.focus(question))
-    assert "Initial dosage varies" not in out.text
+    assert out.text.startswith("The methylprednisolone label gives under dosage: Initial dosage varies from 4 mg")
+    # a sub-heading, or a dosing item that changes a dose, is not quoted
+    for item in ("Rheumatoid Arthritis Recommended Starting Dose Schedules",
+                 "When discontinuing methylprednisolone, taper gradually over a week"):
+        dosing = replace(dosage, text=item)
+        out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=dosing, score=1.0)],
+                               focus=finder.focus(question))
+        assert item not in out.text, item
+    supplied = _chunk("mp-how", "methylprednisolone - HOW SUPPLIED (DailyMed (NLM) / FDA drug label)",
+                      "Tablets of 4 mg in bottles of 100", publisher=LABEL)
+    question = "how is medrol supplied"
+    out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=supplied, score=1.0)],
+                           focus=finder.focus(question))
+    assert "Tablets of 4 mg" not in out.text
