@@ -138,8 +138,9 @@ def _is_label_list(hit: Hit, sentence: str) -> bool:
     section = _label_section(hit)
     if not section or text.isupper() or _is_heading(text) or not _MIN_WORDS <= len(text.split()) <= _ADVERSE_ITEM_WORDS:
         return False
-    # a dosing item that changes a dose ("When discontinuing LYRICA, taper gradually…") is the prescriber's
-    # instruction, not information to quote (and never after a referral)
+    # a dosing item that changes a dose is the prescriber's instruction, not information to quote. The sentence
+    # policy holds back the imperative ones ("When discontinuing LYRICA, taper gradually…"); this also keeps out
+    # the passive ones a label's dosing section is full of ("the dose should be reduced in…").
     return section != _DOSING or not _DOSE_CHANGE.search(text)
 
 

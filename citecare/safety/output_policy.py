@@ -32,6 +32,14 @@ _ACTION_ONLY = frozenset({"med_action", "dose_instruction"})  # a prescriber's d
 _MAX_ACTIONS = 40  # a sentence with more change verbs than this is not prose: the first ones decide
 _OBJECT_CHARS = 80  # the medicine changed is named within this many characters after the verb
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and then|because|so)\b")
+_OPENING_CLAUSE = re.compile(r"(?:when|whenever|if|before|after|while|once|during|for|in)\b")
+# After the change verb, the object is that medicine again or left out ("taper gradually", "stop it", "reduce the
+# dose"), not something else ("stop breastfeeding", "avoid live vaccines").
+_SAME_MEDICINE = re.compile(
+    r"\s{0,3}(?:$|[.,;:!?)]|(?:it|them|this|that)\b|[a-z]{1,20}ly\b|(?:over|by|at|to|off|down|up|within|after|before|"
+    r"from|with|for|until|when|whenever|anytime|if|as|and|or|but|immediately|gradually|slowly|now|again)\b|"
+    r"(?:(?:the|this|that|your|their|its|each|every|a)\s{1,3})?(?:daily\s{1,3}|total\s{1,3})?" + _GENERIC_MED.pattern + ")"
+)
 _TAKE = re.compile(r"\b(?:take|taking|use|using|inject|give|apply|have|swallow|increase|decrease|reduce)\b")
 
 
@@ -119,11 +127,18 @@ class SentencePolicy:
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(s)]
         for action in actions:
             start, end = tokens[action.start].start, tokens[action.end - 1].end
-            if not any(start <= ms < end + _OBJECT_CHARS for ms, _ in medicine_spans) or self._not_medicine.match(
-                    s[end:]):
+            if self._not_medicine.match(s[end:]):
                 continue  # the change is not to a medicine ("reduce the risks of NSAID use")
             clause_start = breaks[bisect_right(breaks, start) - 1] if breaks and breaks[0] <= start else 0
             before = s[clause_start:start]
+            changes_named = any(start <= ms < end + _OBJECT_CHARS for ms, _ in medicine_spans)
+            # "When discontinuing LYRICA, taper gradually": the medicine is named in an opening "when/if…" clause
+            # and the change verb starts the main clause, an instruction about that medicine. (Not a list: "…ease
+            # the pain, prevent attacks, stop uric acid buildup".)
+            named_before = bool(breaks) and clause_start == breaks[0] and bool(_OPENING_CLAUSE.match(s)) and any(
+                ms < clause_start for ms, _ in medicine_spans) and bool(_SAME_MEDICINE.match(s[end:]))
+            if not changes_named and not named_before:
+                continue
             if self._negative.search(before) and not unneeded:
                 continue  # "do not stop…", "never double…"
             word = tokens[action.start].text

@@ -434,6 +434,15 @@ def test_guard_kinds_match_answer_kinds() -> None:
         ("You should not change your medicine on your own.", ()),
         ("The usual starting dose is 7.5 mg once a week.", ()),
         ("Immunosuppressants lower the body's ability to fight infections.", ()),
+        # the medicine named in an opening clause, the change in the main clause
+        ("When discontinuing LYRICA, taper gradually over a minimum of 1 week.", ("medication_change",)),
+        ("If methotrexate makes you sick, stop it.", ("medication_change",)),
+        ("If you have been on prednisone for a while, you can stop whenever you want.", ("medication_change",)),
+        ("If you take methotrexate, stop drinking alcohol.", ()),
+        ("If you take methotrexate, you should stop breastfeeding.", ()),
+        ("If you are on prednisone, avoid live vaccines.", ()),
+        ("When stopping prednisone, reduce the dose slowly with your doctor.", ()),
+        ("The goals of methotrexate treatment are to ease the pain, stop joint damage and improve function.", ()),
     ],
 )
 def test_one_policy_for_every_writer(sentence: str, reasons: tuple[str, ...]) -> None:
