@@ -22,6 +22,15 @@ _Q = [  # first match wins: the more specific kinds come first
     ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b"),
     ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
                      r"\b(take|taking|have)\b.*\b(with|while|when|if)\b.*\b(on|taking|take)\b"),
+    # "what are the chances i get psoriatic arthritis", "how likely is remission", "what percent end up needing
+    # surgery": how likely something is, answered with a quantity ("5 to 10 percent", "seven out of 10"). Asked of
+    # a relative it is an inheritance question; "does it raise my chance of…" is a yes/no question.
+    ("likelihood", r"^(?!.*\b(brothers?|sisters?|siblings?|kids?|children|child|sons?|daughters?|baby|babies|grandkids|"
+                   r"grandchildren|mum|mom|mother|dad|father|famil(y|ies)|inherit\w*|hereditary|genetic)\b)"
+                   r".*(\b(what|whats|what's)\s+(are|is|'s)?\s*(the|my|his|her|their|your)?\s*(chances?|odds|likelihood|"
+                   r"probability|percentage|proportion)\b|\bhow (likely|common|rare|probable)\b|"
+                   r"\bwhat (percent|percentage|proportion|fraction)\b|\bhow many (people|patients|of them|cases)\b|"
+                   r"\b(chances?|odds) (are|is) (that|of)\b)"),
     ("frequency", r"\bhow (often|many times|frequently)\b|\bhow far apart\b|\bhow long between\b|\bhow many\b[\w' -]{0,20}\b(shots|doses|jabs|injections|vaccinations|boosters)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
     # "will lupus shorten my life expectancy", "how many people end up with kidney failure", "what happens if
     # wegeners isnt treated"; titled "What is the outlook for…?", "What are the complications of…?"
@@ -49,6 +58,9 @@ _Q = [  # first match wins: the more specific kinds come first
     # pages answer it in their own section, "Is ulcerative colitis inherited?"), not what causes it.
     ("inheritance", r"\binherit|\bhereditary\b|\bruns? in (the )?famil|\bpass(ed)? (it )?(on|down)\b|"
                     r"^\s*(is|are)\b[\w' -]*\bgenetic\s*\??\s*$|"
+                    # "what is the chance her little brother gets it as well", "what are the chances for his brother"
+                    r"\b(chances?|odds|risk|likely|likelihood)\b[^?]{0,25}\b(brothers?|sisters?|siblings?|kids?|children|"
+                    r"child|sons?|daughters?|baby|grandkids|grandchildren)\b(?![^?]{0,30}\b(from|through|via|by)\b)|"
                     # "mum has sjogrens, am i more likely to get it", "will my kids get my ankylosing spondylitis"
                     r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
                     r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"
@@ -93,6 +105,14 @@ _A = {
     "prognosis": re.compile(r"\b(outlook|prognosis|life expectancy|life ?span|normal life|full life|percent|%|most people|"
                             r"many people|fatal|die|dies|death|deaths|surviv\w*|recover\w*|cured?|curable|go(es)? away|"
                             r"lifelong|complications?|kidney failure|end-stage|disabl\w*|progress(es|ive)?|worsens?)\b", re.I),
+    "likelihood": re.compile(r"\b(\d+(\.\d+)?\s?(%|percent|per cent)|percent|(\d+|one|two|three|four|five|six|seven|"
+                            r"eight|nine|ten)\s(in|out of)\s(\d+|ten|twenty|a hundred|hundred|a thousand|five)|"
+                            r"\d+\s(times|fold)|(more|less|as|most|least) likely|likelihood|chances?|odds|"
+                            r"most (people|patients|cases|children|adults)|majority|minority|half|a third|a quarter|"
+                            r"rare(ly)?|uncommon|estimated risk|risk (is|of \w+ is)|affects? (about|approximately|"
+                            r"nearly|around|an estimated|up to|over|more than) [\d,.]+|up to [\d,.]+|"
+                            r"(about|approximately|around|nearly) [\d,.]+ (people|patients|children|adults|percent|in))\b",
+                            re.I),
     "how_it_works": re.compile(r"\b(works? by|acts? (by|on)|blocks?|binds?|attach(es)?|receptors?|inhibits?|"
                                r"suppress(es)?|reduces?|lowers?|stops? the|slows?|interferes? with|mimics?)\b", re.I),
     "definition": re.compile(r"^[\w'(), -]{2,80}?\b(is|are|refers to|means)\s+(a|an|the|one|any|when|what|"
@@ -147,4 +167,4 @@ def type_words(question: str) -> list[str]:
 
 
 # Kinds whose answer has a recognisable shape: an answer with no sentence of that shape does not answer.
-STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes"})
+STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes", "likelihood"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from citecare.answer.asked import asked_about, with_subject
 from citecare.answer.class_facts import classes_of, is_about_class_of, states_class_fact
 from citecare.answer.compose import ExtractiveComposer
@@ -515,3 +517,27 @@ def test_a_follow_up_of_a_recognisable_shape_is_covered_in_meaning_by_a_close_le
     assert evidence_verdict(found, replace(lead, lead_fits=False), settings, symptoms) == (False, "aspect")
     other = replace(symptoms, question_type="other", aspect_terms=frozenset({"leg"}))
     assert evidence_verdict(found, lead, settings, other) == (False, "aspect")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("i have psoriasis what are the chances i get psoriatic arthritis", "likelihood"),
+    ("how likely is it that autoimmune hepatitis goes into remission with treatment", "likelihood"),
+    ("what percent of crohns patients end up needing surgery", "likelihood"),
+    ("how common is lupus", "likelihood"),
+    # asked of a relative it is inheritance; "does it raise my chance of…" is a yes/no question
+    ("My daughter has JIA. What is the chance her little brother gets it as well?", "inheritance"),
+    ("one of my kids has juvenile idiopathic arthritis, what are the chances for his brother", "inheritance"),
+    ("does it raise your chance of infections", "yes_no"),
+    ("could my baby get it from breast milk, whats the risk", "yes_no"),
+])
+def test_how_likely_something_is(question: str, kind: str) -> None:
+    assert classify(question) == kind
+
+
+def test_a_likelihood_is_answered_with_a_quantity() -> None:
+    fits = answers_type("likelihood")
+    assert fits("Between 5 and 10 percent of people with psoriasis develop psoriatic arthritis.")
+    assert fits("In about seven out of 10 people, the disease goes into remission within 3 years.")
+    assert fits("Rheumatoid arthritis affects about 1.3 million adults in the United States.")
+    assert not fits("In some people with mild autoimmune hepatitis, the disease may go into remission.")
+    assert not fits("Lupus nephritis is treated with medications that suppress the immune system.")
