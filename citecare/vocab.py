@@ -103,8 +103,20 @@ class Medicines:
                     i += n
                     break
             else:
+                plural = self._plural_of_a_medicine(words[i].group(0))
+                if plural is not None:
+                    name, is_class = self._by_form[plural]
+                    out.append(Mention(folded[words[i].start():words[i].end()], name, is_class, words[i].start(),
+                                       words[i].end()))
                 i += 1
         return out
+
+    def _plural_of_a_medicine(self, word: str) -> str | None:
+        """'sumatriptans', 'my co-codamols': a one-word medicine name with an s, the way people count tablets."""
+        if len(word) < 6 or not word.endswith("s"):
+            return None
+        form = self._by_words.get((word[:-1],))
+        return form if form is not None and not self._by_form[form][1] else None
 
     def combination(self, form: str) -> frozenset[str] | None:
         """The medicines a combined product's name stands for ('norco' → hydrocodone and acetaminophen), or None."""

@@ -101,7 +101,14 @@ _ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|expla
                        r"\b(?:what|which) (?:side effects|side-effects|signs|symptoms|warning signs|problems|risks)\b|"
                        # what to ask the care team: "what questions should i ask about starting humira"
                        r"\b(?:what|which) (?:questions? )?(?:should|do|can|could|shall) (?:i|we) ask\b|\bquestions? to ask\b|"
-                       r"\bwhat to ask\b", re.I)
+                       r"\bwhat to ask\b|"
+                       # what to watch for, or what it does, before starting: "is isotretinoin really linked to
+                       # suicide? my son's about to start it and i want to know what to watch for"
+                       r"\bwhat to (?:watch|look|keep an eye) (?:out )?(?:for|on)\b|"
+                       r"\b(?:want|wanted|need|needed|like|d like) to know\b[^.?!]{0,30}\bbefore (?:i|we|he|she|they|my|our) "
+                       r"(?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b", re.I)
+_KNOW_BEFORE = re.compile(r"\bbefore (?:i|we|he|she|they|my|our) (?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b",
+                          re.I)
 _ASKS_FOR_A_DECISION = re.compile(
     r"\b(?:should|shall|can|could|may|must|do|is it (?:ok|okay|safe|alright|fine) (?:for|if))\s(?:i|we|he|she|they|my|me|him|her)\b"
     r"(?:\s(?:just|still|now|also|then))?\s(?:take|stop|start|skip|miss|give|have|use|double|halve|split|crush|up|lower|raise|"
@@ -119,15 +126,22 @@ _OWN_CHANGE = re.compile(
 def asks_only_why(text: str) -> bool:
     """Does the message ask why something is so, what to watch for or what to ask, and ask no decision for itself
     ("should I take…", "can he stop…") nor speak of a change of its own ("…if i double my dose")?"""
-    return bool(_ASKS_WHY.search(text)) and not _ASKS_FOR_A_DECISION.search(text) and not _OWN_CHANGE.search(text)
+    if not _ASKS_WHY.search(text) or _ASKS_FOR_A_DECISION.search(text):
+        return False
+    return not _OWN_CHANGE.search(_KNOW_BEFORE.sub(" ", text))  # "…before i start" plans no change of its own
+
+
+_WHICH_ARE_OK = re.compile(r"\b(?:which|what)\s(?:\w+\s){0,3}(?:are|is)\s(?:ok|okay|safe|fine|alright|allowed)\b", re.I)
 
 
 def _asks_about_a_combination(text: str, now: Reading) -> bool:
     """Is one medicine all right with another, or with a drink, a drug, a food, a vaccine or a pregnancy?"""
     if "combination_question" not in now.present or _WHY.search(text):
         return False  # "why can't methotrexate and trimethoprim be taken together" asks for a reason
-    if now.only_kinds_named and not _SOMEONES_OWN_CASE.search(text):
-        return False  # "is it ok to eat grapefruit on immunosuppressants": a kind of medicine, no one's own case
+    if not _SOMEONES_OWN_CASE.search(text) and (now.only_kinds_named or _WHICH_ARE_OK.search(text)):
+        # "is it ok to eat grapefruit on immunosuppressants": a kind of medicine, no one's own case; "which
+        # vaccines are ok while on ocrevus": a list asked for, no one's own case
+        return False
     things = now.distinct_medicines + int("combined_with" in now.present or "pregnant" in now.present)
     if now.distinct_medicines <= 1 and any(_no_medicine_before(text, m.start(), now) for m in _GENERIC_MED.finditer(text)):
         things += 1  # "grapefruit juice with my tablets", "hayfever tablets ok with pregabalin"

@@ -77,6 +77,9 @@ class DrugNames:
             elif words[i] in names:
                 found.append(words[i])
                 i += 1
+            elif len(words[i]) >= 6 and words[i].endswith("s") and words[i][:-1] in names:
+                found.append(words[i][:-1])  # "one of my sumatriptans": counted tablets
+                i += 1
             else:
                 i += 1
         return tuple(found)

@@ -26,3 +26,13 @@ def test_the_subject_lock_keeps_a_sentence_that_writes_the_locked_name_with_a_hy
                    qualifier=_stem_seq("postherpetic neuralgia"))
     assert index.names(text, lock)
     assert index.covers("shingles", text, [lock]) == frozenset({"postherpetic neuralgia"})
+
+
+def test_medicines_counted_as_tablets_are_still_medicines() -> None:
+    """"one of my sumatriptans", "two of my co-codamols": the plural of a one-word medicine name."""
+    from citecare.safety.drug_names import drug_names
+
+    meds = load_medicines()
+    assert [m.name for m in meds.mentions("can i have two of my methotrexates")] == ["methotrexate"]
+    assert not meds.mentions("she has plans for the weekend")  # too short to be a plural of a name
+    assert "sumatriptan" in drug_names().find("can she have one of my sumatriptans")
