@@ -112,7 +112,7 @@ class Medicines:
         return out
 
     def _plural_of_a_medicine(self, word: str) -> str | None:
-        """'sumatriptans', 'my co-codamols': a one-word medicine name with an s, the way people count tablets."""
+        """'two of my methotrexates', 'my naproxens': a one-word medicine name with an s, as people count tablets."""
         if len(word) < 6 or not word.endswith("s"):
             return None
         form = self._by_words.get((word[:-1],))
