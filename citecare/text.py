@@ -27,6 +27,12 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def counted_singular(word: str) -> str | None:
+    """The name under a plural people count tablets with ("two of my sumatriptans" → "sumatriptan"); None for a
+    word too short to be one (a medicine name is at least five letters before its s)."""
+    return word[:-1] if len(word) >= 6 and word.endswith("s") else None
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens (letters first, then letters, digits, apostrophes, hyphens)."""
     return _WORD.findall(fold(text))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from citecare.errors import CiteCareError
-from citecare.text import fold
+from citecare.text import counted_singular, fold
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'/][a-z0-9]+)*")
 MEDICINES_FILE = Path(__file__).resolve().parent / "data" / "vocab" / "medicines.toml"
@@ -113,9 +113,8 @@ class Medicines:
 
     def _plural_of_a_medicine(self, word: str) -> str | None:
         """'two of my methotrexates', 'my naproxens': a one-word medicine name with an s, as people count tablets."""
-        if len(word) < 6 or not word.endswith("s"):
-            return None
-        form = self._by_words.get((word[:-1],))
+        singular = counted_singular(word)
+        form = self._by_words.get((singular,)) if singular else None
         return form if form is not None and not self._by_form[form][1] else None
 
     def combination(self, form: str) -> frozenset[str] | None:

@@ -12,6 +12,10 @@ from collections.abc import Callable
 
 from citecare.text import fold
 
+# Someone in the family the question may be asked for ("the chance her little brother gets it").
+_SIBLING_OR_CHILD = r"(brothers?|sisters?|siblings?|kids?|children|child|sons?|daughters?|baby|babies|grandkids|grandchildren)"
+_RELATIVE = rf"({_SIBLING_OR_CHILD}|mum|mom|mother|dad|father|famil(y|ies))"
+
 _Q = [  # first match wins: the more specific kinds come first
     # "what blood tests show rheumatoid arthritis", "how do they know it's lupus": how a condition is found
     # (many pages answer it in their own section, "How to diagnose Lupus Nephritis?"), not routine monitoring.
@@ -25,8 +29,7 @@ _Q = [  # first match wins: the more specific kinds come first
     # "what are the chances i get psoriatic arthritis", "how likely is remission", "what percent end up needing
     # surgery": how likely something is, answered with a quantity ("5 to 10 percent", "seven out of 10"). Asked of
     # a relative it is an inheritance question; "does it raise my chance of…" is a yes/no question.
-    ("likelihood", r"^(?!.*\b(brothers?|sisters?|siblings?|kids?|children|child|sons?|daughters?|baby|babies|grandkids|"
-                   r"grandchildren|mum|mom|mother|dad|father|famil(y|ies)|inherit\w*|hereditary|genetic)\b)"
+    ("likelihood", rf"^(?!.*\b({_RELATIVE}|inherit\w*|hereditary|genetic)\b)"
                    r".*(\b(what|whats|what's)\s+(are|is|'s)?\s*(the|my|his|her|their|your)?\s*(chances?|odds|likelihood|"
                    r"probability|percentage|proportion)\b|\bhow (likely|common|rare|probable)\b|"
                    r"\bwhat (percent|percentage|proportion|fraction)\b|\bhow many (people|patients|of them|cases)\b|"
@@ -59,8 +62,7 @@ _Q = [  # first match wins: the more specific kinds come first
     ("inheritance", r"\binherit|\bhereditary\b|\bruns? in (the )?famil|\bpass(ed)? (it )?(on|down)\b|"
                     r"^\s*(is|are)\b[\w' -]*\bgenetic\s*\??\s*$|"
                     # "what is the chance her little brother gets it as well", "what are the chances for his brother"
-                    r"\b(chances?|odds|risk|likely|likelihood)\b[^?]{0,25}\b(brothers?|sisters?|siblings?|kids?|children|"
-                    r"child|sons?|daughters?|baby|grandkids|grandchildren)\b(?![^?]{0,30}\b(from|through|via|by)\b)|"
+                    rf"\b(chances?|odds|risk|likely|likelihood)\b[^?]{{0,25}}\b{_SIBLING_OR_CHILD}\b(?![^?]{{0,30}}\b(from|through|via|by)\b)|"
                     # "mum has sjogrens, am i more likely to get it", "will my kids get my ankylosing spondylitis"
                     r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
                     r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"

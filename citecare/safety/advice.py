@@ -95,6 +95,7 @@ _WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to
                   re.I)
 
 
+_BEFORE_STARTING = r"\bbefore (?:i|we|he|she|they|my|our) (?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b"
 # Asking for a reason, or for the effects to watch for: "why is iron so dangerous for kids", "what side effects
 # should we keep an eye out for with the azathioprine"
 _ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand) why\b|"
@@ -105,10 +106,8 @@ _ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|expla
                        # what to watch for, or what it does, before starting: "is isotretinoin really linked to
                        # suicide? my son's about to start it and i want to know what to watch for"
                        r"\bwhat to (?:watch|look|keep an eye) (?:out )?(?:for|on)\b|"
-                       r"\b(?:want|wanted|need|needed|like|d like) to know\b[^.?!]{0,30}\bbefore (?:i|we|he|she|they|my|our) "
-                       r"(?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b", re.I)
-_KNOW_BEFORE = re.compile(r"\bbefore (?:i|we|he|she|they|my|our) (?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b",
-                          re.I)
+                       r"\b(?:want|wanted|need|needed|like|d like) to know\b[^.?!]{0,30}" + _BEFORE_STARTING, re.I)
+_KNOW_BEFORE = re.compile(_BEFORE_STARTING, re.I)
 _ASKS_FOR_A_DECISION = re.compile(
     r"\b(?:should|shall|can|could|may|must|do|is it (?:ok|okay|safe|alright|fine) (?:for|if))\s(?:i|we|he|she|they|my|me|him|her)\b"
     r"(?:\s(?:just|still|now|also|then))?\s(?:take|stop|start|skip|miss|give|have|use|double|halve|split|crush|up|lower|raise|"

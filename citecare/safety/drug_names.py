@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
+from citecare.text import counted_singular
+
 log = logging.getLogger(__name__)
 
 _PACKAGE = "drug_named_entity_recognition"
@@ -77,8 +79,8 @@ class DrugNames:
             elif words[i] in names:
                 found.append(words[i])
                 i += 1
-            elif len(words[i]) >= 6 and words[i].endswith("s") and words[i][:-1] in names:
-                found.append(words[i][:-1])  # "one of my sumatriptans": counted tablets
+            elif (singular := counted_singular(words[i])) and singular in names:
+                found.append(singular)  # "one of my sumatriptans": counted tablets
                 i += 1
             else:
                 i += 1
