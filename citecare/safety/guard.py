@@ -40,7 +40,8 @@ HISTORY_MESSAGES = 3  # the patient's own earlier messages read with the new one
 # messages without a crisis line on a child's breathing or a question about a will).
 CRISIS_LINE_NEIGHBOURS_EMERGENCY = 2
 CRISIS_LINE_NEIGHBOURS = 3
-SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means"})
+SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means",
+                                "reunion_wish"})
 # Emergency messages that already give the crisis line.
 _GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
