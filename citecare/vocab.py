@@ -111,6 +111,13 @@ class Medicines:
                 i += 1
         return out
 
+    def subject_mentions(self, text: str) -> list[Mention]:
+        """Mentions as the subjects of a question: a kind named right before a general class term is one subject,
+        the kind ("opioid painkillers" → opioid: the opioid pages answer it, not only pages naming both)."""
+        found, folded = self.mentions(text), fold(text)
+        return [m for m, before in zip(found, [None, *found][: len(found)], strict=True)
+                if not (m.is_class and before is not None and not folded[before.end : m.start].strip(" -"))]
+
     def _plural_of_a_medicine(self, word: str) -> str | None:
         """'two of my methotrexates', 'my naproxens': a one-word medicine name with an s, as people count tablets."""
         singular = counted_singular(word)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from citecare.safety.drug_names import drug_names
-from citecare.text import stem, words
+from citecare.text import is_english_word, stem, words
 
 STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "will", "just", "also", "get", "got", "really", "much", "many", "please", "tell", "know", "want", "need", "thing", "things", "like", "take", "taking", "took", "use", "used", "using", "way", "ok", "okay", "hi", "hello", "thanks", "thank", "dear", "s", "t", "is", "are", "am", "be", "i'm", "ive", "im", "dont", "doesnt", "cant", "wont", "isnt"]
@@ -249,14 +249,15 @@ class Vocabulary:
         return word in self.counts
 
     def correct(self, text: str) -> str:
-        """Replace unknown long words by the closest corpus word ('methotrexat' → 'methotrexate')."""
+        """Replace unknown long words by the closest corpus word ('methotrexat' → 'methotrexate'); a real English
+        word is never replaced ('brother' is not a typo of 'other')."""
         from rapidfuzz import fuzz, process
 
         out = []
         for token in re.split(r"(\W+)", self.join_split_words(text)):
             low = token.lower()
             if len(low) >= 5 and low.isalpha() and low not in self.counts and low not in STOPWORDS and \
-                    not is_contraction(low):
+                    not is_contraction(low) and not is_english_word(low):
                 match = process.extractOne(low, self._choices, scorer=fuzz.ratio, score_cutoff=82)
                 # A known name becomes only another known name ("immunosupressants" → "immunosuppressants").
                 if match is not None and (low not in self.names or match[0] in self.names) and \

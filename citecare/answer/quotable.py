@@ -65,10 +65,18 @@ _EXPLETIVE_IT = re.compile(r"^it(?:'s|’s| is| was| can be| may be)\s+(?:\w+\s+
                            re.IGNORECASE)
 
 
+# An opening clause that points back with "these/those" and a noun: "When opioids attach to these receptors, they
+# block pain signals" (not "Since they lower the body's ability to fight infections, patients using these
+# medications…", whose "they" is named later in the same sentence).
+_OPENING_CLAUSE_LEANS_BACK = re.compile(r"^(when|if|once|after|while|because|although|as|since|unless|before)\b"
+                                        r"[^,.;:]{0,50}\b(these|those)\s+[a-z]", re.IGNORECASE)
+
+
 def leans_back(sentence: str) -> bool:
-    """Starts with a word that points at the previous sentence ("They increase the chance of bleeding.")."""
+    """Starts with a word, or an opening clause, that points at the previous sentence ("They increase the chance of
+    bleeding.", "When opioids attach to these receptors, …")."""
     text = sentence.strip()
-    return bool(_LEANS_BACK.match(text)) and not _EXPLETIVE_IT.match(text)
+    return (bool(_LEANS_BACK.match(text)) and not _EXPLETIVE_IT.match(text)) or bool(_OPENING_CLAUSE_LEANS_BACK.match(text))
 
 
 # Leading connectors that only make sense inside the original paragraph; trimming them adds no claim.

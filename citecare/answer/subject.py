@@ -195,7 +195,7 @@ class SubjectIndex:
 
     def _find_in(self, text: str) -> tuple[Subject, ...]:
         spans: list[tuple[int, int, Subject]] = []
-        for m in self.medicines.mentions(text):
+        for m in self.medicines.subject_mentions(text):
             label = m.surface if m.is_class else m.name
             spans.append((m.start, m.end, Subject(m.name, label, is_class=m.is_class, said=m.surface)))
         folded = fold(text)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from citecare.safety.english_words import is_english_word
+from citecare.text import is_english_word
 from citecare.safety.rules import ConceptSpec, SafetyRules
 from citecare.text import fold, stem
 

@@ -92,6 +92,10 @@ def test_quotable_sentences_only() -> None:
     assert is_quotable("Regular blood tests can help track potential side effects.")
     assert leans_back("They increase the chance of bleeding.") and not leans_back("Aspirin increases bleeding.")
     assert not leans_back("It's essential for patients to work closely with their providers.")
+    # an opening clause pointing back with "these/those" and a noun; not a "they" the sentence itself names later
+    assert leans_back("When opioids attach to these receptors, they block pain signals sent from the brain.")
+    assert not leans_back("Since they lower the body's ability to fight infections, patients using these "
+                          "medications must be monitored closely.")
     assert leans_back("It can cause liver damage.")
 
 
@@ -437,6 +441,16 @@ def test_typo_correction_never_turns_a_name_the_library_knows_into_an_everyday_w
     # Typos are still corrected, a misspelt name into the name ("immunosupressants" is a vocabulary form).
     assert guarded.correct("is methotrexat safe") == "is methotrexate safe"
     assert guarded.correct("my immunosupressants") == "my immunosuppressants"
+
+
+def test_typo_correction_never_rewrites_a_real_english_word() -> None:
+    from citecare.answer.query import Vocabulary
+
+    vocabulary = Vocabulary(["Other people may get it. Patients taking it need tests. Methotrexate is a medicine."])
+    # "brother" is no word of this library, but it is English: before, it became "other" (and "asking" "taking")
+    assert vocabulary.correct("what's the chance her little brother gets it") == (
+        "what's the chance her little brother gets it")
+    assert vocabulary.correct("asking about methotrexat") == "asking about methotrexate"
 
 
 def test_typo_correction_keeps_one_medicine_from_becoming_another_or_a_word() -> None:

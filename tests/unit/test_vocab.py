@@ -20,6 +20,14 @@ def test_whole_words_only_and_longest_form_wins() -> None:
     assert [m.name for m in meds.mentions("tylenol with codeine")] == ["codeine"]
 
 
+def test_a_kind_named_before_a_general_class_term_is_one_subject() -> None:
+    meds = load_medicines()
+    assert [m.name for m in meds.subject_mentions("how do opioid painkillers work")] == ["opioid"]
+    assert [m.name for m in meds.mentions("how do opioid painkillers work")] == ["opioid", "analgesic"]
+    assert [m.name for m in meds.subject_mentions("tramadol or other painkillers")] == ["tramadol", "analgesic"]
+    assert meds.subject_mentions("what helps back pain") == []
+
+
 def test_immunosuppression_comes_from_the_classes() -> None:
     meds = load_medicines()
     [mtx] = meds.mentions("methotrexate")
