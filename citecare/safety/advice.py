@@ -40,8 +40,10 @@ def advice_reasons(
     """Why the message asks for a personal medication decision (empty: it does not)."""
     if asks_in_general(text, now):
         return ()
-    if "medicine_logistics" in now.present and not {"med_action", "med_regimen_change"} & now.present:
-        return ()  # getting, carrying, storing or disposing of a medicine: the pharmacy's practical questions
+    if {"medicine_logistics", "age_schedule_question"} & now.present and \
+            not {"med_action", "med_regimen_change"} & now.present:
+        # getting, carrying, storing or disposing of a medicine, the age it is given at: facts, not decisions
+        return ()
     if _asks_about_a_combination(text, now):
         return ("medication_combination",)
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"

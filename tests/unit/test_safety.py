@@ -293,6 +293,7 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     "sudafed ok with my blood pressure tabs?",
     "can i just stop lyrica cold turkey",  # a stop asked for, not a steroid stopped
     "what side effects should i watch for if i double my dose of methotrexate",  # a why-like ask with a change
+    "at what age can my son stop his inhaler",  # an age asked, with a stop in it
 ])
 def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, message: str) -> None:
     assert guard.check(message).kind == "medical_advice", message
@@ -335,6 +336,8 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "what dose of humira do they give for crohns and how often are the injections?",  # the doctors, in general
     "how much vitamin D a day should someone with MS take?",  # someone in general
     "my rheum appointment is next week, what questions should i ask about starting humira",  # what to ask
+    "at what age can my baby have the chickenpox vaccine?",  # the age it is given at: the schedule
+    "how old does my daughter have to be for the hpv jab",
 ])
 def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, message: str) -> None:
     assert guard.check(message).kind is None, message
