@@ -62,6 +62,13 @@ _DEFINED = re.compile(r"\bwhat\s+(?:actually\s+|exactly\s+|even\s+)?(?:is|are|'s
                       r"\bwhats\s+([^?.!,]+)|\bwhat does\s+([^?.!,]+?)\s+mean\b", re.IGNORECASE)
 
 
+def _asked_part(question: str) -> str:
+    """The sentences with a question mark, when the message also has sentences without one ('' otherwise)."""
+    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    asked = [s for s in sentences if "?" in s]
+    return " ".join(asked) if asked and len(asked) < len(sentences) else ""
+
+
 class FocusFinder:
     """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
 
@@ -107,9 +114,14 @@ class FocusFinder:
         mentioned = [m.surface for m in self.index.medicines.mentions(question)]
         lay = [t for t in lay_terms() if f" {t} " in " " + " ".join(words(question)) + " "]
         unknown = unknown_names(question, self.corpus_stems, self.common, [*mentioned, *lay, *explained])
-        question_type = classify(question)
+        # The kind of answer comes from the question sentence, not the story around it ("My mother is 74 and diagnosed
+        # with polymyalgia rheumatica. How quickly does the prednisone work?" asks how quickly, not for a diagnosis)
+        question_type = classify(_asked_part(question)) if _asked_part(question) else "other"
+        if question_type == "other":
+            question_type = classify(question)
         if question_type == "definition":
             subjects = self._defined_term(question, subjects)
+        subjects, background = self._background_conditions(question, subjects)
         named = set()
         for s in self.index.find(question):
             named |= content_terms(s.label, drop_generic=False)
@@ -127,7 +139,7 @@ class FocusFinder:
             counts=self.counts, ignore=[*mentioned, *lay, *explained])
         return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare,
                      medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)),
-                     context=() if inherited else self._condition_in_view(subjects, earlier))
+                     context=background or (() if inherited else self._condition_in_view(subjects, earlier)))
 
     def _named_beyond_abbreviation(self, text: str, subjects: list[Subject]) -> list[Subject]:
         """A condition named only by a two-letter abbreviation ("RA", "ms") next to a medicine is the reason for the
@@ -138,6 +150,20 @@ class FocusFinder:
             return subjects
         short = self.index.short_abbreviations
         return [s for s in subjects if s.key not in short or mentions(text, _stem_seq(s.key))]
+
+    def _background_conditions(self, question: str, subjects: list[Subject]) -> tuple[list[Subject], tuple[Subject, ...]]:
+        """Conditions named only in a statement around the question ("i have lupus and psoriasis. can
+        hydroxychloroquine make the psoriasis flare?") are the patient's context, preferred but not required, when
+        the question itself names a subject: (subjects asked about, background conditions)."""
+        asked_in = _asked_part(question)
+        if len(subjects) < 2 or not asked_in:
+            return subjects, ()
+        asked = {s.key for s in self.index.find(asked_in)}
+        medicines = self.index.medicines
+        background = tuple(s for s in subjects if s.key not in asked and not (s.is_class or medicines.medicine(s.key)))
+        if not asked & {s.key for s in subjects} or not background:
+            return subjects, ()
+        return [s for s in subjects if s not in background], background
 
     def _defined_term(self, question: str, subjects: list[Subject]) -> list[Subject]:
         """"…for my psoriasis. what actually is a biologic" asks what the term is: the other subjects named around

@@ -87,7 +87,12 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b"),
     # "what is lupus", and after some context "…for my psoriasis. what actually is a biologic"; "whats sjogrens"
     ("definition", r"(^|[.?!]\s+)(what|whats|what's)\s+(actually |exactly |even )?(is|are|'s)\s+(a |an |the )?[\w' -]+\??\s*$|"
-                   r"^\s*whats\s+[\w' -]+\??\s*$|\bwhat (is|are) (it|they)\b|\bwhat even is\b|\bwhat does .* mean\b"),
+                   r"^\s*whats\s+[\w' -]+\??\s*$|"
+                   # "what is feltys syndrome? my aunt who has RA has just been told she has it": the question first,
+                   # its context after (not "what's the most…?", "what is the best…?", "what's the success rate for…?")
+                   r"^\s*(what\s+(actually |exactly |even )?(is|are)\s+|what's\s+|whats\s+)(?!(a |an |the )?(most|least|"
+                   r"best|usual|normal|right|max|difference|temperature|good|schedule|meaning)\b)(a |an |the )?"
+                   r"(?:(?!\b(?:for|of|with|in|on|after|to|from|between|rate)\b)[\w' -]){1,60}\?|\bwhat (is|are) (it|they)\b|\bwhat even is\b|\bwhat does .* mean\b"),
     ("yes_no", r"^\s*(is|are|can|could|do|does|did|will|would|should|may|has|have|am)\b"),
 ]
 _QUESTION_TYPES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _Q]

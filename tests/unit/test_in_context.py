@@ -61,3 +61,22 @@ def test_the_condition_is_kept_only_when_the_answer_leads_with_a_sentence_on_bot
     chosen, _, _, _ = prefer_context("is humira a pill or a shot", focus, _found("asked"), retrieve, compose(True),
                                      lambda f, r, c: False)
     assert chosen is focus  # the evidence gate refuses the joined answer
+
+
+def test_a_condition_told_around_the_question_is_context_not_a_second_subject() -> None:
+    chunks = [*CHUNKS, _chunk("lupus", "Lupus - What is lupus? (NIAMS)", "Lupus is an autoimmune disease.")]
+    finder = FocusFinder(SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the", "a", "or"})), [],
+                         frozenset())
+    focus = finder.focus("i have lupus. is humira a pill or a shot?")
+    assert [s.key for s in focus.subjects] == ["adalimumab"] and [s.key for s in focus.context] == ["lupus"]
+    # asked in the question itself, or with no question mark to tell the question from the story: both required
+    assert {s.key for s in finder.focus("is humira ok with lupus?").subjects} == {"adalimumab", "lupus"}
+    assert {s.key for s in finder.focus("i have lupus, is humira a pill or a shot").subjects} == {"adalimumab", "lupus"}
+    # a medicine told around the question stays a subject: "i'm on humira. can i have the flu jab?" is about both
+    assert "adalimumab" in {s.key for s in finder.focus("i'm on humira. is lupus inherited?").subjects}
+
+
+def test_the_kind_of_answer_comes_from_the_question_sentence() -> None:
+    focus = FINDER.focus("My mother is 74 and was diagnosed with crohn's disease. How quickly does humira work?")
+    assert focus.question_type == "duration"  # not "diagnosis", from the story
+    assert FINDER.focus("what is crohn's disease? my aunt has just been told she has it").question_type == "definition"
