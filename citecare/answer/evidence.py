@@ -28,6 +28,7 @@ from citecare.answer.question_type import STRICT_TYPES
 from citecare.answer.retrieval import Retrieval
 from citecare.answer.subject import Focus
 from citecare.config import Settings
+from citecare.vocab import load_medicines
 
 # Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
 LEAD_MUST_FIT = frozenset({"side_effects", "inheritance", "dosage"})  # "is sarcoidosis hereditary": not what it is
@@ -54,9 +55,11 @@ def evidence_verdict(found: Retrieval, composition: Composition, settings: Setti
     if focus is not None and focus.unknown:
         return False, "unknown_subject"
     if (focus is not None and focus.medicine_specific and not (focus.subjects or focus.topic or focus.rare or focus.lock)
-            and len({c.doc_id for c in composition.citations}) > 1):
+            and (len({c.doc_id for c in composition.citations}) > 1
+                 or any(_one_medicines_page(c.title) for c in composition.citations))):
         # "how will my doctor keep an eye on side effects?" of which medicine? Asked of one article (the seed)
-        # its own answer stands; quoting several documents would mix different medicines' facts.
+        # its own answer stands; quoting several documents would mix different medicines' facts, and one drug's
+        # own page ("methylprednisolone - ADVERSE REACTIONS") would answer for a medicine nobody named.
         return False, "needs_medicine"
     if not composition.on_subject:
         return False, "off_subject"
@@ -79,6 +82,12 @@ def evidence_verdict(found: Retrieval, composition: Composition, settings: Setti
     if evidence_score(found, composition, settings) < threshold:
         return False, "low_score"
     return True, ""
+
+
+def _one_medicines_page(title: str) -> bool:
+    """A page about one medicine ("methylprednisolone - ADVERSE REACTIONS"), not about a kind of medicine or a
+    condition ("Immunosuppressants and Their Role in Treating Chronic Pain Conditions")."""
+    return any(not m.is_class for m in load_medicines().mentions(title.split(" - ")[0]))
 
 
 def _shaped_lead_answers(focus: Focus, composition: Composition) -> bool:

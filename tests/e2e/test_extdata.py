@@ -82,6 +82,14 @@ def test_a_list_under_its_lead_in_answers_as_one_sentence(extdata_engine) -> Non
     assert "diarrhea" in lead and "weight loss" in lead, answer.text
 
 
+def test_side_effects_of_no_named_medicine_ask_which_one(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # On the whole library, with nothing earlier, one drug label's fragment ("The methylprednisolone label lists
+    # among its adverse reactions: May suppress reactions to skin tests.") answered for a medicine nobody named.
+    answer = extdata_engine.ask("How will my doctor keep an eye on side effects?")
+    assert answer.kind == "no_evidence" and not answer.citations, answer.text
+    assert "which medicine" in answer.text.lower(), answer.text
+
+
 def test_a_follow_up_keeps_the_patients_subject_not_the_replys_list(extdata_engine) -> None:  # type: ignore[no-untyped-def]
     # The issue's calibration paraphrase, in a real conversation on the whole library: the reply to "What are
     # immunosuppressants?" lists psoriasis medicines, and the follow-up inherited all six names ("not covered").

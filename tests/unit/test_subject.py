@@ -274,9 +274,12 @@ def test_side_effects_doses_and_interactions_need_a_medicine() -> None:
     close = Composition("Steroids can have side effects. [1] Blood tests check the liver. [2]", two_documents, (),
                         best_similarity=0.8, aspect_coverage=1.0)
     assert evidence_verdict(found, close, settings, asked) == (False, "needs_medicine")
-    # Asked of a one-article library (the seed), that article's own answer stands.
-    one_document = replace(close, citations=two_documents[:1])
+    # Asked of a one-article library (the seed, an article on a kind of medicine), that article's own answer stands…
+    one_document = replace(close, citations=(_citation(1, CHUNKS[2]),))
     assert evidence_verdict(found, one_document, settings, asked)[1] != "needs_medicine"
+    # …but one drug's own page ("prednisone - ADVERSE REACTIONS") would answer for a medicine nobody named.
+    one_drugs_page = replace(close, citations=two_documents[:1])
+    assert evidence_verdict(found, one_drugs_page, settings, asked) == (False, "needs_medicine")
     # Named, inherited from the conversation, or a name the sources may not know ("fosamax side effects"): asked.
     [prednisone] = _index().find("prednisone")
     assert evidence_verdict(found, close, settings, replace(asked, subjects=(prednisone,), inherited=True))[1] != (
