@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from citecare.text import is_english_word
 from citecare.safety.rules import ConceptSpec, SafetyRules
-from citecare.text import fold, stem
+from citecare.text import fold, is_english_word, stem
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\n")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
