@@ -26,7 +26,7 @@ from __future__ import annotations
 from citecare.answer.compose import Composition
 from citecare.answer.question_type import STRICT_TYPES
 from citecare.answer.retrieval import Retrieval
-from citecare.answer.subject import Focus
+from citecare.answer.subject import Focus, title_topics
 from citecare.config import Settings
 from citecare.vocab import load_medicines
 
@@ -87,7 +87,7 @@ def evidence_verdict(found: Retrieval, composition: Composition, settings: Setti
 def _one_medicines_page(title: str) -> bool:
     """A page about one medicine ("methylprednisolone - ADVERSE REACTIONS"), not about a kind of medicine or a
     condition ("Immunosuppressants and Their Role in Treating Chronic Pain Conditions")."""
-    return any(not m.is_class for m in load_medicines().mentions(title.split(" - ")[0]))
+    return any(not m.is_class for topic in title_topics(title) for m in load_medicines().mentions(topic))
 
 
 def _shaped_lead_answers(focus: Focus, composition: Composition) -> bool:

@@ -116,12 +116,13 @@ class FocusFinder:
         unknown = unknown_names(question, self.corpus_stems, self.common, [*mentioned, *lay, *explained])
         # The kind of answer comes from the question sentence, not the story around it ("My mother is 74 and diagnosed
         # with polymyalgia rheumatica. How quickly does the prednisone work?" asks how quickly, not for a diagnosis)
-        question_type = classify(_asked_part(question)) if _asked_part(question) else "other"
+        asked_part = _asked_part(question)
+        question_type = classify(asked_part) if asked_part else "other"
         if question_type == "other":
             question_type = classify(question)
         if question_type == "definition":
             subjects = self._defined_term(question, subjects)
-        subjects, background = self._background_conditions(question, subjects)
+        subjects, background = self._background_conditions(asked_part, subjects)
         named = set()
         for s in self.index.find(question):
             named |= content_terms(s.label, drop_generic=False)
@@ -151,11 +152,11 @@ class FocusFinder:
         short = self.index.short_abbreviations
         return [s for s in subjects if s.key not in short or mentions(text, _stem_seq(s.key))]
 
-    def _background_conditions(self, question: str, subjects: list[Subject]) -> tuple[list[Subject], tuple[Subject, ...]]:
+    def _background_conditions(self, asked_in: str, subjects: list[Subject]) -> tuple[list[Subject], tuple[Subject, ...]]:
         """Conditions named only in a statement around the question ("i have lupus and psoriasis. can
         hydroxychloroquine make the psoriasis flare?") are the patient's context, preferred but not required, when
-        the question itself names a subject: (subjects asked about, background conditions)."""
-        asked_in = _asked_part(question)
+        the question itself names a subject. ``asked_in``: the question sentences (``_asked_part``). Returns
+        (subjects asked about, background conditions)."""
         if len(subjects) < 2 or not asked_in:
             return subjects, ()
         asked = {s.key for s in self.index.find(asked_in)}
