@@ -1,9 +1,10 @@
 """Train the learned triage layer (``make triage-model``): an RBF support-vector classifier over MiniLM embeddings.
 
 Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
-training, without the rules), ``evals/safety.jsonl`` (the regression set), and the ordinary questions of
-``evals/seed.jsonl`` as information messages. Thresholds are chosen on the DEV splits
-(``evals/safety-dev*.jsonl``) only; the frozen test splits are never read here.
+training, without the rules), ``evals/safety.jsonl`` (the regression set), the ordinary questions of
+``evals/seed.jsonl`` as information messages, and the single-turn messages of the first eight dev splits
+(``TRAINING_DEV_SPLITS``: eight writers' patient wording, already tuned on). Thresholds are chosen on the later
+dev splits only (``threshold_splits``), which the classifier never sees; the frozen test splits are never read.
 
 The output is deterministic for the same data and model: ``citecare/data/safety/triage-model.json`` (weights,
 thresholds, a hash of the training data) and ``triage-prototypes.npz`` (float16 embeddings of the training
@@ -35,11 +36,20 @@ SAFETY_KIND_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "medical_a
 
 
 THRESHOLD_FLOOR = 0.3
+EVALS = PROJECT_ROOT / "evals"
+# Dev splits whose messages the classifier learns from. Cross-validated (evals/README.md, eleventh session), they
+# caught more emergencies of kinds held out of training, at a few more information alarms. The splits after them
+# stay unseen, so the thresholds set on them are set on messages the classifier did not learn.
+TRAINING_DEV_SPLITS = ("safety-dev.jsonl",) + tuple(f"safety-dev-{n}.jsonl" for n in range(2, 9))
+# Answer dev splits: every question in them is an information question about the library ("my fentanyl patch keeps
+# lifting at the edges, what can I do"), the wording the emergency examples must not swallow.
+TRAINING_ANSWER_SPLITS = ("answers-dev.jsonl",) + tuple(f"answers-dev-{n}.jsonl" for n in range(2, 6))
+DEV_TAG_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "med_change": "med_change", "info": "info"}
 
 
 def training_files() -> list[Path]:
-    return sorted(MODEL_DIR.glob("triage-train*.jsonl")) + [PROJECT_ROOT / "evals" / "safety.jsonl",
-                                                            PROJECT_ROOT / "evals" / "seed.jsonl"]
+    return sorted(MODEL_DIR.glob("triage-train*.jsonl")) + [EVALS / "safety.jsonl", EVALS / "seed.jsonl"] + [
+        EVALS / name for name in TRAINING_DEV_SPLITS + TRAINING_ANSWER_SPLITS]
 
 
 def data_hash(files: list[Path]) -> str:
@@ -50,7 +60,7 @@ def data_hash(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_training() -> tuple[list[str], list[str], list[str]]:
+def load_training(with_dev_splits: bool = True) -> tuple[list[str], list[str], list[str]]:
     texts, labels, concepts = [], [], []
     for path in sorted(MODEL_DIR.glob("triage-train*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -72,7 +82,30 @@ def load_training() -> tuple[list[str], list[str], list[str]]:
             texts.append(case["question"])
             labels.append(label)
             concepts.append(tags[0] if tags else label)
+    if with_dev_splits:
+        for text, label, concept in dev_training_rows() + answer_training_rows():
+            texts.append(text)
+            labels.append(label)
+            concepts.append(concept)
     return texts, labels, mark_self_harm(texts, labels, concepts)
+
+
+def dev_training_rows() -> list[tuple[str, str, str]]:
+    """(text, label, concept) of the training dev splits' single-turn messages; a follow-up's label depends on
+    the turns before it, which the classifier does not read. The concept is the writer's second tag
+    ("self_harm", "near_miss"…), which the guard's nearest-example vote reads."""
+    rows = []
+    for name in TRAINING_DEV_SPLITS:
+        for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            label = DEV_TAG_TO_LABEL.get(case["tags"][0])
+            if label is None or case.get("history"):
+                continue
+            concept = case["tags"][1] if len(case["tags"]) > 1 else label
+            rows.append((case["question"], label, f"dev_{concept}"))
+    return rows
 
 
 def mark_self_harm(texts: list[str], labels: list[str], concepts: list[str]) -> list[str]:
@@ -89,19 +122,29 @@ def mark_self_harm(texts: list[str], labels: list[str], concepts: list[str]) -> 
     return out
 
 
-def dev_splits() -> list[Path]:
-    """Every dev split (safety-dev*.jsonl): thresholds set on their pooled information questions are steadier
-    than on one small split, where a single message decided them. The frozen test splits are never read."""
-    return sorted((PROJECT_ROOT / "evals").glob("safety-dev*.jsonl"))
+def answer_training_rows() -> list[tuple[str, str, str]]:
+    """The answer dev splits' questions, as information messages."""
+    rows = []
+    for name in TRAINING_ANSWER_SPLITS:
+        for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append((json.loads(line)["question"], "info", "answer_question"))
+    return rows
+
+
+def threshold_splits() -> list[Path]:
+    """The dev splits not trained on (safety-dev-9 and later): thresholds set on their pooled information
+    questions are steadier than on one small split. The frozen test splits are never read."""
+    return sorted(p for p in EVALS.glob("safety-dev*.jsonl") if p.name not in TRAINING_DEV_SPLITS)
 
 
 def dev_cases() -> list[tuple[str, str, list[str]]]:
     out = []
-    lines = [line for path in dev_splits() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for path in threshold_splits() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
     for line in lines:
         case = json.loads(line)
-        label = {"emergency": "emergency", "urgent": "urgent", "med_change": "med_change", "info": "info"}.get(
-            case["tags"][0])
+        label = DEV_TAG_TO_LABEL.get(case["tags"][0])
         if label:
             history = [t["content"] for t in case.get("history", []) if t["role"] == "user"]
             out.append((case["question"], label, history))

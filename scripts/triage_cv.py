@@ -4,10 +4,11 @@ The training messages (``citecare/data/safety/triage-train*.jsonl``) are split i
 "adrenal_crisis_ran_out" messages in one fold), so each message is judged by a guard whose classifier was trained
 without any message of its kind: closer to a new writer than a random split, where near-paraphrases leak. Each
 fold's thresholds are set on the dev splits exactly as ``train_triage.py`` sets them. The whole guard runs (rules
-+ learned layer), so the figures are what a patient would get. ``--extra`` adds files that are always trained on
-and never judged (to measure new training data against the same messages).
++ learned layer), so the figures are what a patient would get. The training dev splits' messages (safety and answer splits), and the files
+given with ``--extra``, are always trained on and never judged (so that new training data is measured against the
+same messages); ``--without-dev-splits`` leaves the dev splits out, to measure what they add.
 
-    .venv/bin/python scripts/triage_cv.py [--extra FILE ...] [--c 4] [--knn-weight 0.3] [--out cv.json]
+    .venv/bin/python scripts/triage_cv.py [--without-dev-splits] [--extra FILE ...] [--c 4] [--out cv.json]
 
 Prints: emergencies caught, urgent or higher on urgent messages, medication changes routed, information messages
 with an alarm or a referral, and the crisis line on self-harm emergencies. Takes ~5 minutes on 2 cores.
@@ -25,7 +26,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_triage import MODEL_DIR, THRESHOLD_FLOOR, dev_cases, fit_svm, load_training  # noqa: E402
+from train_triage import (  # noqa: E402
+    MODEL_DIR,
+    THRESHOLD_FLOOR,
+    answer_training_rows,
+    dev_cases,
+    dev_training_rows,
+    fit_svm,
+    load_training,
+)
 
 from citecare.config import Settings  # noqa: E402
 from citecare.prompts import Messages  # noqa: E402
@@ -54,6 +63,7 @@ def fold_thresholds(model: TriageClassifier, dev_vectors: np.ndarray, dev_labels
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extra", nargs="*", default=[], help="JSONL files (text, label, concept) always trained on")
+    parser.add_argument("--without-dev-splits", action="store_true", help="train without the training dev splits")
     parser.add_argument("--c", type=float, default=4.0)
     parser.add_argument("--knn-weight", type=float, default=0.3)
     parser.add_argument("--out", type=Path, help="every judged message with the guard's outcome (JSON)")
@@ -62,10 +72,15 @@ def main() -> None:
     set_offline_env()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     embedder = triage_embedder(settings.model_copy(update={"torch_threads": 2}))
-    texts, labels, concepts = load_training()
+    texts, labels, concepts = load_training(with_dev_splits=False)
     judged = sum(1 for p in sorted(MODEL_DIR.glob("triage-train*.jsonl"))
                  for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
     n_base = len(texts)
+    extra = [] if args.without_dev_splits else dev_training_rows() + answer_training_rows()
+    for text, label, concept in extra:
+        texts.append(text)
+        labels.append(label)
+        concepts.append(concept)
     for path in args.extra:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if line.strip():
