@@ -24,7 +24,7 @@ from citecare.answer.lead_source import about_subject, best_lead_document, holds
 from citecare.answer.list_items import ELLIPSIS, items_with_lead_ins
 from citecare.answer.population import (
     about_others_only,
-    asks_about_children,
+    asked_population,
     dose_not_said_of_children,
     other_population,
 )
@@ -209,7 +209,8 @@ class ExtractiveComposer:
         # a label's list or item is quoted only with the label and section it came from
         candidates = [c for c in candidates if c.prefix or ELLIPSIS in c.source_sentence or is_quotable(
             c.source_sentence, starts_document=hits[c.hit_index].chunk.ordinal == 0 and c.position == 0)]
-        if asks_about_children(question):
+        population = (focus.population if focus is not None else "") or asked_population(question)
+        if population == "children":
             candidates = [c for c in candidates if not dose_not_said_of_children(c.text)]
         candidates = self._shortlist(question, candidates)
         if not candidates:
@@ -236,7 +237,7 @@ class ExtractiveComposer:
                             for j, c in enumerate(candidates)], dtype=bool)
         fits |= adverse & (kind == "side_effects")
         may_lead_list = adverse & (aspect > 0) | (listed & wants_list)
-        others = other_population(question)  # "…does a baby need": not a sentence about adults only
+        others = other_population(question, population)  # "…does a baby need": not a sentence about adults only
         for_others = np.array([about_others_only(c.text, others) for c in candidates], dtype=bool)
         relevance = relevance - _OTHER_POPULATION * for_others  # nor a supporting sentence
         lead_score = semantic + _LEAD_ASPECT * aspect + _TYPE_BONUS * fits - _OTHER_POPULATION * for_others
@@ -262,6 +263,9 @@ class ExtractiveComposer:
                 others = [j for j in range(len(candidates)) if j not in set(in_top)]
                 lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
                               if not listed[j] or may_lead_list[j]]
+            # A sentence about the other people only ("Vaccination Schedule for Adults…" for a baby) leads only when
+            # no other sentence can: a parent reads the first sentence as the answer for their child.
+            lead_order = [j for j in lead_order if not for_others[j]] + [j for j in lead_order if for_others[j]]
             chosen = self._choose(relevance, vectors, semantic, candidates, lead_order, doc_of,
                                   about if focus is not None and (focus.subjects or focus.lock) else None)
             if not chosen:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from citecare.answer.population import asked_population
 from citecare.answer.rare_subject import rare_phrases
 from citecare.answer.subject import Focus, Subject, SubjectIndex, _stem_seq, mentions, unknown_names
 from citecare.text import fold, stem, words
@@ -140,7 +141,8 @@ class FocusFinder:
             counts=self.counts, ignore=[*mentioned, *lay, *explained])
         return Focus(tuple(subjects), tuple(dict.fromkeys(phrases)), question_type, aspect, inherited, topic, rare,
                      medicine_specific=bool(_MEDICINE_SPECIFIC.search(question)),
-                     context=background or (() if inherited else self._condition_in_view(subjects, earlier)))
+                     context=background or (() if inherited else self._condition_in_view(subjects, earlier)),
+                     population=asked_population(question, earlier))
 
     def _named_beyond_abbreviation(self, text: str, subjects: list[Subject]) -> list[Subject]:
         """A condition named only by a two-letter abbreviation ("RA", "ms") next to a medicine is the reason for the

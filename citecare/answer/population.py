@@ -6,6 +6,7 @@ administered as a single dose." A dose, schedule or risk said of adults is read 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _CHILD = re.compile(
     r"\b(?:bab(?:y|ies)|infants?|toddlers?|newborns?|child(?:ren)?|kids?|pediatric|paediatric|little one|"
@@ -21,11 +22,29 @@ def asks_about_adults(question: str) -> bool:
     return bool(_ADULT.search(question)) and not _CHILD.search(question)
 
 
-def other_population(question: str) -> re.Pattern[str] | None:
-    """The pattern of sentences about the people the question does not ask about (None: it names no one)."""
-    if asks_about_children(question):
+# The patient speaking of themself: a follow-up in the first person is about them, whoever the conversation was about.
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|mine|myself)\b", re.I)
+
+
+def asked_population(question: str, earlier: Sequence[str] = ()) -> str:
+    """Who the question asks about, "children", "adults" or "" (no one named). A follow-up that names no one and
+    does not speak of the patient themself is about whom the conversation was about ("my baby girl is 6 weeks old,
+    what is prevnar?" then "how many doses does she need and at what ages")."""
+    for text in (question, *(() if _FIRST_PERSON.search(question) else reversed(earlier))):
+        if asks_about_children(text):
+            return "children"
+        if asks_about_adults(text):
+            return "adults"
+    return ""
+
+
+def other_population(question: str, population: str = "") -> re.Pattern[str] | None:
+    """The pattern of sentences about the people the question does not ask about (None: it names no one).
+    ``population``: who the conversation asks about (``asked_population``), when known."""
+    population = population or asked_population(question)
+    if population == "children":
         return _ADULT
-    if asks_about_adults(question):
+    if population == "adults":
         return _CHILD
     return None
 

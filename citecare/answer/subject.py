@@ -374,6 +374,8 @@ class Focus:
     # a condition the conversation is about, for a follow-up that names only a medicine ("how quick does the
     # steroid work" after "my doctor thinks i have polymyalgia rheumatica"): preferred, not required
     context: tuple[Subject, ...] = ()
+    # who the conversation asks about, "children", "adults" or "" (``population.asked_population``)
+    population: str = ""
 
     @property
     def label(self) -> str:

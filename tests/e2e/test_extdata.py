@@ -100,3 +100,21 @@ def test_a_follow_up_keeps_the_patients_subject_not_the_replys_list(extdata_engi
     answer = extdata_engine.ask("How will my doctor keep an eye on side effects?", history)
     assert answer.kind == "answer", answer.text
     assert "blood tests" in answer.text.lower(), answer.text
+
+
+@pytest.mark.parametrize("history, question", [
+    ((), "how many prevnar doses does my 6 week old baby need and at what ages"),
+    (("my baby girl is 6 weeks old, what is prevnar?",), "how many doses does she need and at what ages"),
+])
+def test_an_answer_about_a_baby_does_not_lead_with_the_adults_schedule(extdata_engine, history, question) -> None:  # type: ignore[no-untyped-def]
+    # The best-ranked Prevnar page is the adults' schedule: "Vaccination Schedule for Adults 18 Years of Age and
+    # Older: Prevnar 13 is administered as a single dose." led, and a parent reads it as their baby's (a follow-up
+    # that says only "she" is about the baby named before).
+    from citecare.types import Turn
+
+    turns = [t for h in history for t in (Turn("user", h), Turn("assistant", "Prevnar 13 is a pneumococcal vaccine."))]
+    answer = extdata_engine.ask(question, turns)
+    assert answer.kind == "answer", answer.text
+    assert "for adults" not in answer.citations[0].quote.lower(), answer.text
+    adult = extdata_engine.ask("how many doses of prevnar does an adult need")
+    assert "adults" in adult.text.lower(), adult.text

@@ -31,3 +31,14 @@ def test_a_dose_not_said_of_children_is_not_quoted_for_a_child() -> None:
     assert dose_not_said_of_children("ENTOCORT EC 6 mg orally is recommended once daily for maintenance.")
     assert not dose_not_said_of_children("For children 8 to 17 years, the dose is 9 mg once daily.")
     assert not dose_not_said_of_children("Entocort is taken in the morning.")  # no dose
+
+
+def test_a_follow_up_is_about_whom_the_conversation_was_about() -> None:
+    from citecare.answer.population import asked_population
+
+    earlier = ["my baby girl is 6 weeks old, what is prevnar?"]
+    assert asked_population("how many doses does she need and at what ages", earlier) == "children"
+    assert asked_population("how many doses do i need myself", earlier) == ""  # the patient, not the baby
+    assert asked_population("and for adults over 65?", earlier) == "adults"  # the question's own people win
+    assert asked_population("how often is prevnar given") == ""
+
