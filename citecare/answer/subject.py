@@ -369,13 +369,11 @@ class Focus:
     topic: str = ""  # without subjects: the question's rarest words ("lyme arthritis"), to name what was asked
     rare: tuple[str, ...] = ()  # without subjects: names around its rarest uncommon word (``rare_subject``)
     lock: tuple[Subject, ...] = ()  # the subject the composer locks on when ``subjects`` is empty (``rare``)
-    # asks about side effects, a dose or an interaction: an answer needs to know which medicine
-    medicine_specific: bool = False
+    medicine_specific: bool = False  # side effects, a dose or an interaction: the answer needs to know which medicine
     # a condition the conversation is about, for a follow-up that names only a medicine ("how quick does the
     # steroid work" after "my doctor thinks i have polymyalgia rheumatica"): preferred, not required
     context: tuple[Subject, ...] = ()
-    # who the conversation asks about, "children", "adults" or "" (``population.asked_population``)
-    population: str = ""
+    population: str = ""  # who the conversation asks about: "children", "adults" or "" (``asked_population``)
 
     @property
     def label(self) -> str:
