@@ -19,7 +19,7 @@ from citecare.safety.triage import Reading
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
-    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|tabs|tabbies|\d{1,4}\s?mg|hrt|inhalers?|puffers?|puffs|preventers?|relievers?|"
+    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|generics?|tabs|tabbies|\d{1,4}\s?mg|hrt|inhalers?|puffers?|puffs|preventers?|relievers?|"
     r"(?:beta )?blockers?|statins?|biologics?|biosimilars?|antibiotics?|steroids?|antidepressants?|eye ?drops|creams?|gels?)\b",
     re.I,
 )
