@@ -2,8 +2,9 @@
 
 Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
 training, without the rules), ``evals/safety.jsonl`` (the regression set), the ordinary questions of
-``evals/seed.jsonl`` as information messages, and the single-turn messages of the first eight dev splits
-(``TRAINING_DEV_SPLITS``: eight writers' patient wording, already tuned on). Thresholds are chosen on the later
+``evals/seed.jsonl`` as information messages, the single-turn messages of the first eight safety dev splits
+(``TRAINING_DEV_SPLITS``: eight writers' patient wording, already tuned on) and the questions of the first five
+answer dev splits as information messages (``TRAINING_ANSWER_SPLITS``). Thresholds are chosen on the later safety
 dev splits only (``threshold_splits``), which the classifier never sees; the frozen test splits are never read.
 
 The output is deterministic for the same data and model: ``citecare/data/safety/triage-model.json`` (weights,
