@@ -32,7 +32,7 @@ from citecare.ingest.sources import is_outdated
 from citecare.prompts import Messages
 from citecare.protocols import Embedder
 from citecare.safety.guard import Guard, GuardResult
-from citecare.safety.output_policy import default_policy
+from citecare.safety.output_policy import asks_about_own_dose, default_policy
 from citecare.store.chroma import ChromaIndex
 from citecare.store.embedder import make_embedder, triage_embedder
 from citecare.store.sentences import SentenceVectors
@@ -151,8 +151,8 @@ class ChatEngine:
         advice = checked.kind == "medical_advice"
 
         t = time.perf_counter()
-        # After a medication referral the general information carries no dose, tablet count or schedule.
-        allow = partial(self.policy.allows, referral=advice)
+        # After a medication referral, or asked about someone's own dose: no dose, tablet count or schedule quoted.
+        allow = partial(self.policy.allows, referral=advice or asks_about_own_dose(checked.question))
 
         def compose(f: Focus, fnd: Retrieval) -> tuple[tuple[list[Hit], list[bool]], Composition]:
             hits = subject_first(fnd.hits, f, loaded.focus.index, self.settings.top_k)

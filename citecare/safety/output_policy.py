@@ -180,6 +180,16 @@ class SentencePolicy:
         return not self.reasons(sentence, referral=referral)
 
 
+# Someone's own dose named in the question: "what am i supposed to do if i forget my weekly dose?"
+_OWN_DOSE = re.compile(r"\b(?:my|his|her|our|their)\s+(?:[a-z']+\s+){0,2}(?:dose|doses|dosage|dosing)\b", re.I)
+
+
+def asks_about_own_dose(question: str) -> bool:
+    """A question about someone's own dose: the answer quotes no dose or schedule either, as after a referral (a
+    label's "Weekly single oral dose schedule: 10 to 25 mg per week" is read as the answer for the patient's dose)."""
+    return bool(_OWN_DOSE.search(question))
+
+
 @lru_cache(maxsize=1)
 def default_policy() -> SentencePolicy:
     rules = load_rules()

@@ -184,6 +184,17 @@ def test_urgent_answer_and_safety_net(seed_engine: Any) -> None:
 
 
 @pytest.mark.extdata
+def test_an_answer_about_ones_own_dose_quotes_no_dose(extdata_engine: Any) -> None:
+    # Answered, not referred: it quoted the methotrexate label's "Weekly single oral, IM or IV dose schedule: 10 to
+    # 25 mg per week until adequate response is achieved." to a patient asking about their own missed dose.
+    from citecare.safety.output_policy import default_policy
+
+    answer = extdata_engine.ask("i take methotrexate. what am i supposed to do if i forget my weekly dose?")
+    assert not any(default_policy().gives_dose(c.quote) for c in answer.citations), answer.text
+    assert "mg" not in answer.text, answer.text
+
+
+@pytest.mark.extdata
 def test_referral_information_carries_no_dose(extdata_engine: Any) -> None:
     from citecare.safety.output_policy import default_policy
 
