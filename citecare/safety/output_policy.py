@@ -181,7 +181,7 @@ class SentencePolicy:
 
 
 # Someone's own dose named in the question: "what am i supposed to do if i forget my weekly dose?"
-_OWN_DOSE = re.compile(r"\b(?:my|his|her|our|their)\s+(?:[a-z']+\s+){0,2}(?:dose|doses|dosage|dosing)\b", re.I)
+_OWN_DOSE = re.compile(r"\b(?:my|his|her|our|their) (?:[a-z']{1,20} ){0,2}(?:dose|doses|dosage|dosing)\b", re.I)
 
 
 def asks_about_own_dose(question: str) -> bool:
