@@ -209,7 +209,7 @@ class ExtractiveComposer:
         # a label's list or item is quoted only with the label and section it came from
         candidates = [c for c in candidates if c.prefix or ELLIPSIS in c.source_sentence or is_quotable(
             c.source_sentence, starts_document=hits[c.hit_index].chunk.ordinal == 0 and c.position == 0)]
-        population = (focus.population if focus is not None else "") or asked_population(question)
+        population = focus.population if focus is not None else asked_population(question)
         if population == "children":
             candidates = [c for c in candidates if not dose_not_said_of_children(c.text)]
         candidates = self._shortlist(question, candidates)
