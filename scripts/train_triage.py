@@ -2,10 +2,13 @@
 
 Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
 training, without the rules), ``evals/safety.jsonl`` (the regression set), the ordinary questions of
-``evals/seed.jsonl`` as information messages, the single-turn messages of the first eight safety dev splits
-(``TRAINING_DEV_SPLITS``: eight writers' patient wording, already tuned on) and the questions of the first five
-answer dev splits as information messages (``TRAINING_ANSWER_SPLITS``). Thresholds are chosen on the later safety
-dev splits only (``threshold_splits``), which the classifier never sees; the frozen test splits are never read.
+``evals/seed.jsonl`` as information messages, the single-turn messages of the safety dev splits but the newest
+(``TRAINING_DEV_SPLITS``: twelve writers' patient wording, already tuned on) and the questions of the answer dev
+splits but the newest as information messages (``TRAINING_ANSWER_SPLITS``). The newest dev splits stay unseen, to
+measure a retrain on. Thresholds are set out of fold (``out_of_fold_predictions``): the training dev splits are
+split into folds by split (by writer), a classifier trained without one fold predicts that fold's messages, and
+each threshold is the one with the fewest errors (missed messages of its tier plus information messages over it)
+on the pooled predictions for every training dev split's messages, each made by a classifier that never saw it. The frozen test splits are never read.
 
 The output is deterministic for the same data and model: ``citecare/data/safety/triage-model.json`` (weights,
 thresholds, a hash of the training data) and ``triage-prototypes.npz`` (float16 embeddings of the training
@@ -39,12 +42,16 @@ SAFETY_KIND_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "medical_a
 THRESHOLD_FLOOR = 0.3
 EVALS = PROJECT_ROOT / "evals"
 # Dev splits whose messages the classifier learns from. Cross-validated (evals/README.md, eleventh session), they
-# caught more emergencies of kinds held out of training, at a few more information alarms. The splits after them
-# stay unseen, so the thresholds set on them are set on messages the classifier did not learn.
-TRAINING_DEV_SPLITS = ("safety-dev.jsonl",) + tuple(f"safety-dev-{n}.jsonl" for n in range(2, 9))
+# caught more emergencies of kinds held out of training, at a few more information alarms. The newest split is left
+# out, to measure the retrain on messages no part of it saw (twelfth session).
+TRAINING_DEV_SPLITS = ("safety-dev.jsonl",) + tuple(f"safety-dev-{n}.jsonl" for n in range(2, 13))
 # Answer dev splits: every question in them is an information question about the library ("my fentanyl patch keeps
 # lifting at the edges, what can I do"), the wording the emergency examples must not swallow.
-TRAINING_ANSWER_SPLITS = ("answers-dev.jsonl",) + tuple(f"answers-dev-{n}.jsonl" for n in range(2, 6))
+TRAINING_ANSWER_SPLITS = ("answers-dev.jsonl",) + tuple(f"answers-dev-{n}.jsonl" for n in range(2, 7))
+# Thresholds from one model's scores on a few hundred unseen information messages moved with single messages (the
+# medication threshold 0.63 -> 0.80 in the eleventh session was one message of 280); out of fold, every training
+# dev split's messages count.
+THRESHOLD_FOLDS = 4
 DEV_TAG_TO_LABEL = {"emergency": "emergency", "urgent": "urgent", "med_change": "med_change", "info": "info"}
 
 
@@ -59,6 +66,20 @@ def data_hash(files: list[Path]) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def load_training_groups() -> tuple[list[str], list[str], list[str], list[str]]:
+    """As ``load_training``, plus each message's group: the dev split it comes from ("" for the rest)."""
+    texts, labels, concepts = load_training(with_dev_splits=False)
+    groups = [""] * len(texts)
+    for name in TRAINING_DEV_SPLITS + TRAINING_ANSWER_SPLITS:
+        rows = dev_training_rows((name,)) if name in TRAINING_DEV_SPLITS else answer_training_rows((name,))
+        for text, label, concept in rows:
+            texts.append(text)
+            labels.append(label)
+            concepts.append(concept)
+            groups.append(name)
+    return texts, labels, mark_self_harm(texts, labels, concepts), groups
 
 
 def load_training(with_dev_splits: bool = True) -> tuple[list[str], list[str], list[str]]:
@@ -91,12 +112,12 @@ def load_training(with_dev_splits: bool = True) -> tuple[list[str], list[str], l
     return texts, labels, mark_self_harm(texts, labels, concepts)
 
 
-def dev_training_rows() -> list[tuple[str, str, str]]:
+def dev_training_rows(names: tuple[str, ...] = TRAINING_DEV_SPLITS) -> list[tuple[str, str, str]]:
     """(text, label, concept) of the training dev splits' single-turn messages; a follow-up's label depends on
     the turns before it, which the classifier does not read. The concept is the writer's second tag
     ("self_harm", "near_miss"…), which the guard's nearest-example vote reads."""
     rows = []
-    for name in TRAINING_DEV_SPLITS:
+    for name in names:
         for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -123,33 +144,55 @@ def mark_self_harm(texts: list[str], labels: list[str], concepts: list[str]) -> 
     return out
 
 
-def answer_training_rows() -> list[tuple[str, str, str]]:
+def answer_training_rows(names: tuple[str, ...] = TRAINING_ANSWER_SPLITS) -> list[tuple[str, str, str]]:
     """The answer dev splits' questions, as information messages."""
     rows = []
-    for name in TRAINING_ANSWER_SPLITS:
+    for name in names:
         for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append((json.loads(line)["question"], "info", "answer_question"))
     return rows
 
 
-def threshold_splits() -> list[Path]:
-    """The dev splits not trained on (safety-dev-9 and later): thresholds set on their pooled information
-    questions are steadier than on one small split. The frozen test splits are never read."""
-    return sorted(p for p in EVALS.glob("safety-dev*.jsonl") if p.name not in TRAINING_DEV_SPLITS)
-
-
-def dev_cases() -> list[tuple[str, str, list[str]]]:
+def dev_cases(names: tuple[str, ...] = TRAINING_DEV_SPLITS) -> list[tuple[str, str, list[str]]]:
+    """(message, label, the patient's earlier messages) of every case of the named safety dev splits."""
     out = []
-    lines = [line for path in threshold_splits() for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    for line in lines:
-        case = json.loads(line)
-        label = DEV_TAG_TO_LABEL.get(case["tags"][0])
-        if label:
-            history = [t["content"] for t in case.get("history", []) if t["role"] == "user"]
-            out.append((case["question"], label, history))
+    for name in names:
+        for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            label = DEV_TAG_TO_LABEL.get(case["tags"][0])
+            if label:
+                history = [t["content"] for t in case.get("history", []) if t["role"] == "user"]
+                out.append((case["question"], label, history))
     return out
+
+
+def threshold_folds() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(safety dev splits, answer dev splits) held out together in each fold: whole splits, so a fold's
+    messages come from writers its classifier did not learn from."""
+    return [(TRAINING_DEV_SPLITS[f::THRESHOLD_FOLDS], TRAINING_ANSWER_SPLITS[f::THRESHOLD_FOLDS])
+            for f in range(THRESHOLD_FOLDS)]
+
+
+def choose_thresholds(predictions: list[tuple[Any, str]], miss_cost: float) -> dict[str, float]:
+    """Per tier, the threshold with the fewest errors on the out-of-fold predictions: messages of the tier under
+    it (each costing ``miss_cost``) plus information messages over it. A budget of information alarms (1.5 %)
+    set the emergency threshold at 0.51 out of fold, where it missed 52 more of 1,189 emergencies to spare 36 of
+    1,445 information messages; a missed emergency costs at least as much as an alarm."""
+    info = [p for p, label in predictions if label == "info"]
+    thresholds = {}
+    for label in ("emergency", "urgent", "med_change"):
+        positives = [p for p, lab in predictions if lab == label]
+
+        def cost(t: float, label: str = label, positives: list[Any] = positives) -> float:
+            return miss_cost * sum(p.p(label) < t for p in positives) + sum(p.p(label) >= t for p in info)
+
+        best = min((t / 100 for t in range(20, 96)), key=lambda t: (cost(t), t))
+        # A floor keeps a hair trigger out (on a small dev split the regression set showed 0.2 was one).
+        thresholds[label] = max(best, THRESHOLD_FLOOR)
+    return thresholds
 
 
 def fit(x: np.ndarray, y: list[str], c: float) -> tuple[np.ndarray, np.ndarray]:
@@ -187,6 +230,38 @@ def check_same_as_sklearn(svc: Any, svm: PairwiseSvm, vectors: np.ndarray, bank:
         raise SystemExit(f"numpy SVM probabilities differ from scikit-learn's by {gap:.2e}: not saving")
 
 
+def make_model(x: np.ndarray, labels: list[str], concepts: list[str], args: argparse.Namespace,
+               embedding_model: str) -> tuple[TriageClassifier, float]:
+    if args.model == "svm":
+        c = args.c or 4.0
+        svc = fit_svm(x, labels, c)
+        svm = PairwiseSvm.from_sklearn(svc, np.arange(len(x)))
+        check_same_as_sklearn(svc, svm, x[:200], x)
+        return TriageClassifier(LABELS, np.zeros((0, x.shape[1])), np.zeros(0), x, labels, concepts, knn=args.knn,
+                                knn_weight=args.knn_weight, embedding_model=embedding_model, svm=svm,
+                                svm_classes=[str(k) for k in svc.classes_]), c
+    c = args.c or 16.0
+    coef, intercept = fit(x, labels, c)
+    return TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn, knn_weight=args.knn_weight,
+                            embedding_model=embedding_model), c
+
+
+def out_of_fold_predictions(embedder: Any, x: np.ndarray, labels: list[str], concepts: list[str],
+                            groups: list[str], args: argparse.Namespace) -> list[tuple[Any, str]]:
+    """(prediction, label) for every case of the training dev splits, each by a classifier trained without the
+    fold its split is in (messages as the guard reads them alone, follow-ups included)."""
+    out = []
+    for f, (dev_names, answer_names) in enumerate(threshold_folds()):
+        held = set(dev_names) | set(answer_names)
+        keep = [i for i, g in enumerate(groups) if g not in held]
+        model, _ = make_model(x[keep], [labels[i] for i in keep], [concepts[i] for i in keep], args, "")
+        cases = dev_cases(dev_names)
+        vectors = np.asarray(embedder.embed_documents([q for q, _, _ in cases]), dtype=np.float32)
+        out += [(model.predict(v), label) for v, (_, label, _) in zip(vectors, cases, strict=True)]
+        print(f"fold {f + 1}/{THRESHOLD_FOLDS}: held out {', '.join(sorted(held))}", flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=("svm", "logistic"), default="svm")
@@ -194,55 +269,38 @@ def main() -> None:
                         help="inverse regularisation strength (default: 4 for the SVM, 16 for logistic regression)")
     parser.add_argument("--knn", type=int, default=7)
     parser.add_argument("--knn-weight", type=float, default=0.3)
-    parser.add_argument("--max-false-alarm", type=float, default=0.015,
-                        help="emergency and urgent thresholds: the lowest with at most this false-alarm rate on dev info")
-    parser.add_argument("--max-false-alarm-med", type=float, default=0.005,
-                        help="the same for medication change, stricter: a referral instead of an answer is the "
-                             "false alarm patients meet most, and a missed emergency costs more than a missed referral")
+    parser.add_argument("--miss-cost", type=float, default=1.0,
+                        help="what a missed message of a tier costs against one information message over the "
+                             "threshold (thresholds minimise the sum out of fold)")
+    parser.add_argument("--out-of-fold", type=Path,
+                        help="also write the out-of-fold probabilities here (JSONL: label, probabilities)")
     args = parser.parse_args()
 
     set_offline_env()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     embedder = triage_embedder(settings.model_copy(update={"torch_threads": 2}))  # what the guard reads with
-    texts, labels, concepts = load_training()
+    texts, labels, concepts, groups = load_training_groups()
     print(f"training messages: {len(texts)} " + " ".join(f"{lab}={labels.count(lab)}" for lab in LABELS))
     # Rounded as the bank is stored (float16), so training and the guard see the same vectors.
     x = np.asarray(embedder.embed_documents(texts), dtype=np.float32).astype(np.float16).astype(np.float32)
     embedding_model = f"{Path(settings.embedding_model).name}|{embedder.backend}"
-    dev = dev_cases()
-    dev_vectors = np.asarray(embedder.embed_documents([q for q, _, _ in dev]), dtype=np.float32)
-    if args.model == "svm":
-        c = args.c or 4.0
-        svc = fit_svm(x, labels, c)
-        svm = PairwiseSvm.from_sklearn(svc, np.arange(len(x)))
-        check_same_as_sklearn(svc, svm, dev_vectors[:200], x)
-        model = TriageClassifier(LABELS, np.zeros((0, x.shape[1])), np.zeros(0), x, labels, concepts, knn=args.knn,
-                                 knn_weight=args.knn_weight, embedding_model=embedding_model, svm=svm,
-                                 svm_classes=[str(k) for k in svc.classes_])
-    else:
-        c = args.c or 16.0
-        coef, intercept = fit(x, labels, c)
-        model = TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn,
-                                 knn_weight=args.knn_weight, embedding_model=embedding_model)
 
-    # Thresholds from the dev split only.
-    preds = [model.predict(v) for v in dev_vectors]
-    thresholds: dict[str, float] = {}
-    info = [p for p, (_, lab, _) in zip(preds, dev, strict=True) if lab == "info"]
-    for label in ("emergency", "urgent", "med_change"):
-        candidates = [t / 100 for t in range(20, 96)]
-        ok = [t for t in candidates
-              if sum(p.p(label) >= t for p in info) / max(1, len(info)) <= (
-                  args.max_false_alarm_med if label == "med_change" else args.max_false_alarm)]
-        # A floor keeps a small dev split from setting a hair trigger (the regression set showed 0.2 was one).
-        thresholds[label] = max(min(ok) if ok else 0.95, THRESHOLD_FLOOR)
+    predictions = out_of_fold_predictions(embedder, x, labels, concepts, groups, args)
+    if args.out_of_fold:
+        args.out_of_fold.write_text("".join(json.dumps({"label": label, "p": p.probabilities}) + "\n"
+                                            for p, label in predictions), encoding="utf-8")
+    thresholds = choose_thresholds(predictions, args.miss_cost)
+    model, c = make_model(x, labels, concepts, args, embedding_model)
     model.thresholds = thresholds
     model.save(meta={"training_data_sha256": data_hash(training_files()), "training_messages": len(texts),
                      "c": c})
+    info = [p for p, label in predictions if label == "info"]
     for label in ("emergency", "urgent", "med_change"):
-        hits = sum(p.p(label) >= thresholds[label] for p, (_, lab, _) in zip(preds, dev, strict=True) if lab == label)
-        total = sum(1 for _, lab, _ in dev if lab == label)
-        print(f"dev {label}: threshold {thresholds[label]:.2f}, recall {hits}/{total} (classifier alone)")
+        hits = sum(p.p(label) >= thresholds[label] for p, lab in predictions if lab == label)
+        total = sum(1 for _, lab in predictions if lab == label)
+        alarms = sum(p.p(label) >= thresholds[label] for p in info)
+        print(f"out of fold {label}: threshold {thresholds[label]:.2f}, recall {hits}/{total}, information over it "
+              f"{alarms}/{len(info)} (classifier alone)")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 The training messages (``citecare/data/safety/triage-train*.jsonl``) are split into folds by their concept (all
 "adrenal_crisis_ran_out" messages in one fold), so each message is judged by a guard whose classifier was trained
 without any message of its kind: closer to a new writer than a random split, where near-paraphrases leak. Each
-fold's thresholds are set on the dev splits exactly as ``train_triage.py`` sets them. The whole guard runs (rules
+fold uses the shipped model's thresholds (``train_triage.py`` sets them out of fold on the dev splits, which are
+now all trained on). The whole guard runs (rules
 + learned layer), so the figures are what a patient would get. The training dev splits' messages (safety and answer splits), and the files
 given with ``--extra``, are always trained on and never judged (so that new training data is measured against the
 same messages); ``--without-dev-splits`` leaves the dev splits out, to measure what they add.
@@ -28,9 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_triage import (  # noqa: E402
     MODEL_DIR,
-    THRESHOLD_FLOOR,
     answer_training_rows,
-    dev_cases,
     dev_training_rows,
     fit_svm,
     load_training,
@@ -38,7 +37,7 @@ from train_triage import (  # noqa: E402
 
 from citecare.config import Settings  # noqa: E402
 from citecare.prompts import Messages  # noqa: E402
-from citecare.safety.classifier import LABELS, TriageClassifier  # noqa: E402
+from citecare.safety.classifier import LABELS, TriageClassifier, load_classifier  # noqa: E402
 from citecare.safety.guard import Guard, rules_classifier_messages  # noqa: E402
 from citecare.safety.rules import load_rules  # noqa: E402
 from citecare.safety.svm_probability import PairwiseSvm  # noqa: E402
@@ -46,18 +45,6 @@ from citecare.store.embedder import set_offline_env, triage_embedder  # noqa: E4
 from citecare.vocab import load_medicines  # noqa: E402
 
 FOLDS = 5
-
-
-def fold_thresholds(model: TriageClassifier, dev_vectors: np.ndarray, dev_labels: list[str]) -> dict[str, float]:
-    """As ``train_triage.py``: the lowest threshold with at most 1.5 % (medication change 0.5 %) of dev
-    information messages over it."""
-    info = [model.predict(v) for v, label in zip(dev_vectors, dev_labels, strict=True) if label == "info"]
-    out = {}
-    for label in ("emergency", "urgent", "med_change"):
-        limit = 0.005 if label == "med_change" else 0.015
-        ok = [t / 100 for t in range(20, 96) if sum(p.p(label) >= t / 100 for p in info) / len(info) <= limit]
-        out[label] = max(min(ok) if ok else 0.95, THRESHOLD_FLOOR)
-    return out
 
 
 def main() -> None:
@@ -89,8 +76,7 @@ def main() -> None:
                 labels.append(row["label"])
                 concepts.append(row["concept"])
     x = np.asarray(embedder.embed_documents(texts), dtype=np.float32).astype(np.float16).astype(np.float32)
-    dev = dev_cases()
-    dev_vectors = np.asarray(embedder.embed_documents([q for q, _, _ in dev]), dtype=np.float32)
+    shipped_thresholds = load_classifier().thresholds
     kinds = sorted({re.sub(r"^self_harm_", "", c) for c in concepts[:n_base]})
     order = np.random.default_rng(0).permutation(len(kinds))
     fold_of = {k: int(order[i] % FOLDS) for i, k in enumerate(kinds)}
@@ -105,7 +91,7 @@ def main() -> None:
                                  [labels[i] for i in train], [concepts[i] for i in train],
                                  knn_weight=args.knn_weight, svm=PairwiseSvm.from_sklearn(svc, np.arange(len(train))),
                                  svm_classes=[str(k) for k in svc.classes_])
-        model.thresholds = fold_thresholds(model, dev_vectors, [label for _, label, _ in dev])
+        model.thresholds = dict(shipped_thresholds)
         guard = Guard(settings, Messages(settings), load_rules(), load_medicines(), model,
                       lambda t: vectors[t] if t in vectors else embedder.embed_query(t))
         for i in np.where(fold == f)[0]:

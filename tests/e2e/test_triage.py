@@ -50,8 +50,10 @@ def test_dev_split_figures(guard: Guard) -> None:
     # Every self-harm message that reaches a tier gets the crisis line.
     # (Misses of the tier itself are counted in emergency_recall above.)
     assert hit >= total - 3
-    # Each layer alone is weaker than both together: the layers add up.
-    for figure in ("emergency_recall", "med_change_routed"):
+    # Each layer alone is weaker than both together: the layers add up. For medication changes, counted as sent to
+    # a clinician: a layer alone routes "stopped my pred 2 days ago… can i just stay off", which the rules rightly
+    # make urgent (steroids stopped suddenly), a tier no layer's routing figure counts.
+    for figure in ("emergency_recall", "med_change_to_clinician"):
         assert _ratio(combined[figure]) >= max(_ratio(report["layers"]["rules"][figure]),
                                                 _ratio(report["layers"]["learned"][figure]))
 
