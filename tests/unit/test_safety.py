@@ -161,6 +161,9 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("my husband had a heart attack last march", "chest_pain", False),
     ("writing my nursing essay: is there a link between chronic pain and suicide risk?", "suicidal", False),
     ("in general how can you tell a heart attack from bad indigestion?", "chest_pain", False),
+    # an illness over before a question about going back on a medicine; a new symptom after it is not
+    ("chest infection has cleared, am i ok to restart my mtx now or do i wait", "infection_signs", False),
+    ("on humira, my chest infection has cleared but now i have a fever of 39", "fever", True),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
