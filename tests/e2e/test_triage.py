@@ -112,6 +112,11 @@ def test_the_learned_layer_routes_requests_not_topics(guard: Guard) -> None:
     # "one" after a message about biosimilars is a medicine.
     moved = guard.check("my pharmacist wants to move me onto one. should i let him", ["what is a biosimilar"])
     assert moved.kind == "medical_advice", moved.layers
+    # A hedged plan of one's own, one's own dose and one's own ceiling (safety-dev-13), which the learned layer
+    # scored as requests but no ask or plan was read in.
+    for message in ("rheumy said 7.5 pred but i reckon i could manage on 5", "whats my enbrel dose if i weigh 55kg",
+                    "whats the max pred i can safely take for a flare"):
+        assert guard.check(message).kind == "medical_advice", guard.check(message).layers
 
 
 def test_learned_urgent_advice_fits_what_is_reported(guard: Guard) -> None:
