@@ -20,8 +20,12 @@ _FILLER = frozenset("""actually really exactly usually basically even ever still
     instead""".split())
 # Who asks, and how they feel, is not what they ask about: "my son is 4 and they think he has kawasaki disease"
 # asks about kawasaki disease, and a "not covered" answer must never name "son" or "worried" as its subject.
+# Nor is the age group ("what are early signs of arthritis in a toddler" was locked on "toddler", the rarest
+# word, and answered "My sources don't cover the symptoms of toddler"): Focus.population reads it.
 # (They stay aspect words: "what are the chances for his brother" asks about siblings.)
 _NEVER_NAMED = frozenset("""worried worry worrying wondering scared concerned curious nervous
+    toddler toddlers baby babies infant infants newborn newborns child children teen teens teenager teenagers
+    youngster youngsters adult adults elderly pensioner pensioners
     son sons daughter daughters mum mums mom moms mam mammy mother mothers dad dads father
     fathers husband hubby wife partner boyfriend girlfriend fiance fiancee brother brothers sister sisters aunt
     auntie aunty uncle nan nana nanna gran granny grandma grandpa grandad granddad grandmother grandfather

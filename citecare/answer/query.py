@@ -56,6 +56,8 @@ LAY_TERMS: dict[str, str] = {
     "aching": "pain",
     "ache": "pain",
     "aches": "pain",
+    "toddler": "children",  # documents write the age group ("One early sign of JA may be limping…" under children)
+    "toddlers": "children",
     "germs": "infections",
     "bugs": "infections",
     "catch": "infections",

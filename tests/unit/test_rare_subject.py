@@ -35,16 +35,16 @@ COMMON = frozenset("""does help knee arthritis what are the symptoms of microsco
     for take many people""".split())
 
 
-def _finder() -> FocusFinder:
-    index = SubjectIndex(CHUNKS, load_medicines(), COMMON)
+def _finder(chunks: list[Chunk] = CHUNKS) -> FocusFinder:
+    index = SubjectIndex(chunks, load_medicines(), COMMON)
     counts: dict[str, int] = {}
     df: dict[str, int] = {}
-    for c in CHUNKS:
+    for c in chunks:
         for w in words(c.text):
             counts[w] = counts.get(w, 0) + 1
         for s in {stem(w) for w in words(c.text)}:
             df[s] = df.get(s, 0) + 1
-    return FocusFinder(index, counts, COMMON, df=df, passages=len(CHUNKS))
+    return FocusFinder(index, counts, COMMON, df=df, passages=len(chunks))
 
 
 def test_a_question_without_a_known_subject_locks_on_its_rarest_uncommon_library_word() -> None:
@@ -84,3 +84,11 @@ def test_no_lock_on_a_lay_short_form_an_everyday_word_or_a_word_no_passage_uses(
     focus = finder.focus("does glucosamine help ulcerative colitis")
     assert focus.subjects and focus.rare == ()
     assert lock_on_rare_words(focus, [Hit(chunk=c, score=1.0) for c in CHUNKS]).lock == ()
+
+
+def test_an_age_group_is_never_the_lock() -> None:
+    # "what are early signs of arthritis in a toddler" was locked on "toddler" and answered "My sources don't cover
+    # the symptoms of toddler"; who is asked about is Focus.population.
+    chunks = [*CHUNKS, _chunk("ja", "Kids and joints - Early signs (NIH)", "A toddler may limp in the morning.")]
+    focus = _finder(chunks).focus("what are the symptoms of arthritis in a toddler")
+    assert focus.rare == () and focus.topic == "" and focus.population == "children"
