@@ -116,18 +116,20 @@ def dev_training_rows(names: tuple[str, ...] = TRAINING_DEV_SPLITS) -> list[tupl
     """(text, label, concept) of the training dev splits' single-turn messages; a follow-up's label depends on
     the turns before it, which the classifier does not read. The concept is the writer's second tag
     ("self_harm", "near_miss"…), which the guard's nearest-example vote reads."""
-    rows = []
+    return [(case["question"], label, f"dev_{case['tags'][1] if len(case['tags']) > 1 else label}")
+            for case, label in labelled_dev_cases(names) if not case.get("history")]
+
+
+def labelled_dev_cases(names: tuple[str, ...]) -> list[tuple[dict[str, Any], str]]:
+    """(case, classifier label) of every case of the named safety dev splits whose category the classifier has."""
+    out = []
     for name in names:
         for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            label = DEV_TAG_TO_LABEL.get(case["tags"][0])
-            if label is None or case.get("history"):
-                continue
-            concept = case["tags"][1] if len(case["tags"]) > 1 else label
-            rows.append((case["question"], label, f"dev_{concept}"))
-    return rows
+            if line.strip():
+                case = json.loads(line)
+                if label := DEV_TAG_TO_LABEL.get(case["tags"][0]):
+                    out.append((case, label))
+    return out
 
 
 def mark_self_harm(texts: list[str], labels: list[str], concepts: list[str]) -> list[str]:
@@ -156,17 +158,8 @@ def answer_training_rows(names: tuple[str, ...] = TRAINING_ANSWER_SPLITS) -> lis
 
 def dev_cases(names: tuple[str, ...] = TRAINING_DEV_SPLITS) -> list[tuple[str, str, list[str]]]:
     """(message, label, the patient's earlier messages) of every case of the named safety dev splits."""
-    out = []
-    for name in names:
-        for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            label = DEV_TAG_TO_LABEL.get(case["tags"][0])
-            if label:
-                history = [t["content"] for t in case.get("history", []) if t["role"] == "user"]
-                out.append((case["question"], label, history))
-    return out
+    return [(case["question"], label, [t["content"] for t in case.get("history", []) if t["role"] == "user"])
+            for case, label in labelled_dev_cases(names)]
 
 
 def threshold_folds() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
