@@ -92,8 +92,9 @@ def _asks_without_question_words(text: str) -> bool:
     return bool(_ELLIPTICAL_QUESTION.search(text) or _ELLIPTICAL_AFTER_COMMA.search(text))
 
 
-# a sentence that asks why, or what one thing does to another ("can tramadol and sertraline together cause…")
-_WHY = re.compile(r"(?:^|[.?!]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to|leads to|interact|interacts)\b",
+# a sentence (or a clause after a comma: "pharmacy student here, why are…") that asks why, or what one thing does
+# to another ("can tramadol and sertraline together cause…")
+_WHY = re.compile(r"(?:^|[.?!,]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to|leads to|interact|interacts)\b",
                   re.I)
 
 

@@ -304,6 +304,7 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
 
 @pytest.mark.parametrize("message", [
     "why is methotrexate taken once a week and not every day?",  # how it is used, not a change
+    "pharmacy student here, why are methotrexate and trimethoprim risky together",  # a reason, after a comma
     "what dose of celebrex is used for osteoarthritis",
     "how often do people on lithium need blood tests",
     "is it bad to drink coffee with lupus",
