@@ -83,6 +83,9 @@ def load_training_groups() -> tuple[list[str], list[str], list[str], list[str]]:
 
 
 def load_training(with_dev_splits: bool = True) -> tuple[list[str], list[str], list[str]]:
+    if with_dev_splits:
+        texts, labels, concepts, _ = load_training_groups()
+        return texts, labels, concepts
     texts, labels, concepts = [], [], []
     for path in sorted(MODEL_DIR.glob("triage-train*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -104,11 +107,6 @@ def load_training(with_dev_splits: bool = True) -> tuple[list[str], list[str], l
             texts.append(case["question"])
             labels.append(label)
             concepts.append(tags[0] if tags else label)
-    if with_dev_splits:
-        for text, label, concept in dev_training_rows() + answer_training_rows():
-            texts.append(text)
-            labels.append(label)
-            concepts.append(concept)
     return texts, labels, mark_self_harm(texts, labels, concepts)
 
 

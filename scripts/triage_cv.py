@@ -4,10 +4,10 @@ The training messages (``citecare/data/safety/triage-train*.jsonl``) are split i
 "adrenal_crisis_ran_out" messages in one fold), so each message is judged by a guard whose classifier was trained
 without any message of its kind: closer to a new writer than a random split, where near-paraphrases leak. Each
 fold uses the shipped model's thresholds (``train_triage.py`` sets them out of fold on the dev splits, which are
-now all trained on). The whole guard runs (rules
-+ learned layer), so the figures are what a patient would get. The training dev splits' messages (safety and answer splits), and the files
-given with ``--extra``, are always trained on and never judged (so that new training data is measured against the
-same messages); ``--without-dev-splits`` leaves the dev splits out, to measure what they add.
+now all trained on). The whole guard runs (rules + learned layer), so the figures are what a patient would get.
+The training dev splits' messages (safety and answer splits), and the files given with ``--extra``, are always
+trained on and never judged (so that new training data is measured against the same messages);
+``--without-dev-splits`` leaves the dev splits out, to measure what they add.
 
     .venv/bin/python scripts/triage_cv.py [--without-dev-splits] [--extra FILE ...] [--c 4] [--out cv.json]
 
