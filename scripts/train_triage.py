@@ -28,6 +28,7 @@ import numpy as np
 from citecare.config import PROJECT_ROOT, Settings
 from citecare.safety.classifier import LABELS, MODEL_DIR, TriageClassifier
 from citecare.safety.guard import SELF_HARM_CONCEPTS
+from citecare.safety.ngram_model import NgramLogistic
 from citecare.safety.rules import load_rules
 from citecare.safety.svm_probability import PairwiseSvm
 from citecare.safety.triage import RuleTriage
@@ -221,8 +222,9 @@ def check_same_as_sklearn(svc: Any, svm: PairwiseSvm, vectors: np.ndarray, bank:
         raise SystemExit(f"numpy SVM probabilities differ from scikit-learn's by {gap:.2e}: not saving")
 
 
-def make_model(x: np.ndarray, labels: list[str], concepts: list[str], args: argparse.Namespace,
+def make_model(x: np.ndarray, texts: list[str], labels: list[str], concepts: list[str], args: argparse.Namespace,
                embedding_model: str) -> tuple[TriageClassifier, float]:
+    ngram = NgramLogistic.fit(texts, labels, LABELS, c=args.ngram_c) if args.ngram_weight > 0 else None
     if args.model == "svm":
         c = args.c or 4.0
         svc = fit_svm(x, labels, c)
@@ -230,14 +232,15 @@ def make_model(x: np.ndarray, labels: list[str], concepts: list[str], args: argp
         check_same_as_sklearn(svc, svm, x[:200], x)
         return TriageClassifier(LABELS, np.zeros((0, x.shape[1])), np.zeros(0), x, labels, concepts, knn=args.knn,
                                 knn_weight=args.knn_weight, embedding_model=embedding_model, svm=svm,
-                                svm_classes=[str(k) for k in svc.classes_]), c
+                                svm_classes=[str(k) for k in svc.classes_], ngram=ngram,
+                                ngram_weight=args.ngram_weight), c
     c = args.c or 16.0
     coef, intercept = fit(x, labels, c)
     return TriageClassifier(LABELS, coef, intercept, x, labels, concepts, knn=args.knn, knn_weight=args.knn_weight,
-                            embedding_model=embedding_model), c
+                            embedding_model=embedding_model, ngram=ngram, ngram_weight=args.ngram_weight), c
 
 
-def out_of_fold_predictions(embedder: Any, x: np.ndarray, labels: list[str], concepts: list[str],
+def out_of_fold_predictions(embedder: Any, x: np.ndarray, texts: list[str], labels: list[str], concepts: list[str],
                             groups: list[str], args: argparse.Namespace) -> list[tuple[Any, str]]:
     """(prediction, label) for every case of the training dev splits, each by a classifier trained without the
     fold its split is in (messages as the guard reads them alone, follow-ups included)."""
@@ -245,10 +248,11 @@ def out_of_fold_predictions(embedder: Any, x: np.ndarray, labels: list[str], con
     for f, (dev_names, answer_names) in enumerate(threshold_folds()):
         held = set(dev_names) | set(answer_names)
         keep = [i for i, g in enumerate(groups) if g not in held]
-        model, _ = make_model(x[keep], [labels[i] for i in keep], [concepts[i] for i in keep], args, "")
+        model, _ = make_model(x[keep], [texts[i] for i in keep], [labels[i] for i in keep],
+                              [concepts[i] for i in keep], args, "")
         cases = dev_cases(dev_names)
         vectors = np.asarray(embedder.embed_documents([q for q, _, _ in cases]), dtype=np.float32)
-        out += [(model.predict(v), label) for v, (_, label, _) in zip(vectors, cases, strict=True)]
+        out += [(model.predict(v, q), label) for v, (q, label, _) in zip(vectors, cases, strict=True)]
         print(f"fold {f + 1}/{THRESHOLD_FOLDS}: held out {', '.join(sorted(held))}", flush=True)
     return out
 
@@ -260,6 +264,10 @@ def main() -> None:
                         help="inverse regularisation strength (default: 4 for the SVM, 16 for logistic regression)")
     parser.add_argument("--knn", type=int, default=7)
     parser.add_argument("--knn-weight", type=float, default=0.3)
+    parser.add_argument("--ngram-weight", type=float, default=0.5,
+                        help="share of the n-gram logistic regression in the blend (0: embeddings only)")
+    parser.add_argument("--ngram-c", type=float, default=10.0,
+                        help="inverse regularisation strength of the n-gram logistic regression")
     parser.add_argument("--miss-cost", type=float, default=1.0,
                         help="what a missed message of a tier costs against one information message over the "
                              "threshold (thresholds minimise the sum out of fold)")
@@ -276,15 +284,15 @@ def main() -> None:
     x = np.asarray(embedder.embed_documents(texts), dtype=np.float32).astype(np.float16).astype(np.float32)
     embedding_model = f"{Path(settings.embedding_model).name}|{embedder.backend}"
 
-    predictions = out_of_fold_predictions(embedder, x, labels, concepts, groups, args)
+    predictions = out_of_fold_predictions(embedder, x, texts, labels, concepts, groups, args)
     if args.out_of_fold:
         args.out_of_fold.write_text("".join(json.dumps({"label": label, "p": p.probabilities}) + "\n"
                                             for p, label in predictions), encoding="utf-8")
     thresholds = choose_thresholds(predictions, args.miss_cost)
-    model, c = make_model(x, labels, concepts, args, embedding_model)
+    model, c = make_model(x, texts, labels, concepts, args, embedding_model)
     model.thresholds = thresholds
     model.save(meta={"training_data_sha256": data_hash(training_files()), "training_messages": len(texts),
-                     "c": c})
+                     "c": c, "ngram_c": args.ngram_c})
     info = [p for p, label in predictions if label == "info"]
     for label in ("emergency", "urgent", "med_change"):
         hits = sum(p.p(label) >= thresholds[label] for p, lab in predictions if lab == label)

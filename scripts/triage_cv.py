@@ -39,6 +39,7 @@ from citecare.config import Settings  # noqa: E402
 from citecare.prompts import Messages  # noqa: E402
 from citecare.safety.classifier import LABELS, TriageClassifier, load_classifier  # noqa: E402
 from citecare.safety.guard import Guard, rules_classifier_messages  # noqa: E402
+from citecare.safety.ngram_model import NgramLogistic  # noqa: E402
 from citecare.safety.rules import load_rules  # noqa: E402
 from citecare.safety.svm_probability import PairwiseSvm  # noqa: E402
 from citecare.store.embedder import set_offline_env, triage_embedder  # noqa: E402
@@ -53,6 +54,8 @@ def main() -> None:
     parser.add_argument("--without-dev-splits", action="store_true", help="train without the training dev splits")
     parser.add_argument("--c", type=float, default=4.0)
     parser.add_argument("--knn-weight", type=float, default=0.3)
+    parser.add_argument("--ngram-weight", type=float, default=None,
+                        help="share of the n-gram reader (default: the shipped model's; 0: embeddings only)")
     parser.add_argument("--out", type=Path, help="every judged message with the guard's outcome (JSON)")
     args = parser.parse_args()
 
@@ -76,7 +79,9 @@ def main() -> None:
                 labels.append(row["label"])
                 concepts.append(row["concept"])
     x = np.asarray(embedder.embed_documents(texts), dtype=np.float32).astype(np.float16).astype(np.float32)
-    shipped_thresholds = load_classifier().thresholds
+    shipped = load_classifier()
+    shipped_thresholds = shipped.thresholds
+    ngram_weight = shipped.ngram_weight if args.ngram_weight is None else args.ngram_weight
     kinds = sorted({re.sub(r"^self_harm_", "", c) for c in concepts[:n_base]})
     order = np.random.default_rng(0).permutation(len(kinds))
     fold_of = {k: int(order[i] % FOLDS) for i, k in enumerate(kinds)}
@@ -87,10 +92,13 @@ def main() -> None:
     for f in range(FOLDS):
         train = np.where(fold != f)[0]
         svc = fit_svm(x[train], [labels[i] for i in train], args.c)
+        ngram = NgramLogistic.fit([texts[i] for i in train], [labels[i] for i in train], LABELS) \
+            if ngram_weight > 0 else None
         model = TriageClassifier(LABELS, np.zeros((0, x.shape[1])), np.zeros(0), x[train],
                                  [labels[i] for i in train], [concepts[i] for i in train],
                                  knn_weight=args.knn_weight, svm=PairwiseSvm.from_sklearn(svc, np.arange(len(train))),
-                                 svm_classes=[str(k) for k in svc.classes_])
+                                 svm_classes=[str(k) for k in svc.classes_], ngram=ngram,
+                                 ngram_weight=ngram_weight)
         model.thresholds = dict(shipped_thresholds)
         guard = Guard(settings, Messages(settings), load_rules(), load_medicines(), model,
                       lambda t: vectors[t] if t in vectors else embedder.embed_query(t))

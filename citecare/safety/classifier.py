@@ -1,12 +1,13 @@
 """The learned layer of triage: a support-vector classifier (RBF kernel) over MiniLM sentence embeddings,
-blended with a vote of the nearest training messages (prototypes).
+blended with a vote of the nearest training messages (prototypes), and that blend half and half with a logistic
+regression over the message's word and letter n-grams (``ngram_model``).
 
 Trained by ``scripts/train_triage.py`` (``make triage-model``) on the labelled messages in
 ``citecare/data/safety/triage-train*.jsonl``. The model is a small JSON file (thresholds, labels, meta) and
 an array file: the training messages' float16 embeddings, which are both the prototype bank and the support
-vectors, and the SVM's coefficients. Inference is numpy (``svm_probability``), no pickle. A logistic
-regression (``coef``/``intercept``) is still read when a model file has no SVM. The classifier can raise an
-alarm the rules missed; the guard never lets it silence a rule.
+vectors, the SVM's coefficients and the n-gram weights. Inference is numpy (``svm_probability``), no pickle.
+A logistic regression (``coef``/``intercept``) is still read when a model file has no SVM. The classifier can
+raise an alarm the rules missed; the guard never lets it silence a rule.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from citecare.errors import CiteCareError
+from citecare.safety.ngram_model import NgramLogistic
 from citecare.safety.svm_probability import PairwiseSvm
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "safety"
@@ -35,7 +37,7 @@ class ModelError(CiteCareError):
 
 @dataclass(frozen=True)
 class Prediction:
-    probabilities: dict[str, float]  # blended: the SVM (or logistic regression) and nearest prototypes
+    probabilities: dict[str, float]  # blended: the SVM (or logistic regression), nearest prototypes, n-grams
     neighbours: tuple[tuple[str, str, float], ...]  # (label, concept, similarity) of the closest prototypes
 
     def p(self, label: str) -> float:
@@ -63,6 +65,8 @@ class TriageClassifier:
         embedding_model: str = "",
         svm: PairwiseSvm | None = None,
         svm_classes: Sequence[str] = (),
+        ngram: NgramLogistic | None = None,
+        ngram_weight: float = 0.5,
     ) -> None:
         self.classes = tuple(classes)
         self.coef = coef.astype(np.float32)
@@ -76,6 +80,8 @@ class TriageClassifier:
         self.embedding_model = embedding_model
         self.svm = svm
         self.svm_order = [list(svm_classes).index(c) for c in self.classes] if svm is not None else []
+        self.ngram = ngram
+        self.ngram_weight = ngram_weight if ngram is not None else 0.0
 
     @property
     def dimension(self) -> int:
@@ -89,7 +95,9 @@ class TriageClassifier:
         logits -= logits.max()
         return np.exp(logits) / np.exp(logits).sum()
 
-    def predict(self, vector: Sequence[float]) -> Prediction:
+    def predict(self, vector: Sequence[float], text: str | None = None) -> Prediction:
+        """Probabilities for a message from its embedding and, when the model has an n-gram reader, its text
+        (a model with one must be given the text: the thresholds were set on the blend)."""
         v = np.asarray(vector, dtype=np.float32)
         if v.shape != (self.dimension,):
             raise ModelError(f"triage model expects {self.dimension}-d vectors, got {v.shape}")
@@ -103,6 +111,12 @@ class TriageClassifier:
         total = sum(knn.values()) or 1.0
         blended = {c: (1 - self.knn_weight) * float(lr[j]) + self.knn_weight * knn[c] / total
                    for j, c in enumerate(self.classes)}
+        if self.ngram is not None:
+            if text is None:
+                raise ModelError("this triage model reads the message's words too: pass its text")
+            ngram = self.ngram.probabilities([text])[0]
+            blended = {c: (1 - self.ngram_weight) * blended[c] + self.ngram_weight * float(ngram[j])
+                       for j, c in enumerate(self.classes)}
         neighbours = tuple((self.proto_labels[i], self.proto_concepts[i], round(float(sims[i]), 4)) for i in top)
         return Prediction(blended, neighbours)
 
@@ -120,7 +134,8 @@ class TriageClassifier:
             "knn_weight": self.knn_weight,
             "thresholds": self.thresholds,
             "embedding_model": self.embedding_model,
-            "model": "svm-rbf" if self.svm is not None else "logistic-regression",
+            "model": ("svm-rbf" if self.svm is not None else "logistic-regression") + ("+ngram" if self.ngram else ""),
+            "ngram_weight": self.ngram_weight,
             "svm_classes": [self.classes[i] for i in np.argsort(self.svm_order)] if self.svm is not None else [],
             "prototype_labels": list(self.proto_labels),
             "prototype_concepts": list(self.proto_concepts),
@@ -128,7 +143,8 @@ class TriageClassifier:
         }
         model_file.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         np.savez_compressed(prototypes_file, vectors=self.prototypes.astype(np.float16),
-                            **(self.svm.arrays() if self.svm is not None else {}))
+                            **(self.svm.arrays() if self.svm is not None else {}),
+                            **(self.ngram.arrays() if self.ngram is not None else {}))
 
     @classmethod
     def load(cls, model_file: Path = MODEL_FILE, prototypes_file: Path = PROTOTYPES_FILE) -> TriageClassifier:
@@ -137,6 +153,7 @@ class TriageClassifier:
             with np.load(prototypes_file) as arrays:
                 prototypes = arrays["vectors"].astype(np.float32)
                 svm = PairwiseSvm.from_arrays(arrays) if "svm_support" in arrays else None
+                ngram = NgramLogistic.from_arrays(data["classes"], arrays) if "ngram_kept" in arrays else None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the triage model ({model_file}): {exc}; run `make triage-model`") from exc
         if len(data["prototype_labels"]) != len(prototypes):
@@ -154,6 +171,8 @@ class TriageClassifier:
             embedding_model=str(data.get("embedding_model", "")),
             svm=svm,
             svm_classes=list(data.get("svm_classes", [])),
+            ngram=ngram,
+            ngram_weight=float(data.get("ngram_weight", 0.5)),
         )
 
 

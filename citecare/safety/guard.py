@@ -221,10 +221,11 @@ class Guard:
     def _predict(self, text: str, earlier: Sequence[str]) -> Prediction | None:
         if self.classifier is None or self.embed is None:
             return None
-        prediction = self.classifier.predict(self.embed(text))
+        prediction = self.classifier.predict(self.embed(text), text)
         if earlier and len(text.split()) <= SHORT_FOLLOW_UP_WORDS:
             # A short follow-up often only makes sense with the message before it.
-            joined = self.classifier.predict(self.embed(f"{earlier[-1]} {text}"))
+            together = f"{earlier[-1]} {text}"
+            joined = self.classifier.predict(self.embed(together), together)
             probabilities = {k: max(v, joined.p(k)) if k in ("emergency", "urgent") else v
                              for k, v in prediction.probabilities.items()}
             prediction = Prediction(probabilities, prediction.neighbours + joined.neighbours)
