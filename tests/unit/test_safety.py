@@ -157,6 +157,10 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     # the event a current problem is counted from is past; a figure of speech is no event
     ("since my stroke i have constant burning pain in my hand. can neurontin help with that?", "stroke_signs", False),
     ("since my op i have chest pain", "chest_pain", True),
+    # a childhood is the past of the words next to it, not of the whole sentence
+    ("my son just came out in chicken pox, we were together all day and i never had it as a kid",
+     "infection_exposure", True),
+    ("as a kid i had seizures, is that why i cant take tramadol", "seizure", False),
     ("stroke of luck, my rheum appointment got moved forward to next week!", "stroke_signs", False),
     ("my husband had a heart attack last march", "chest_pain", False),
     ("writing my nursing essay: is there a link between chronic pain and suicide risk?", "suicidal", False),
