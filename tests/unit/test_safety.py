@@ -161,6 +161,10 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("my son just came out in chicken pox, we were together all day and i never had it as a kid",
      "infection_exposure", True),
     ("as a kid i had seizures, is that why i cant take tramadol", "seizure", False),
+    # "back in" and a past year cover the words on both sides
+    ("back in 2015 i had anaphylaxis to penicillin, does that mean im allergic to all antibiotics", "anaphylaxis",
+     False),
+    ("had a stroke back in 2019, fully recovered now. what does a statin do", "stroke_signs", False),
     ("stroke of luck, my rheum appointment got moved forward to next week!", "stroke_signs", False),
     ("my husband had a heart attack last march", "chest_pain", False),
     ("writing my nursing essay: is there a link between chronic pain and suicide risk?", "suicidal", False),
