@@ -1,4 +1,5 @@
-"""Train the learned triage layer (``make triage-model``): an RBF support-vector classifier over MiniLM embeddings.
+"""Train the learned triage layer (``make triage-model``): an RBF support-vector classifier over MiniLM embeddings,
+blended with a logistic regression over the messages' word and letter n-grams (``citecare/safety/ngram_model.py``).
 
 Training data (all in the repo): ``citecare/data/safety/triage-train*.jsonl`` (labelled messages written for
 training, without the rules), ``evals/safety.jsonl`` (the regression set), the ordinary questions of
@@ -12,7 +13,7 @@ on the pooled predictions for every training dev split's messages, each made by 
 
 The output is deterministic for the same data and model: ``citecare/data/safety/triage-model.json`` (weights,
 thresholds, a hash of the training data) and ``triage-prototypes.npz`` (float16 embeddings of the training
-messages, for the nearest-prototype vote).
+messages, for the SVM and the nearest-prototype vote, and the n-gram weights).
 """
 
 from __future__ import annotations
