@@ -52,7 +52,9 @@ _Q = [  # first match wins: the more specific kinds come first
                r"\bhow much\b(?!\s+(more|less|longer|better|worse)\b)(?!\s+(does|do|did|will|would|can|could)\s+(\S+\s+){1,4}?"
                r"(help|cut|reduce|lower|raise|increase|improve|affect|cost|matter|hurt|slow|delay)s?\b)|"
                r"\bmg\b|\bmilligrams?\b|\bstrengths?\b|\bmax(imum)?\b"),
-    ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt)\b|\bcontraindicat|\bavoid\b"),
+    # "who is not supposed to take kadian", "who mustn't have it": the same question in other words.
+    ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt|must ?n[o']?t|mustnt|may not)\b|"
+                       r"\bwho (is not|are not|isn'?t|aren'?t) (supposed|allowed|meant) to\b|\bcontraindicat|\bavoid\b"),
     # "which conditions…", "what kinds of drugs…": a list of examples ("such as rheumatoid arthritis, lupus").
     ("examples", r"^\s*(which|what)\s+(kinds? of |types? of |sorts? of )?(conditions|diseases|illnesses|drugs|"
                  r"medicines|medications|foods|vaccines|treatments|problems)\b"),

@@ -473,6 +473,9 @@ def test_typo_correction_leaves_a_contraction_without_its_apostrophe_alone() -> 
     vocabulary = Vocabulary(["People who should take morphine. Morphine should be stored safely."])
     assert vocabulary.correct("who shouldnt take morphine") == "who shouldnt take morphine"  # not "who should"
     assert classify(vocabulary.correct("who shouldnt take kadian")) == "who_should_not"
+    assert classify("who is not supposed to take kadian") == "who_should_not"
+    assert classify("who isn't allowed to have the flu jab") == "who_should_not"
+    assert classify("Who is supposed to get the BCG vaccine, does it stop TB?") != "who_should_not"
     assert is_contraction("theyre") and is_contraction("couldnt") and not is_contraction("should")
     assert vocabulary.correct("who shuold take morphine") == "who should take morphine"  # typos still corrected
 
