@@ -14,7 +14,7 @@ their hashed indices, IDF and weights are stored in the prototypes ``.npz`` (arr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -24,11 +24,20 @@ HASH_FEATURES = 2**20
 BLOCKS = (("word", (1, 2), 2), ("char_wb", (3, 5), 3))
 
 
-def _vectorizer(analyzer: str, ngrams: tuple[int, int]) -> Any:
+@lru_cache(maxsize=1)
+def _hashers() -> tuple[Any, ...]:
+    """One hashing vectorizer per block (stateless: nothing fitted, the same for training and the guard)."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    return HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, n_features=HASH_FEATURES, alternate_sign=False,
-                             norm=None, lowercase=True, dtype=np.float64)
+    return tuple(HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, n_features=HASH_FEATURES,
+                                   alternate_sign=False, norm=None, dtype=np.float64) for analyzer, ngrams, _ in BLOCKS)
+
+
+def _counts(texts: Sequence[str]) -> Any:
+    """N-gram counts over every hashed column of every block, side by side."""
+    from scipy.sparse import hstack
+
+    return hstack([hasher.transform(texts) for hasher in _hashers()]).tocoo()
 
 
 class NgramLogistic:
@@ -42,24 +51,9 @@ class NgramLogistic:
         self.coef = coef.astype(np.float64)  # (kept n-grams, classes)
         self.intercept = intercept.astype(np.float64)
 
-    @cached_property
-    def _vectorizers(self) -> list[Any]:
-        return [_vectorizer(analyzer, ngrams) for analyzer, ngrams, _ in BLOCKS]
-
-    @staticmethod
-    def _counts(vectorizers: list[Any], texts: Sequence[str]) -> Any:
-        from scipy.sparse import hstack
-
-        return hstack([v.transform(texts) for v in vectorizers]).tocsr()
-
     def features(self, texts: Sequence[str]) -> Any:
         """TF-IDF rows over the kept n-grams (sparse, one L2-normalised part per block)."""
-        counts = self._counts(self._vectorizers, texts)
-        return _tfidf(counts, self.kept, self.idf, self._block_of_kept)
-
-    @cached_property
-    def _block_of_kept(self) -> np.ndarray:
-        return self.kept // HASH_FEATURES
+        return _tfidf(_counts(texts), self.kept, self.idf)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         logits = self.features(texts) @ self.coef + self.intercept
@@ -73,13 +67,12 @@ class NgramLogistic:
             ) -> NgramLogistic:
         from sklearn.linear_model import LogisticRegression
 
-        vectorizers = [_vectorizer(analyzer, ngrams) for analyzer, ngrams, _ in BLOCKS]
-        counts = cls._counts(vectorizers, texts)
+        counts = _counts(texts).tocsr()
         df = np.asarray((counts > 0).sum(axis=0)).ravel()
         min_df = np.repeat([m for _, _, m in BLOCKS], HASH_FEATURES)
         kept = np.flatnonzero(df >= min_df)
         idf = np.log((1 + len(texts)) / (1 + df[kept])) + 1.0
-        x = _tfidf(counts, kept, idf, kept // HASH_FEATURES)
+        x = _tfidf(counts, kept, idf)
         clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, list(labels))
         order = [list(clf.classes_).index(label) for label in classes]
         return cls(classes, kept, idf, clf.coef_[order].T, clf.intercept_[order])
@@ -94,18 +87,17 @@ class NgramLogistic:
                    arrays["ngram_intercept"])
 
 
-def _tfidf(counts: Any, kept: np.ndarray, idf: np.ndarray, block_of_kept: np.ndarray) -> Any:
+def _tfidf(counts: Any, kept: np.ndarray, idf: np.ndarray) -> Any:
     """Counts (all hashed columns) -> sublinear TF x IDF on the kept columns, each block L2-normalised."""
     from scipy.sparse import csr_matrix
 
     coo = counts.tocoo()
     rows, cols, values = coo.row, coo.col.astype(np.int64), coo.data
-    where = np.searchsorted(kept, cols)
-    where = np.minimum(where, len(kept) - 1)
+    where = np.minimum(np.searchsorted(kept, cols), len(kept) - 1)
     hit = kept[where] == cols
-    rows, where, values = rows[hit], where[hit], values[hit]
+    rows, cols, where, values = rows[hit], cols[hit], where[hit], values[hit]
     weights = (1.0 + np.log(values)) * idf[where]
-    blocks = block_of_kept[where]
+    blocks = cols // HASH_FEATURES
     norms = np.zeros((counts.shape[0], len(BLOCKS)))
     np.add.at(norms, (rows, blocks), weights**2)
     weights = weights / np.sqrt(np.maximum(norms[rows, blocks], 1e-24))
