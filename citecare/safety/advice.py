@@ -17,6 +17,12 @@ from citecare.safety.output_policy import SentencePolicy
 from citecare.safety.triage import Reading
 
 _PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
+# A dose written as a bare number after a verb of taking: "im on 900", "can i take 1800", "drop to 5" (not a time,
+# an age, a weight or a count of days).
+_BARE_DOSE = re.compile(
+    r"\b(?:on|take|taking|takes|took|up to|down to|go to|go up to|drop to|from)\s\d{1,4}(?:\.\d+)?\b"
+    r"(?!\s?(?:%|percent|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|minutes?|am|pm|o'?clock|kg|lbs?|"
+    r"stone|times?|x|weeks? pregnant)\b)(?![:.]\d)", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
     r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|generics?|tabs|tabbies|\d{1,4}\s?mg|hrt|inhalers?|puffers?|puffs|preventers?|relievers?|"
@@ -158,8 +164,10 @@ def _no_medicine_before(text: str, at: int, now: Reading) -> bool:
 
 
 def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlier_texts: Sequence[str] = ()) -> bool:
-    """The message names a medicine (or a kind of medicine), or says "it"/"them" after a message that did."""
+    """The message names a medicine (or a kind of medicine), or says "it"/"them" or a bare dose ("im on 900 so can
+    i take 1800 tonight") after a message that did."""
     if now.medicines or _GENERIC_MED.search(text):
         return True
-    return bool(_PRONOUN.search(text)) and (any(r.medicines for r in earlier)
+    points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text))
+    return points_back and (any(r.medicines for r in earlier)
                                             or any(_GENERIC_MED.search(t) for t in earlier_texts))

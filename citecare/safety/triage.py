@@ -112,7 +112,8 @@ class RuleTriage:
             # The last messages read together can show what the last one alone does not.
             joined = self.read(" . ".join([*history[-2:], text]))
             before = self._fired(self.read(" . ".join(history[-2:])), earlier) if history else []
-            concepts_now = now.present | now.medicines
+            # the new message may bring the risk ("...measles" then "im on humira"): an immunosuppressant counts
+            concepts_now = now.present | now.medicines | ({"immunosuppressive"} if now.immunosuppressive else set())
             for rule in self._fired(joined, [joined, *earlier]):
                 if rule in fired or rule in before:
                     continue

@@ -172,6 +172,18 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     # an illness over before a question about going back on a medicine; a new symptom after it is not
     ("chest infection has cleared, am i ok to restart my mtx now or do i wait", "infection_signs", False),
     ("on humira, my chest infection has cleared but now i have a fever of 39", "fever", True),
+    # a comparison with before is about now; "used to" alone is the past
+    ("new dry cough for 2 wks and im getting way more out of puff on the stairs than i used to", "breathless", True),
+    ("new dry cough for 2 wks and im getting way more out of puff on the stairs than i used to", "cough_infection",
+     True),
+    ("i used to get chest pain when i ran", "chest_pain", False),
+    # a leaflet's list and a student's assignment are read, not reported
+    ("reading the prednisone leaflet and it lists mood changes and even suicidal thoughts?? how common is that",
+     "suicidal", False),
+    ("doing my nursing assignment, what does a paracetamol overdose actually do to the liver", "overdose", False),
+    # a dose change is not a temperature; a Fahrenheit fever starts at 100.4
+    ("feeling much better, can i drop my azathioprine from 100 to 50", "fever", None),
+    ("he's burning up, 101.5 on the thermometer", "fever", True),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
@@ -193,6 +205,21 @@ def test_words_in_any_order_and_risks_from_earlier_messages(triage: RuleTriage) 
     history = ["I inject methotrexate every Friday for my arthritis"]
     assert triage.assess("I have a fever of 38.5", history).tier == "urgent"
     assert triage.assess("I take it every morning with my vitamins", ["what is methotrexate for?"]).tier == "emergency"
+    # the new message can bring the risk that makes an earlier exposure urgent
+    assert triage.assess("we had a playdate with him saturday. im on humira and my baby is 8 months",
+                         ["my friends little boy has just been diagnosed with measles"]).tier == "urgent"
+    assert triage.assess("we had a playdate with him saturday", ["my friends little boy has measles"]).tier is None
+
+
+def test_welcoming_a_danger_just_asked_about_is_self_harm(triage: RuleTriage) -> None:
+    found = triage.assess("good thats kind of the idea", ["can you drink alcohol with morphine"])
+    assert found.tier == "emergency" and found.message == "emergency_self_harm"
+    assert triage.assess("good thats kind of the idea", ["what time does the pharmacy open"]).tier is None
+    assert triage.assess("ok thanks, that's what i thought", ["can you drink alcohol with morphine"]).tier is None
+    # the reason given for asking is the intent
+    found = triage.assess("can u overdose on hydroxychloroquine. asking cos i want to")
+    assert found.tier == "emergency" and found.message == "emergency_self_harm"
+    assert triage.assess("can u overdose on hydroxychloroquine, asking for my nursing exam").tier is None
 
 
 # ----------------------------------------------------------------------------- the guard (rule layers)
@@ -358,6 +385,11 @@ def test_questions_about_how_a_medicine_is_used_are_answered(guard: Guard, messa
 def test_pronoun_follow_up_uses_history(guard: Guard) -> None:
     assert guard.check("can I stop it?").kind is None
     assert guard.check("can I stop it?", ["I take prednisone 10 mg every day"]).kind == "medical_advice"
+    # a dose as a bare number points back to the medicine too
+    assert guard.check("im on 900 so can i take 1800 tonight", ["whats the max dose of gabapentin"]).kind == \
+        "medical_advice"
+    assert guard.check("im on 900 so can i take 1800 tonight").kind is None
+    assert guard.check("can i take 2 weeks off work", ["whats the max dose of gabapentin"]).kind != "medical_advice"
 
 
 def test_symptom_report_without_a_tier_gets_the_safety_net(guard: Guard) -> None:
