@@ -17,7 +17,7 @@ from citecare.text import fold, stem, words
 _FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
     typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
     anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
-    instead""".split())
+    instead definitely definately certainly surely necessarily defo deffo""".split())
 # Who asks, and how they feel, is not what they ask about: "my son is 4 and they think he has kawasaki disease"
 # asks about kawasaki disease, and a "not covered" answer must never name "son" or "worried" as its subject.
 # Nor is the age group ("what are early signs of arthritis in a toddler" was locked on "toddler", the rarest

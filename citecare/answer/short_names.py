@@ -6,7 +6,8 @@ name it. Read from the titles, so it holds for any library, not a list of synony
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 from citecare.text import fold, stem, words
 
@@ -30,4 +31,27 @@ def short_names(title_heads: Iterable[str], topics: Iterable[str]) -> dict[str, 
         long, brief = (" ".join(words(g)) for g in m.groups())
         if long in known and brief in known and long != brief and _stems(brief) < _stems(long):
             out[long] = brief
+    return out
+
+
+# Shorter words are too often the start of something else ("lupus", "giant").
+_MIN_LEADING_WORD = 6
+
+
+def leading_words(topics: Iterable[str], is_everyday: Callable[[str], bool]) -> dict[str, str]:
+    """First word → its topic, when patients name the topic by that word alone: "how quickly does prednisone
+    work for polymyalgia" asks about polymyalgia rheumatica, "hidradenitis" is hidradenitis suppurativa. Only a
+    word that starts no other topic, is no topic itself and is no everyday word ("juvenile arthritis" is not
+    "juvenile", nor would "herpes zoster" be "herpes"), and only when the words it leaves out are no everyday
+    words either: "pertussis vaccines" are vaccines, not pertussis."""
+    known = set(topics)
+    multi = [t for t in known if len(t.split()) >= 2]
+    starts = Counter(t.split()[0] for t in multi)
+    out: dict[str, str] = {}
+    for topic in multi:
+        first = topic.split()[0]
+        rest = topic.split()[1:]
+        if starts[first] == 1 and first not in known and len(first) >= _MIN_LEADING_WORD and first.isalpha() \
+                and not is_everyday(first) and not any(is_everyday(w) for w in rest):
+            out[first] = topic
     return out

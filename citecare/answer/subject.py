@@ -23,9 +23,9 @@ from citecare.answer.abbreviations import abbreviations_by_topic, acronym, defin
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
-from citecare.answer.short_names import short_names
+from citecare.answer.short_names import leading_words, short_names
 from citecare.answer.synonyms import defined_synonyms
-from citecare.text import fold, is_compound, publisher_from_title, stem, words
+from citecare.text import fold, is_compound, is_english_word, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
 
@@ -139,12 +139,12 @@ class SubjectIndex:
         self._topics = self._specific_topics(candidates, texts)
         defined = abbreviations_by_topic({**defined_abbreviations(
             (text for parts in texts.values() for text in parts), self._topics),
-            **defined_synonyms(texts, heads, self._topics, common)})  # and other names ("systemic sclerosis")
+            **defined_synonyms(texts, heads, self._topics, common),  # and other names ("systemic sclerosis")
+            **leading_words(self._topics, lambda w: is_english_word(w) or bool(medicines.mentions(w)))})
         self.short_abbreviations = {t: a for t, abbrs in defined.items() if (a := [x for x in abbrs if len(x) <= 2])}
         seqs = {(_stem_seq(form), t) for t in self._topics for form in [*topic_forms(t, common), *defined.get(t, ())]}
         self._topic_seqs = sorted(seqs, key=lambda p: (-len(p[0]), p[1]))
-        # Topic forms by their first word, with their place in that order: find() tries only the forms that
-        # start at each word of a text instead of every form at every word.
+        # Topic forms by first word, in that order: find() tries only the forms starting at each word of a text.
         self._seqs_by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
         for rank, (seq, topic) in enumerate(self._topic_seqs):
             if seq:
