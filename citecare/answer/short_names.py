@@ -43,7 +43,8 @@ def leading_words(topics: Iterable[str], is_everyday: Callable[[str], bool]) -> 
     work for polymyalgia" asks about polymyalgia rheumatica, "hidradenitis" is hidradenitis suppurativa. Only a
     word that starts no other topic, is no topic itself and is no everyday word ("juvenile arthritis" is not
     "juvenile", nor would "herpes zoster" be "herpes"), and only when the words it leaves out are no everyday
-    words either: "pertussis vaccines" are vaccines, not pertussis."""
+    words either: "pertussis vaccines" are vaccines, not pertussis. Names are matched by stem, so neither may the
+    word's stem be an everyday word: "ulcerative" would name ulcerative colitis in every sentence on ulcers."""
     known = set(topics)
     multi = [t for t in known if len(t.split()) >= 2]
     starts = Counter(t.split()[0] for t in multi)
@@ -52,6 +53,6 @@ def leading_words(topics: Iterable[str], is_everyday: Callable[[str], bool]) -> 
         first = topic.split()[0]
         rest = topic.split()[1:]
         if starts[first] == 1 and first not in known and len(first) >= _MIN_LEADING_WORD and first.isalpha() \
-                and not is_everyday(first) and not any(is_everyday(w) for w in rest):
+                and not is_everyday(first) and not is_everyday(stem(first)) and not any(is_everyday(w) for w in rest):
             out[first] = topic
     return out
