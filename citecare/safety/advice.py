@@ -23,6 +23,8 @@ _BARE_DOSE = re.compile(
     r"\b(?:on|take|taking|takes|took|up to|down to|go to|go up to|drop to|from)\s\d{1,4}(?:\.\d+)?\b"
     r"(?!\s?(?:%|percent|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|minutes?|am|pm|o'?clock|kg|lbs?|"
     r"stone|times?|x|weeks? pregnant)\b)(?![:.]\d)", re.I)
+# Using the medicine, said without naming it: "…no proper dinner. still inject?" after "i use novorapid"
+_USE_VERB = re.compile(r"\b(?:inject|injecting|still take|still have|still use)\b", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
     r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|generics?|tabs|tabbies|\d{1,4}\s?mg|hrt|inhalers?|puffers?|puffs|preventers?|relievers?|"
@@ -107,7 +109,7 @@ _WHY = re.compile(r"(?:^|[.?!,]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead t
 _BEFORE_STARTING = r"\bbefore (?:i|we|he|she|they|my|our) (?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b"
 # Asking for a reason, or for the effects to watch for: "why is iron so dangerous for kids", "what side effects
 # should we keep an eye out for with the azathioprine"
-_ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand) why\b|"
+_ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|explain|know|wondering|understand|but|and so) why\b|"
                        r"\b(?:what|which) (?:side effects|side-effects|signs|symptoms|warning signs|problems|risks)\b|"
                        # what to ask the care team: "what questions should i ask about starting humira"
                        r"\b(?:what|which) (?:questions? )?(?:should|do|can|could|shall) (?:i|we) ask\b|\bquestions? to ask\b|"
@@ -164,10 +166,10 @@ def _no_medicine_before(text: str, at: int, now: Reading) -> bool:
 
 
 def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlier_texts: Sequence[str] = ()) -> bool:
-    """The message names a medicine (or a kind of medicine), or says "it"/"them" or a bare dose ("im on 900 so can
-    i take 1800 tonight") after a message that did."""
+    """The message names a medicine (or a kind of medicine), or says "it"/"them", a bare dose ("im on 900 so can
+    i take 1800 tonight") or "inject" after a message that did."""
     if now.medicines or _GENERIC_MED.search(text):
         return True
-    points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text))
+    points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
     return points_back and (any(r.medicines for r in earlier)
                                             or any(_GENERIC_MED.search(t) for t in earlier_texts))

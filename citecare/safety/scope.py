@@ -7,6 +7,7 @@ import string
 import unicodedata
 from functools import lru_cache
 
+from citecare.safety.drug_names import drug_names
 from citecare.safety.rules import ScopeData
 from citecare.vocab import Medicines
 
@@ -73,7 +74,9 @@ class ScopeChecks:
         return stripped or text
 
     def mentions_medicine(self, text: str) -> bool:
-        return bool(self.medicines.mentions(text) or _MED_WORD.search(self._norm(text)))
+        """A medicine of the vocabulary, a word for medicines, or any drug name the guard knows ("can my 3yo have
+        half of my cetirizine" was not read as health-related: the vocabulary lacks cetirizine)."""
+        return bool(self.medicines.mentions(text) or _MED_WORD.search(self._norm(text)) or drug_names().find(text))
 
     def looks_medical(self, text: str) -> bool:
         """Lexical: health words, medicine names, or close misspellings of health words."""

@@ -168,6 +168,23 @@ def test_multi_turn_dosing_error(guard: Guard) -> None:
     assert "Poison Control" in result.message
 
 
+@pytest.mark.parametrize("text, history", [
+    # plans said as statements or asked without a question word (safety-dev-15)
+    ("not doing my mtx this friday. mates wedding sat and im planning on a proper drink", []),
+    ("forgot my pred today so 2 tmrw", []),
+    ("its my 60th on saturday, will a couple glasses of red be alright with my amitriptyline", []),
+    ("its my wedding next month and she wants a few glasses of prosecco, would that be alright for her",
+     ["my mum had a stroke last year and shes on clopidogrel now"]),
+])
+def test_medication_plans_and_leave_asked_are_routed(text: str, history: list[str], guard: Guard) -> None:
+    assert guard.check(text, history).kind == "medical_advice"
+
+
+def test_a_why_question_after_a_but_asks_for_a_reason(guard: Guard) -> None:
+    assert guard.check("not planning on it but why do leaflets always say never take a double dose to make up "
+                       "for a forgotten one").kind is None
+
+
 def test_model_file_matches_training_data() -> None:
     """The committed model was trained on the committed data (retrain with `make triage-model`)."""
     import importlib.util

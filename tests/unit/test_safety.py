@@ -184,6 +184,14 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     # a dose change is not a temperature; a Fahrenheit fever starts at 100.4
     ("feeling much better, can i drop my azathioprine from 100 to 50", "fever", None),
     ("he's burning up, 101.5 on the thermometer", "fever", True),
+    # words that look like a symptom but say something else (safety-dev-15)
+    ("move my methotrexate from wednesday to sunday, it fits better with work", "seizure", False),
+    ("he had fits all morning", "seizure", True),
+    ("ran out of mycophenolate and the gp cant see me till thursday", "vision_loss", False),
+    ("i cant see out of my left eye since this morning", "vision_loss", True),
+    ("watched casualty last night and a character took a load of sleeping pills", "overdose", False),
+    ("thinking of stopping my xeljanz while im away so i dont pick up infections", "infection_signs", False),
+    ("the pred 40 keeps me up all night, ok if i split it", "fever", None),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
@@ -209,6 +217,11 @@ def test_words_in_any_order_and_risks_from_earlier_messages(triage: RuleTriage) 
     assert triage.assess("we had a playdate with him saturday. im on humira and my baby is 8 months",
                          ["my friends little boy has just been diagnosed with measles"]).tier == "urgent"
     assert triage.assess("we had a playdate with him saturday", ["my friends little boy has measles"]).tier is None
+
+
+def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
+    assert triage.assess("scratched my shin in the garden 2 days ago, today the skin round it is red, warm and "
+                         "spreading a bit. im on enbrel. no fever").tier == "urgent"
 
 
 def test_welcoming_a_danger_just_asked_about_is_self_harm(triage: RuleTriage) -> None:
@@ -390,6 +403,10 @@ def test_pronoun_follow_up_uses_history(guard: Guard) -> None:
         "medical_advice"
     assert guard.check("im on 900 so can i take 1800 tonight").kind is None
     assert guard.check("can i take 2 weeks off work", ["whats the max dose of gabapentin"]).kind != "medical_advice"
+    # ... and "inject" after a message naming the insulin
+    assert guard.check("work do tonight, prob just drinks no proper dinner. still inject?",
+                       ["i use novorapid before each meal"]).kind == "medical_advice"
+
 
 
 def test_symptom_report_without_a_tier_gets_the_safety_net(guard: Guard) -> None:
