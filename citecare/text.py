@@ -261,7 +261,7 @@ def english_words() -> frozenset[str]:
 
 _SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "est", "ly")
 # Zipf scale (log10 of uses per billion words): 3 is once per million. Typos patients make of medical words
-# score under it ("lupis" 1.2, "asprin" 1.7, "definately" 2.9), real words over it ("rabies" 3.2, "tummy" 3.3).
+# score under it ("lupis" 1.2, "asprin" 1.7, "definately" 2.9), real words over it ("rabies" 3.2, "tummy" 3.4).
 FREQUENT_ZIPF = 3.0
 
 
