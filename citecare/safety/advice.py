@@ -16,7 +16,7 @@ from citecare.safety.concepts import ConceptMatcher
 from citecare.safety.output_policy import SentencePolicy
 from citecare.safety.triage import Reading
 
-_PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones|mine|mine's|mines)\b", re.I)
 # A dose written as a bare number after a verb of taking: "im on 900", "can i take 1800", "drop to 5" (not a time,
 # an age, a weight or a count of days).
 _BARE_DOSE = re.compile(
@@ -27,7 +27,8 @@ _BARE_DOSE = re.compile(
 _USE_VERB = re.compile(r"\b(?:inject|injecting|still take|still have|still use)\b", re.I)
 _GENERIC_MED = re.compile(
     r"\b(?:meds?|medic(?:ine|ines|ation|ations)|pills?|tablets?|capsules?|doses?|dosage|drugs?|injections?|shots?|"
-    r"jabs?|infusions?|prescriptions?|patch(?:es)?|script|painkillers?|generics?|tabs|tabbies|\d{1,4}\s?mg|hrt|inhalers?|puffers?|puffs|preventers?|relievers?|"
+    r"jabs?|infusions?|drips?|prescriptions?|patch(?:es)?|script|painkillers?|generics?|tabs|tabbies|"
+    r"\d{1,4}\s?(?:mg|mgs|milligrams?|mcg|micrograms?)|hrt|inhalers?|puffers?|puffs|preventers?|relievers?|"
     r"(?:beta )?blockers?|statins?|biologics?|biosimilars?|antibiotics?|steroids?|antidepressants?|eye ?drops|creams?|gels?)\b",
     re.I,
 )

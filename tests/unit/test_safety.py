@@ -192,6 +192,10 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("watched casualty last night and a character took a load of sleeping pills", "overdose", False),
     ("thinking of stopping my xeljanz while im away so i dont pick up infections", "infection_signs", False),
     ("the pred 40 keeps me up all night, ok if i split it", "fever", None),
+    # "only" ends a denial, not a question (safety-dev-16)
+    ("why is methotrexate only taken once a week when most tablets are daily?", "dosing_schedule_daily", False),
+    ("no fever, only a bad cough", "fever", False),
+    ("no fever, only a bad cough", "cough_infection", True),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
