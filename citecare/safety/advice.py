@@ -172,5 +172,4 @@ def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlie
     if now.medicines or _GENERIC_MED.search(text):
         return True
     points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
-    return points_back and (any(r.medicines for r in earlier)
-                                            or any(_GENERIC_MED.search(t) for t in earlier_texts))
+    return points_back and (any(r.medicines for r in earlier) or any(_GENERIC_MED.search(t) for t in earlier_texts))
