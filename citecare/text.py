@@ -276,6 +276,16 @@ def frequent_english(word: str) -> bool:
     return bool(zipf_frequency(word, "en") >= FREQUENT_ZIPF)
 
 
+def seen_in_english(word: str) -> bool:
+    """wordfreq's tables hold the word at all (rare medical words too: "psoriasis", "polymyalgia"); a typo such as
+    "amoxicilin" is in none of them."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    return bool(zipf_frequency(word, "en") > 0)
+
+
 def is_english_word(word: str) -> bool:
     """A word of the list, or one with a regular ending on one ("shaving" → shave, "stopping" → stop), or a
     frequent English word: the WordPiece list holds only about 22,500 whole words."""

@@ -20,7 +20,8 @@ _PRONOUN = re.compile(r"\b(?:it|them|this|these|that|those|one|ones|mine|mine's|
 # A dose written as a bare number after a verb of taking: "im on 900", "can i take 1800", "drop to 5" (not a time,
 # an age, a weight or a count of days).
 _BARE_DOSE = re.compile(
-    r"\b(?:on|take|taking|takes|took|up to|down to|go to|go up to|drop to|from)\s\d{1,4}(?:\.\d+)?\b"
+    r"\b(?:on|take|taking|takes|took|up to|down to|go to|go up to|drop to|from|"
+    r"(?:give|giving|gave) (?:her|him|them|me|us))\s\d{1,4}(?:\.\d+)?\b"
     r"(?!\s?(?:%|percent|days?|weeks?|wks?|months?|years?|yrs?|hours?|hrs?|mins?|minutes?|am|pm|o'?clock|kg|lbs?|"
     r"stone|times?|x|weeks? pregnant)\b)(?![:.]\d)", re.I)
 # Using the medicine, said without naming it: "…no proper dinner. still inject?" after "i use novorapid"
@@ -38,9 +39,23 @@ _GENERIC_MED = re.compile(
 _SOMEONES_OWN_CASE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|our|us|he|she|his|her|him|he's|she's)\b", re.I)
 
 
+# The question asked in general even when the message tells who is asking: "I run a small lupus support group and
+# we're putting together a leaflet. Is hydroxychloroquine generally considered compatible with breastfeeding?"
+_GENERAL_WORDS = re.compile(r"\b(?:generally|in general|usually|normally|typically)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(?:it|its|it's|them|this|these|that|those|mine)\b", re.I)
+_ASKED = re.compile(r"[^.?!\n]*\?")
+
+
 def asks_in_general(text: str, now: Reading) -> bool:
-    """A question about how a medicine is used in general, with no one's own case in it."""
-    return "general_question" in now.present and not _SOMEONES_OWN_CASE.search(text)
+    """A question about how a medicine is used in general, with no one's own case in it (or in the sentences that
+    ask: each has a word of generality, no one's own case and no word pointing back to one)."""
+    if "general_question" not in now.present:
+        return False
+    if not _SOMEONES_OWN_CASE.search(text):
+        return True
+    asked = _ASKED.findall(text)
+    return bool(asked) and all(_GENERAL_WORDS.search(q) and not _SOMEONES_OWN_CASE.search(q)
+                               and not _POINTS_BACK.search(q) for q in asked)
 
 
 def advice_reasons(
@@ -53,7 +68,7 @@ def advice_reasons(
             not {"med_action", "med_regimen_change"} & now.present:
         # getting, carrying, storing or disposing of a medicine, the age it is given at: facts, not decisions
         return ()
-    if _asks_about_a_combination(text, now):
+    if _asks_about_a_combination(text, now) and not _combination_is_the_plan(text, matcher):
         return ("medication_combination",)
     use_question = "personal_use_question" in now.present  # "can I take ibuprofen with it?"
     # A question mark asks as plainly as "should I": "skip next one?", "take it now or wait till tonight?"
@@ -70,6 +85,14 @@ def advice_reasons(
         if not actions:
             return ()  # "how can I lower my risk of infection" changes a risk, not a medicine
     return ("medication_change",) if names_a_medicine(text, now, earlier) else ()
+
+
+def _combination_is_the_plan(text: str, matcher: ConceptMatcher) -> bool:
+    """Every combination named is the care team's decision: "my doctor put me on calcium and vit D alongside them"."""
+    _, _, matches = matcher.find(text, only=frozenset({"combination_question", "clinician_plan"}))
+    plans = [m for m in matches if m.concept == "clinician_plan"]
+    combinations = [m for m in matches if m.concept == "combination_question"]
+    return bool(plans) and all(any(p.start <= m.start and m.end <= p.end for p in plans) for m in combinations)
 
 
 def _asks_for_themselves(text: str, now: Reading, matcher: ConceptMatcher) -> bool:
@@ -173,3 +196,12 @@ def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlie
         return True
     points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
     return points_back and (any(r.medicines for r in earlier) or any(_GENERIC_MED.search(t) for t in earlier_texts))
+
+
+def names_a_specific_medicine(text: str, now: Reading, earlier: Sequence[Reading]) -> bool:
+    """A medicine by name, here or (through "it", a bare dose, "inject") in an earlier message; "the treatment" or
+    "my meds" is not one."""
+    if now.medicines:
+        return True
+    points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
+    return points_back and any(r.medicines for r in earlier)

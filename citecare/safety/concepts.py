@@ -17,7 +17,10 @@ from functools import lru_cache
 from citecare.safety.rules import ConceptSpec, SafetyRules
 from citecare.text import fold, is_english_word, stem
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\n")
+# A dash between spaces is a token, so that a question can open after it: "making a first aid poster for our scout hall
+# - what's the treatment for anaphylaxis" (the question-opening modifier in context.toml). It ends no sentence:
+# "…had to go to hospital - all fine" is one event and its outcome.
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;]|\n|(?<=\s)[-–—](?=\s)")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _SENTENCE_END = {".", "!", "?", ";", "\n"}
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
-from citecare.text import counted_singular
+from citecare.text import counted_singular, is_english_word, seen_in_english
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,36 @@ class DrugNames:
                 found.append(singular)  # "one of my sumatriptans": counted tablets
                 i += 1
             else:
+                if near := self._one_letter_off(words[i]):
+                    found.append(near)  # "can i drink beer on amoxicilin"
                 i += 1
         return tuple(found)
+
+    def _one_letter_off(self, word: str) -> str | None:
+        """The one medicine a long word that no English text uses misspells by a single letter (left out, added,
+        changed or two swapped): "amoxicilin" → "amoxicillin", not "psoriasis" → the protein psoriasin. None when
+        it is no such typo or could be two medicines."""
+        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or is_english_word(word) or seen_in_english(word):
+            return None
+        names = self.names
+        hits = {v for v in _one_edit(word) if v in names}
+        canonicals = {names[h] for h in hits}
+        if len(canonicals) != 1:
+            return None
+        canonical = canonicals.pop()
+        return canonical if canonical in hits else min(hits)
+
+
+MIN_TYPO_LENGTH = 7  # shorter words are one letter from too many names ("rabies", "notes")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS}) - {word}
 
 
 def _load_names() -> dict[str, str]:

@@ -24,7 +24,13 @@ from typing import Any
 
 from citecare.config import Settings
 from citecare.prompts import Messages
-from citecare.safety.advice import advice_reasons, asks_in_general, asks_only_why, names_a_medicine
+from citecare.safety.advice import (
+    advice_reasons,
+    asks_in_general,
+    asks_only_why,
+    names_a_medicine,
+    names_a_specific_medicine,
+)
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules
@@ -152,6 +158,13 @@ class Guard:
         layers["classifier_tier"] = learned
         layers["classifier_advice"] = self._learned_advice(prediction) and self._health_context(
             text, earlier, prediction)
+        if learned == "emergency" and finding.tier is None and self._rather_a_request(text, prediction):
+            routed = self._below_urgent(text, earlier, finding, dict(layers))
+            if routed.kind == "medical_advice" and names_a_specific_medicine(
+                    text, self.triage.read(text), [self.triage.read(h) for h in earlier]):
+                layers["classifier_tier"] = None
+                return replace(routed, reasons=routed.reasons + ("emergency:classifier_read_as_request",),
+                               layers=layers)
         if finding.tier == "emergency" or learned == "emergency":
             template, reasons = self._emergency(text, finding, prediction)
             result = GuardResult("emergency", self.messages.render(template), text, reasons, layers=layers)
@@ -245,6 +258,15 @@ class Guard:
         if self.scope.looks_medical(text) or any(self.scope.looks_medical(h) for h in earlier):
             return True
         return self._vote(prediction, "emergency", "") == "emergency_self_harm"
+
+    def _rather_a_request(self, text: str, prediction: Prediction | None) -> bool:
+        """The learned layer's own reading is at least as much a medication request as an emergency, and no
+        self-harm is in view: "celebrex isnt touching the pain today, think ill double up just this once"."""
+        if prediction is None or prediction.p("med_change") < prediction.p("emergency"):
+            return False
+        mentioned = {a.concept for a in self.triage.read(text).assertions}
+        return (not mentioned & SELF_HARM_CONCEPTS and self._vote(prediction, "emergency", "") != "emergency_self_harm"
+                and self._self_harm_neighbours(prediction) == 0)
 
     def _learned_advice(self, prediction: Prediction | None) -> bool:
         return bool(prediction and self.classifier

@@ -196,6 +196,29 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("why is methotrexate only taken once a week when most tablets are daily?", "dosing_schedule_daily", False),
     ("no fever, only a bad cough", "fever", False),
     ("no fever, only a bad cough", "cough_infection", True),
+    # taught on a course, asked after a dash, wondered about, asked whether it is inherited (safety-dev-17)
+    ("my husband collapsed - he wont wake up", "unresponsive", True),
+    ("doing a first aid course at work and the trainer said a paracetamol overdose can look fine at first",
+     "overdose", False),
+    ("making a first aid poster for our scout hall - what's the treatment for anaphylaxis and why adrenaline",
+     "anaphylaxis", False),
+    ("my sister asked - what's the treatment for anaphylaxis", "anaphylaxis", False),
+    ("my face and lips are swelling up after the penicillin - what do i do", "anaphylaxis", True),
+    ("dying to know why methotrexate is once a WEEK when every other tablet i take is daily??",
+     "dosing_schedule_daily", False),
+    ("my mum had a stroke in 2015 (shes doing well now), is stroke hereditary? should i be worried for myself",
+     "stroke_signs", False),
+    ("her face has dropped on one side, is it a stroke?", "stroke_signs", True),
+    ("methotrexate for psoriasis, is it taken every day or weekly??", "taking_now", False),
+    # a drama watched, a school lesson, a figure of speech (safety-dev-9, -10, -11, -12); a real event stays reported
+    ("watched a tv drama where they gave someone adrenaline for a heart attack, is that actually what they do",
+     "chest_pain", False),
+    ("watched my dad collapse on the floor", "unresponsive", True),
+    ("we learned in biology that paracetamol overdose damages the liver, how does that actually happen", "overdose",
+     False),
+    ("killing myself laughing at my pred leaflet, it lists about 50 side effects lol", "suicidal", False),
+    ("i'm laughing but honestly i want to kill myself", "suicidal", True),
+    ("ive been taking my methotrexate every day this week", "taking_now", True),
 ])
 def test_concepts_with_clinical_context(text: str, concept: str, reported: bool | None, triage: RuleTriage) -> None:
     reading = triage.read(text)
@@ -770,3 +793,17 @@ def test_a_modifier_can_be_narrowed_to_some_concepts() -> None:
     with pytest.raises(RulesError, match="unknown concepts"):
         parse_context({"modifier": [{"category": "NEGATED_EXISTENCE", "direction": "FORWARD", "literals": ["x"],
                                      "concepts": ["no_such_concept"]}]}, concepts=RULES.concepts)
+
+
+def test_a_medicine_misspelt_by_one_letter_is_still_a_medicine() -> None:
+    from citecare.safety.drug_names import DrugNames
+
+    names = DrugNames({"amoxicillin": "amoxicillin", "amoxicilina": "amoxicillin", "psoriasin": "psoriasin",
+                       "warfarin": "warfarin", "keppra": "levetiracetam", "zantomex": "first", "zantimex": "second"})
+    assert names.find("can i drink beer on amoxicilin") == ("amoxicillin",)
+    assert names.find("forgot my warfrin last night") == ("warfarin",)
+    # a word English text uses, even a rare medical one, is no typo ("psoriasis" is not the protein psoriasin)
+    assert names.find("how many people with psoriasis get arthritis") == ()
+    # too short to tell, or one letter from two different medicines: no guess
+    assert names.find("my kepraa tablets") == ()
+    assert names.find("my zantamex tablets") == ()
