@@ -196,7 +196,7 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
     ("why is methotrexate only taken once a week when most tablets are daily?", "dosing_schedule_daily", False),
     ("no fever, only a bad cough", "fever", False),
     ("no fever, only a bad cough", "cough_infection", True),
-    # taught on a course, asked after a dash, wondered about, asked whether it is inherited (safety-dev-17)
+    # what a trainer said, asked after a dash, asked whether it is inherited (safety-dev-17)
     ("my husband collapsed - he wont wake up", "unresponsive", True),
     ("doing a first aid course at work and the trainer said a paracetamol overdose can look fine at first",
      "overdose", False),
@@ -204,16 +204,27 @@ def test_bad_rules_are_refused(rule: dict[str, Any], problem: str) -> None:
      "anaphylaxis", False),
     ("my sister asked - what's the treatment for anaphylaxis", "anaphylaxis", False),
     ("my face and lips are swelling up after the penicillin - what do i do", "anaphylaxis", True),
-    ("dying to know why methotrexate is once a WEEK when every other tablet i take is daily??",
-     "dosing_schedule_daily", False),
     ("my mum had a stroke in 2015 (shes doing well now), is stroke hereditary? should i be worried for myself",
      "stroke_signs", False),
     ("her face has dropped on one side, is it a stroke?", "stroke_signs", True),
+    ("my dad's face has dropped on one side, is it genetic", "stroke_signs", True),
     ("methotrexate for psoriasis, is it taken every day or weekly??", "taking_now", False),
     # a drama watched, a school lesson, a figure of speech (safety-dev-9, -10, -11, -12); a real event stays reported
     ("watched a tv drama where they gave someone adrenaline for a heart attack, is that actually what they do",
      "chest_pain", False),
     ("watched my dad collapse on the floor", "unresponsive", True),
+    # what happens while watching or in class is still reported: only the words that say "plot" or "lesson" clear
+    ("watched a film and he collapsed and wont wake up", "unresponsive", True),
+    ("my teacher collapsed and isnt breathing", "unresponsive", True),
+    ("at a first aid course and the trainer collapsed and isnt breathing", "unresponsive", True),
+    ("he collapsed laughing and isnt breathing", "unresponsive", True),
+    # something taken, told after a question opening, is reported
+    ("is it generally ok, i took 20 of my amitriptyline an hour ago", "overdose", True),
+    ("what happens if someone took too much paracetamol", "overdose", False),
+    ("Last year I took too many Advil for a sprained ankle and got a stomach ulcer, healed now. How do ulcers heal",
+     "overdose", False),
+    ("say hypothetically i took my weekly mtx twice by accident one day, is that dangerous in general", "extra_dose",
+     False),
     ("we learned in biology that paracetamol overdose damages the liver, how does that actually happen", "overdose",
      False),
     ("killing myself laughing at my pred leaflet, it lists about 50 side effects lol", "suicidal", False),
