@@ -158,10 +158,9 @@ class Guard:
         layers["classifier_tier"] = learned
         layers["classifier_advice"] = self._learned_advice(prediction) and self._health_context(
             text, earlier, prediction)
-        if learned == "emergency" and finding.tier is None and self._rather_a_request(text, prediction):
+        if learned == "emergency" and finding.tier is None and self._rather_a_request(text, earlier, prediction):
             routed = self._below_urgent(text, earlier, finding, dict(layers))
-            if routed.kind == "medical_advice" and names_a_specific_medicine(
-                    text, self.triage.read(text), [self.triage.read(h) for h in earlier]):
+            if routed.kind == "medical_advice":
                 layers["classifier_tier"] = None
                 return replace(routed, reasons=routed.reasons + ("emergency:classifier_read_as_request",),
                                layers=layers)
@@ -259,12 +258,16 @@ class Guard:
             return True
         return self._vote(prediction, "emergency", "") == "emergency_self_harm"
 
-    def _rather_a_request(self, text: str, prediction: Prediction | None) -> bool:
-        """The learned layer's own reading is at least as much a medication request as an emergency, and no
-        self-harm is in view: "celebrex isnt touching the pain today, think ill double up just this once"."""
+    def _rather_a_request(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
+        """The learned layer's own reading is at least as much a medication request as an emergency, a medicine is
+        named and no self-harm is in view: "celebrex isnt touching the pain today, think ill double up just this
+        once". ("no. i dont want to do any of this anymore. not the treatment" names none: it stays an emergency.)"""
         if prediction is None or prediction.p("med_change") < prediction.p("emergency"):
             return False
-        mentioned = {a.concept for a in self.triage.read(text).assertions}
+        now = self.triage.read(text)
+        if not names_a_specific_medicine(text, now, [self.triage.read(h) for h in earlier]):
+            return False
+        mentioned = {a.concept for a in now.assertions}
         return (not mentioned & SELF_HARM_CONCEPTS and self._vote(prediction, "emergency", "") != "emergency_self_harm"
                 and self._self_harm_neighbours(prediction) == 0)
 
