@@ -50,6 +50,9 @@ SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "letha
                                 "reunion_wish"})
 # Emergency messages that already give the crisis line.
 _GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
+# The learned layer's emergency probability at which a question about one's own person is taken as a report.
+ASKED_ABOUT_SOMEONE_EMERGENCY = 0.5
+_OWN_PEOPLE = frozenset({"someone_else", "child", "infant"})
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
 # A symptom report is about someone: "my knees hurt", "he's been coughing" (not "does pain mean…").
 _PERSONAL = re.compile(
@@ -153,7 +156,7 @@ class Guard:
         if learned and not self._health_context(text, earlier, prediction):
             learned = None  # "tell me a joke": nothing health-related for the learned layer to triage
         if learned and finding.tier is None and _QUESTION_OPENING.match(text) and not _reports_something(
-                self.triage.read(text)):
+                self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
         layers["classifier_tier"] = learned
         layers["classifier_advice"] = self._learned_advice(prediction) and self._health_context(
@@ -253,10 +256,22 @@ class Guard:
         return None
 
     def _health_context(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
-        """The learned layer may raise a tier on health-related messages, or when self-harm is in view."""
+        """The learned layer may raise a tier on health-related messages, or when self-harm is in view. A symptom
+        the rules found counts, asked about or not, unless denied ("this paperwork is killing me" is a figure of
+        speech): "can you tell me why my son is floppy and wont wake up" has no word of the medical vocabulary."""
         if self.scope.looks_medical(text) or any(self.scope.looks_medical(h) for h in earlier):
             return True
+        if any(a.kind == "symptom" and not a.negated for a in self.triage.read(text).assertions):
+            return True
         return self._vote(prediction, "emergency", "") == "emergency_self_harm"
+
+    def _asks_about_someone(self, text: str, learned: str, prediction: Prediction | None) -> bool:
+        """A question about one's own husband, child or baby that the learned layer reads as an emergency is about
+        them, not a topic: "why is my husband having crushing chest pain and sweating" (the question's scope runs
+        over the whole sentence in the rules' reading)."""
+        people = {a.concept for a in self.triage.read(text).assertions} & _OWN_PEOPLE
+        return bool(people) and learned == "emergency" and prediction is not None and \
+            prediction.p("emergency") >= ASKED_ABOUT_SOMEONE_EMERGENCY
 
     def _rather_a_request(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
         """The learned layer's own reading is at least as much a medication request as an emergency, a medicine is
