@@ -222,6 +222,9 @@ def test_a_learned_alarm_that_reads_as_a_medication_request_is_routed(guard: Gua
     "why is my husband having crushing chest pain and sweating",
     "can you tell me why my son is floppy and wont wake up",
     "is it normal that my baby is blue around the lips and grunting",
+    "what does it mean when my daughter has a rash that doesnt fade under a glass and a stiff neck",
+    "does it matter that my husband fell and hit his head, hes on warfarin and being sick",
+    "could it be serious - my mum is slurring her words and cant lift her arm",
 ])
 def test_a_question_about_ones_own_person_in_danger_is_an_emergency(text: str, guard: Guard) -> None:
     assert guard.check(text).kind == "emergency", guard.check(text).layers
