@@ -194,14 +194,15 @@ def names_a_medicine(text: str, now: Reading, earlier: Sequence[Reading], earlie
     i take 1800 tonight") or "inject" after a message that did."""
     if now.medicines or _GENERIC_MED.search(text):
         return True
-    points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
-    return points_back and (any(r.medicines for r in earlier) or any(_GENERIC_MED.search(t) for t in earlier_texts))
+    return _points_back(text) and (any(r.medicines for r in earlier) or any(_GENERIC_MED.search(t) for t in earlier_texts))
 
 
 def names_a_specific_medicine(text: str, now: Reading, earlier: Sequence[Reading]) -> bool:
     """A medicine by name, here or (through "it", a bare dose, "inject") in an earlier message; "the treatment" or
     "my meds" is not one."""
-    if now.medicines:
-        return True
-    points_back = bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
-    return points_back and any(r.medicines for r in earlier)
+    return bool(now.medicines) or (_points_back(text) and any(r.medicines for r in earlier))
+
+
+def _points_back(text: str) -> bool:
+    """"it"/"them", a bare dose or "inject": the medicine is the one named before."""
+    return bool(_PRONOUN.search(text) or _BARE_DOSE.search(text) or _USE_VERB.search(text))
