@@ -115,8 +115,10 @@ def load_training(with_dev_splits: bool = True) -> tuple[list[str], list[str], l
 def dev_training_rows(names: tuple[str, ...] = TRAINING_DEV_SPLITS) -> list[tuple[str, str, str]]:
     """(text, label, concept) of the training dev splits' single-turn messages; a follow-up's label depends on
     the turns before it, which the classifier does not read. The concept is the writer's second tag
-    ("self_harm", "near_miss"…), which the guard's nearest-example vote reads."""
-    return [(case["question"], label, f"dev_{case['tags'][1] if len(case['tags']) > 1 else label}")
+    ("near_miss"…), which the guard's nearest-example vote reads; "self_harm" wherever the writer tagged it: the
+    vote picks the crisis-line message by it ("emergency, overdose, self_harm" was read as an overdose)."""
+    return [(case["question"], label, "dev_self_harm" if "self_harm" in case["tags"]
+             else f"dev_{case['tags'][1] if len(case['tags']) > 1 else label}")
             for case, label in labelled_dev_cases(names) if not case.get("history")]
 
 
