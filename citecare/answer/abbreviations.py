@@ -36,6 +36,12 @@ def _letters_of(abbreviation: str, name: str) -> bool:
 
 def defined_abbreviations(texts: Iterable[str], topics: Iterable[str]) -> dict[str, str]:
     """Lowercase abbreviation → the topic it stands for, from "<topic> (<ABBR>)" in ``texts``."""
+    return read_abbreviations(texts, topics)[0]
+
+
+def read_abbreviations(texts: Iterable[str], topics: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(lowercase abbreviation → topic, as ``defined_abbreviations``; and the abbreviations the library also writes
+    as an ordinary lowercase word, in capitals → topic: "AS" is ankylosing spondylitis only written "AS")."""
     by_last_word: dict[str, list[str]] = {}
     for topic in topics:
         by_last_word.setdefault(topic.replace("-", " ").split()[-1], []).append(topic)
@@ -55,8 +61,31 @@ def defined_abbreviations(texts: Iterable[str], topics: Iterable[str]) -> dict[s
         as_word = re.compile(r"(?<![\w'-])(?:" + "|".join(sorted(found)) + r")(?![\w'-])")
         for text in texts:
             lowercase.update(as_word.findall(text))
-    return {abbr: next(iter(named)) for abbr, named in found.items()
-            if len(named) == 1 and lowercase[abbr] < LOWERCASE_USES_AT_MOST and abbr not in named}
+    unique = {abbr: next(iter(named)) for abbr, named in found.items() if len(named) == 1 and abbr not in named}
+    return ({a: t for a, t in unique.items() if lowercase[a] < LOWERCASE_USES_AT_MOST},
+            {a.upper(): t for a, t in unique.items() if lowercase[a] >= LOWERCASE_USES_AT_MOST})
+
+
+# A text with more capitals than this share of its letters is shouting or a label heading, not an abbreviation.
+_CAPITALS_AT_MOST = 0.5
+
+
+class CapitalsOnly:
+    """Finds abbreviations that are also everyday words ("AS", "IT") where a text writes them in capitals."""
+
+    def __init__(self, topics_by_abbreviation: Mapping[str, str]) -> None:
+        self.topics = dict(topics_by_abbreviation)
+        names = "|".join(sorted(map(re.escape, self.topics), key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w'-])({names})(?![\w'-])") if names else None
+
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, topic, abbreviation as written) of each one in ``text``."""
+        if self._pattern is None:
+            return []
+        letters = [ch for ch in text if ch.isalpha()]
+        if not letters or sum(ch.isupper() for ch in letters) > _CAPITALS_AT_MOST * len(letters):
+            return []
+        return [(m.start(), m.end(), self.topics[m.group(1)], m.group(1)) for m in self._pattern.finditer(text)]
 
 
 def abbreviations_by_topic(abbreviations: Mapping[str, str]) -> dict[str, list[str]]:

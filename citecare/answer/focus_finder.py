@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from citecare.answer.population import asked_population
 from citecare.answer.rare_subject import rare_phrases
+from citecare.answer.short_names import clipped_topic
 from citecare.answer.subject import Focus, Subject, SubjectIndex, _stem_seq, mentions, unknown_names
 from citecare.text import fold, stem, words
 
@@ -92,13 +93,14 @@ class FocusFinder:
         self.common = common
 
     def focus(self, question: str, earlier: Sequence[str] = (), *, answers: Sequence[str] = (),
-              explained: Iterable[str] = (), original: str = "") -> Focus:
+              explained: Iterable[str] = (), original: str = "", follow_up: bool = False) -> Focus:
         """``earlier``: the patient's earlier messages, oldest first (a follow-up inherits their subject);
         ``answers``: the replies they got, read for a subject only when the patient's own messages name none
         ("What are immunosuppressants?" answered with a list naming psoriasis, methotrexate and biologics: "how
         will my doctor keep an eye on side effects?" is still about immunosuppressants); ``explained``: words the
         query layer already understands (lay terms); ``original``: the question as the patient wrote it, before
-        typo correction (to name an unknown topic in their words)."""
+        typo correction (to name an unknown topic in their words); ``follow_up``: the question was made to stand
+        alone with a topic of the earlier messages (``resolve_follow_up``)."""
         from citecare.answer.query import content_terms
         from citecare.answer.question_type import classify, type_words
 
@@ -111,14 +113,21 @@ class FocusFinder:
                 subjects, inherited = [listed[place]], True
         if not subjects:
             for text in [*reversed(earlier), *reversed(answers)]:
-                if subjects := self._named_beyond_abbreviation(text, self.index.find(text)):
+                # "two different pneumonia vaccines" then "which one do i have first": the pneumococcal vaccine
+                if subjects := self._named_beyond_abbreviation(text, self._qualified(text, self.index.find(text))):
                     inherited = True
                     break
+        if follow_up:
+            subjects = self._member_named_earlier(subjects, earlier)
         from citecare.answer.query import lay_terms
 
         mentioned = [m.surface for m in self.index.medicines.mentions(question)]
         lay = [t for t in lay_terms() if f" {t} " in " " + " ".join(words(question)) + " "]
         unknown = unknown_names(question, self.corpus_stems, self.common, [*mentioned, *lay, *explained])
+        if clipped := {w: t for w in unknown if (t := clipped_topic(w, self.index.topics))}:
+            unknown = [w for w in unknown if w not in clipped]  # "sarcoid" is sarcoidosis, not a name no source has
+            subjects = [*subjects, *(Subject(t, t, said=w) for w, t in clipped.items()
+                                     if all(s.key != t for s in subjects))]
         # The kind of answer comes from the question sentence, not the story around it ("My mother is 74 and diagnosed
         # with polymyalgia rheumatica. How quickly does the prednisone work?" asks how quickly, not for a diagnosis)
         asked_part = _asked_part(question)
@@ -247,6 +256,21 @@ class FocusFinder:
                 specific = Subject(f"{' '.join(qualifier)} {m.name}", said, said=said,
                                    qualifier=tuple(stem(w) for w in qualifier))
             out = [specific if s.key == m.name and s.is_class else s for s in out]
+        return out
+
+    def _member_named_earlier(self, subjects: list[Subject], earlier: Sequence[str]) -> list[Subject]:
+        """A follow-up made to stand alone with a class ("which one do i have first and how long between vaccines")
+        asks about the member the patient named with it: "my GP mentioned two different pneumonia vaccines"."""
+        classes = self.index.medicines.classes
+        out = []
+        for subject in subjects:
+            if subject.is_class and subject.key in classes and classes[subject.key].named_by_qualifier:
+                for text in reversed(earlier):
+                    if named := [s for s in self._qualified(text, self.index.find(text)) if not s.is_class and (
+                            s.qualifier or self.index.medicines.in_class(s.key, subject.key))]:
+                        subject = named[0]
+                        break
+            out.append(subject)
         return out
 
     def _topic(self, question: str, skip: frozenset[str] | set[str]) -> str:

@@ -56,3 +56,20 @@ def leading_words(topics: Iterable[str], is_everyday: Callable[[str], bool]) -> 
                 and not is_everyday(first) and not is_everyday(stem(first)) and not any(is_everyday(w) for w in rest):
             out[first] = topic
     return out
+
+
+# A shorter start names too much ("arth", "lupu"); a clipping of one letter is a typo, not a short name.
+_MIN_CLIPPED = 5
+_MIN_CUT = 2
+
+
+def clipped_topic(word: str, topics: Iterable[str]) -> str | None:
+    """The topic a patient names by the start of its first word, as "does everyone with sarcoid need treatment"
+    names sarcoidosis: a word that begins the first word of one topic only, cut short by two letters or more.
+    Asked only for words no document uses (``unknown_names``), which an everyday word never is."""
+    if len(word) < _MIN_CLIPPED or not word.isalpha():
+        return None
+    found = [t for t in topics if (first := t.split()[0]).startswith(word) and len(first) >= len(word) + _MIN_CUT]
+    if len({t.split()[0] for t in found}) != 1:
+        return None
+    return min(found, key=lambda t: (len(t.split()), t))  # "fibromyalgia" rather than "fibromyalgia syndrome"

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from citecare.answer.abbreviations import abbreviations_by_topic, acronym, defined_abbreviations
+from citecare.answer.abbreviations import CapitalsOnly, abbreviations_by_topic, acronym, read_abbreviations
 from citecare.answer.class_facts import UMBRELLA_CLASS, is_about_class_of, states_class_fact
 from citecare.answer.combined_products import CombinedProducts, product_documents
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
@@ -64,8 +64,7 @@ def _stem_seq(text: str) -> tuple[str, ...]:
 
 
 def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(seq[i : i + n] == part for i in range(len(seq) - n + 1))
+    return any(seq[i : i + len(part)] == part for i in range(len(seq) - len(part) + 1))
 
 
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
@@ -136,13 +135,14 @@ class SubjectIndex:
         self.titles = titles
         heads = {doc_id: title_topics(title) for doc_id, title in titles.items()}
         candidates = {t for ts in heads.values() for t in ts if self._vocab_key(t) is None}
-        self._topics = self._specific_topics(candidates, texts)
-        defined = abbreviations_by_topic({**defined_abbreviations(
-            (text for parts in texts.values() for text in parts), self._topics),
-            **defined_synonyms(texts, heads, self._topics, common),  # and other names ("systemic sclerosis")
-            **leading_words(self._topics, lambda w: is_english_word(w) or bool(medicines.mentions(w)))})
+        self.topics = self._specific_topics(candidates, texts)
+        abbreviations, capitals = read_abbreviations((text for parts in texts.values() for text in parts), self.topics)
+        self.capitals = CapitalsOnly(capitals)  # "AS" is ankylosing spondylitis, "as" is a word
+        defined = abbreviations_by_topic({**abbreviations,
+            **defined_synonyms(texts, heads, self.topics, common),  # and other names ("systemic sclerosis")
+            **leading_words(self.topics, lambda w: is_english_word(w) or bool(medicines.mentions(w)))})
         self.short_abbreviations = {t: a for t, abbrs in defined.items() if (a := [x for x in abbrs if len(x) <= 2])}
-        seqs = {(_stem_seq(form), t) for t in self._topics for form in [*topic_forms(t, common), *defined.get(t, ())]}
+        seqs = {(_stem_seq(form), t) for t in self.topics for form in [*topic_forms(t, common), *defined.get(t, ())]}
         self._topic_seqs = sorted(seqs, key=lambda p: (-len(p[0]), p[1]))
         # Topic forms by first word, in that order: find() tries only the forms starting at each word of a text.
         self._seqs_by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
@@ -150,12 +150,12 @@ class SubjectIndex:
             if seq:
                 self._seqs_by_first.setdefault(seq[0], []).append((rank, seq, topic))
         self._find = lru_cache(maxsize=8192)(self._find_in)  # the lock reads a sentence once per subject and check
-        short = short_names([_strip_publisher(t).split(" - ", 1)[0] for t in titles.values()], self._topics)
+        short = short_names([_strip_publisher(t).split(" - ", 1)[0] for t in titles.values()], self.topics)
         self.about: dict[str, frozenset[str]] = {}
         for doc_id, title in titles.items():
             head = _strip_publisher(title).split(" - ", 1)[0]
             keys = {s.key for s in self.find(head)}
-            keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self._topics else None))}
+            keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self.topics else None))}
             self.about[doc_id] = frozenset(keys | {short[k] for k in keys if k in short})
         self.products = CombinedProducts(medicines, product_documents(heads, self.find, medicines))
         # every document is read once per subject asked about (the lookup scans the whole library)
@@ -198,11 +198,11 @@ class SubjectIndex:
         for m in self.medicines.subject_mentions(text):
             label = m.surface if m.is_class else m.name
             spans.append((m.start, m.end, Subject(m.name, label, is_class=m.is_class, said=m.surface)))
+        spans += [(start, end, Subject(t, t, said=said)) for start, end, t, said in self.capitals.spans(text)]
         folded = fold(text)
         tokens = [(mt.start(), mt.end(), stem(mt.group(0).strip("'-"))) for mt in re.finditer(r"[a-z][a-z0-9'-]*",
                                                                                               folded)]
-        stems = [t[2] for t in tokens]
-        taken = [False] * len(tokens)
+        stems, taken = [t[2] for t in tokens], [False] * len(tokens)
         # Longer forms first (then by topic), each at every place it occurs, as the order of _topic_seqs says.
         matches = sorted((rank, i, seq, topic) for i, first in enumerate(stems)
                          for rank, seq, topic in self._seqs_by_first.get(first, ())
@@ -306,7 +306,7 @@ class SubjectIndex:
 
     def names_for_follow_ups(self) -> set[str]:
         """Every topic and vocabulary form, for finding the topic of an earlier message."""
-        found = set(self._topics)
+        found = set(self.topics)
         for med in self.medicines.medicines.values():
             found.update(fold(f) for f in med.forms)
         for cls in self.medicines.classes.values():

@@ -118,3 +118,28 @@ def test_an_answer_about_a_baby_does_not_lead_with_the_adults_schedule(extdata_e
     assert "for adults" not in answer.citations[0].quote.lower(), answer.text
     adult = extdata_engine.ask("how many doses of prevnar does an adult need")
     assert "adults" in adult.text.lower(), adult.text
+
+
+@pytest.mark.parametrize("question, subject, says", [
+    # "sarcoid" is in no document: it was named back as a subject the sources do not cover
+    ("does everyone with sarcoid need treatment", "sarcoidosis", "needs treatment"),
+    # "AS" was dropped as the everyday word "as", and the question had no subject at all
+    ("hubby has AS and is HLA-B27 positive, will our kids get it", "ankylosing spondylitis", "hla-b27"),
+])
+def test_a_clipped_name_or_a_capital_abbreviation_names_its_topic(extdata_engine, question, subject, says) -> None:  # type: ignore[no-untyped-def]
+    answer = extdata_engine.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert answer.verification["subjects"] == [subject], answer.verification
+    assert says in answer.text.lower(), answer.text
+
+
+def test_a_follow_up_keeps_the_vaccine_the_patient_named_by_its_disease(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # Made to stand alone as "…given vaccines", the follow-up asked about vaccines in general and was answered
+    # with the shingles vaccine's schedule.
+    from citecare.types import Turn
+
+    first = "my nurse said i need the pneumonia vaccines now im 65"
+    history = [Turn("user", first), Turn("assistant", extdata_engine.ask(first).text)]
+    answer = extdata_engine.ask("how far apart are they given", history)
+    assert answer.verification["subjects"] == ["pneumococcal vaccine"], answer.verification
+    assert "shingles" not in answer.text.lower(), answer.text

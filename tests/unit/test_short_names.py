@@ -66,3 +66,32 @@ def test_a_question_naming_a_topic_by_its_abbreviation_is_about_it() -> None:
     ]
     index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the"}))
     assert [s.key for s in index.find("what drugs are there for relapsing remitting ms")] == ["multiple sclerosis"]
+
+
+def test_an_abbreviation_that_is_also_a_word_names_its_topic_only_in_capitals() -> None:
+    from citecare.answer.abbreviations import read_abbreviations
+
+    texts = ["Ankylosing spondylitis (AS) affects the spine. It is as common as gout, and as painful.",
+             "Multiple sclerosis (MS) is a nervous system disease."]
+    chunks = [_chunk("as", "Ankylosing spondylitis - What is it? (GARD)", texts[0]),
+              _chunk("ms", "Multiple sclerosis - What is it? (GARD)", texts[1]),
+              *[_chunk(f"gout-{i}", f"Gout - What is Gout? ({i})", "Gout is a kind of arthritis.") for i in range(30)]]
+    assert read_abbreviations(texts, {"ankylosing spondylitis", "multiple sclerosis"}) == (
+        {"ms": "multiple sclerosis"}, {"AS": "ankylosing spondylitis"})
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the", "as", "it"}))
+    assert [s.key for s in index.find("hubby has AS and is HLA-B27 positive, will our kids get it")] == [
+        "ankylosing spondylitis"]
+    assert index.find("is gout as painful as they say") == [s for s in index.find("gout") if s.key == "gout"]
+    assert index.find("WHAT IS AS BAD AS GOUT") == index.find("gout")  # shouting: every word is in capitals
+
+
+def test_a_clipped_name_is_the_one_topic_it_starts() -> None:
+    from citecare.answer.short_names import clipped_topic
+
+    topics = {"sarcoidosis", "cardiac sarcoidosis", "fibromyalgia", "fibrous dysplasia", "psoriasis",
+              "psoriatic arthritis", "lupus"}
+    assert clipped_topic("sarcoid", topics) == "sarcoidosis"
+    assert clipped_topic("fibro", topics) is None  # two topics start so
+    assert clipped_topic("psoria", topics) is None
+    assert clipped_topic("sarcoidosi", topics) is None  # one letter short is a typo, not a short name
+    assert clipped_topic("lup", topics) is None  # too short to name anything
