@@ -267,6 +267,17 @@ def test_questions_around_those_words_stay_questions(text: str, guard: Guard) ->
     assert guard.check(text).kind is None, guard.check(text).layers
 
 
+def test_a_medication_request_the_rules_read_as_urgent_is_routed_with_the_urgent_guidance_first(guard: Guard) -> None:
+    # "infection on an immune-suppressing medicine" made it an urgent answer with no word on the asked restart
+    result = guard.check("finished my antibiotics for a chest infection yesterday, can i restart my humira this "
+                         "week or should i wait")
+    assert result.kind == "medical_advice" and "urgent:read_as_request" in result.reasons, result.layers
+    assert result.message.index("care team today") < result.message.index("I can't tell you whether")
+    # a fever on one stays urgent: the learned layer does not read it as a request alone
+    assert guard.check("im on enbrel and have a chest infection with a temp, should i skip my injection").kind == \
+        "urgent"
+
+
 def test_model_file_matches_training_data() -> None:
     """The committed model was trained on the committed data (retrain with `make triage-model`)."""
     import importlib.util
