@@ -260,14 +260,15 @@ class FocusFinder:
 
     def _member_named_earlier(self, subjects: list[Subject], earlier: Sequence[str]) -> list[Subject]:
         """A follow-up made to stand alone with a class ("which one do i have first and how long between vaccines")
-        asks about the member the patient named with it: "my GP mentioned two different pneumonia vaccines"."""
+        asks about the member the patient named with it: "my GP mentioned two different pneumonia vaccines". Only
+        a member the vocabulary knows: "the whooping cough jab" is not a phrase the Tdap pages use."""
         classes = self.index.medicines.classes
         out = []
         for subject in subjects:
             if subject.is_class and subject.key in classes and classes[subject.key].named_by_qualifier:
                 for text in reversed(earlier):
-                    if named := [s for s in self._qualified(text, self.index.find(text)) if not s.is_class and (
-                            s.qualifier or self.index.medicines.in_class(s.key, subject.key))]:
+                    if named := [s for s in self._qualified(text, self.index.find(text)) if not s.is_class
+                                 and not s.qualifier and self.index.medicines.in_class(s.key, subject.key)]:
                         subject = named[0]
                         break
             out.append(subject)
