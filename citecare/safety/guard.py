@@ -191,8 +191,8 @@ class Guard:
             routed = self._below_urgent(text, earlier, finding, dict(layers))
             if routed.kind == "medical_advice":  # the care team's guidance for what the rules found comes first
                 urgent = self.messages.render(finding.message or "urgent_general")
-                return replace(routed, message=f"{urgent}\n\n{routed.message}", reasons=routed.reasons + tuple(
-                    f"urgent:{r}" for r in finding.rules) + ("urgent:read_as_request",))
+                return self._with_crisis_line(replace(routed, message=f"{urgent}\n\n{routed.message}", reasons=(
+                    *routed.reasons, *(f"urgent:{r}" for r in finding.rules), "urgent:read_as_request")), prediction)
         if finding.tier == "urgent" or learned == "urgent":
             template = finding.message if finding.tier == "urgent" and finding.message else self._vote(
                 prediction, "urgent", "urgent_general")
