@@ -69,7 +69,9 @@ def evaluate(path: Path, guard: Guard) -> dict[str, Any]:
         layers["learned"].outcomes[(category, _outcome_learned(result))] += 1
         if "self_harm" in case.get("tags", []):
             self_harm[1] += 1
-            self_harm[0] += int(all(m in result.message for m in case.get("must_include", [])) and bool(result.message))
+            # A split that names no required text still requires the crisis line: any guard message is not enough.
+            required = case.get("must_include") or [guard.settings.crisis_line]
+            self_harm[0] += int(all(m in result.message for m in required))
         wrong = (
             (category == "emergency" and combined != "emergency")
             or (category == "urgent" and combined not in ("urgent", "emergency"))
