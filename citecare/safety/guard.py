@@ -177,6 +177,11 @@ class Guard:
             result = GuardResult("emergency", self.messages.render(template), text, reasons, layers=layers)
             if template in _GIVES_CRISIS_LINE:
                 return result
+            if finding.tier != "emergency" and template == "emergency_general":
+                # An emergency only the learned layer saw, and no example could name, is most often self-harm said
+                # indirectly ("ill do it myself 🙃… ive started looking up methods"): the number costs a patient
+                # it does not concern one line. Chest pain the rules name keeps its message as it is.
+                return self._with_crisis_line(result, prediction, 0, "emergency:crisis_line_unnamed")
             # "i have cut my wrist" got the bleeding message: close self-harm examples add the crisis line
             return self._with_crisis_line(result, prediction, CRISIS_LINE_NEIGHBOURS_EMERGENCY,
                                           "emergency:crisis_line_added")
