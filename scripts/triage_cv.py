@@ -38,9 +38,9 @@ from train_triage import (  # noqa: E402
 from citecare.config import Settings  # noqa: E402
 from citecare.prompts import Messages  # noqa: E402
 from citecare.safety.classifier import LABELS, TriageClassifier, load_classifier  # noqa: E402
-from citecare.safety.guard import Guard, rules_classifier_messages  # noqa: E402
+from citecare.safety.guard import Guard  # noqa: E402
 from citecare.safety.ngram_model import NgramLogistic  # noqa: E402
-from citecare.safety.rules import load_rules  # noqa: E402
+from citecare.safety.rules import load_rules, rules_classifier_messages  # noqa: E402
 from citecare.safety.svm_probability import PairwiseSvm  # noqa: E402
 from citecare.store.embedder import set_offline_env, triage_embedder  # noqa: E402
 from citecare.vocab import load_medicines  # noqa: E402

@@ -11,8 +11,8 @@
 6. prompt injection stripped (never obeyed), language noted, off-topic → ``out_of_scope``;
 7. anything else passes; when it reports a current symptom that matched no tier, ``safety_net`` is set and
    the answer opens with when to seek care.
-The learned layer can raise an alarm the rules missed; it never silences a rule. The patient's last few
-messages are read together with the new one.
+The learned layer can raise an alarm the rules missed; it silences a rule only when it is near-certain that the
+message only asks for information and no self-harm is in view. The patient's last few messages are read together.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from citecare.safety.advice import (
 )
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
 from citecare.safety.output_policy import default_policy
-from citecare.safety.rules import SafetyRules, load_rules
+from citecare.safety.rules import SafetyRules, load_rules, rules_classifier_messages
 from citecare.safety.scope import ScopeChecks, clean_question, is_junk
 from citecare.safety.triage import Reading, RuleTriage, TriageFinding
 from citecare.types import AnswerKind
@@ -58,6 +58,11 @@ _OWN_PEOPLE = frozenset({"someone_else", "child", "infant"})
 # 5 of 8 medication requests the rules read as urgent are over them, and none of 75 urgent messages.
 REQUEST_OVER_URGENT_MED_CHANGE = 0.7
 REQUEST_OVER_URGENT_URGENT = 0.1
+# The learned layer at least this sure that a message only asks for information overrules the rules' alarm raised by
+# its own words, unless self-harm is in view: "my teenage son is doing a presentation on the opioid crisis. roughly how
+# many overdose deaths are there a year" (safety-dev-19). On the dev splits it never saw (13-19): 7 information
+# questions over it; of the emergency and urgent messages outside self-harm the highest was 0.67.
+INFORMATION_OVER_RULES = 0.95
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
 # A symptom report is about someone: "my knees hurt", "he's been coughing" (not "does pain mean…").
 _PERSONAL = re.compile(
@@ -155,6 +160,9 @@ class Guard:
             "classifier": {k: round(v, 4) for k, v in prediction.probabilities.items()} if prediction else None,
         }
 
+        if self._information_over_rules(text, earlier, finding, prediction):
+            finding = replace(finding, tier=None, message=None)
+            layers["rules_overruled_as_information"] = True
         learned = self._learned_tier(prediction)
         if learned and too_long:
             learned = None  # trained on messages patients type; a pasted chart is outside what it has seen
@@ -271,6 +279,16 @@ class Guard:
             return "urgent"
         return None
 
+    def _information_over_rules(self, text: str, earlier: Sequence[str], finding: TriageFinding,
+                                prediction: Prediction | None) -> bool:
+        if finding.tier is None or prediction is None or prediction.p("info") < INFORMATION_OVER_RULES:
+            return False
+        if finding.message == "emergency_self_harm" or self._self_harm_neighbours(prediction) or \
+                {a.concept for a in self.triage.read(text).assertions} & SELF_HARM_CONCEPTS:
+            return False
+        # "ok what do i do now" after "he collapsed": the alarm came from before, which this reading does not see
+        return not earlier or self.triage.assess(text, []).tier == finding.tier
+
     def _health_context(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
         """The learned layer may raise a tier on health-related messages, or when self-harm is in view. A symptom
         the rules found counts, asked about or not, unless denied ("this paperwork is killing me" is a figure of
@@ -372,13 +390,3 @@ class Guard:
     def _refuse(self, kind: AnswerKind, text: str, reasons: tuple[str, ...],
                 layers: dict[str, Any] | None = None) -> GuardResult:
         return GuardResult(kind, self.messages.render(kind), text, reasons, layers=layers or {})
-
-
-def rules_classifier_messages() -> dict[str, tuple[str, ...]]:
-    """Which message a learned-layer alarm gets, by the concept of the nearest training messages."""
-    import tomllib
-
-    from citecare.safety.rules import SAFETY_DATA
-
-    data = tomllib.loads((SAFETY_DATA / "triage.toml").read_text(encoding="utf-8"))
-    return {k: tuple(v) for k, v in dict(data.get("classifier_messages", {})).items()}

@@ -261,3 +261,11 @@ def parse_scope(data: dict[str, Any], origin: str = "scope.toml") -> ScopeData:
         patterns("source_addressed_to_ai"), words("off_topic_words"), words("medical_words"),
         words("english_words"), words("foreign_words"),
     )
+
+
+def rules_classifier_messages() -> dict[str, tuple[str, ...]]:
+    """Which message a learned-layer alarm gets, by the concept of the nearest training messages."""
+    import tomllib
+
+    data = tomllib.loads((SAFETY_DATA / "triage.toml").read_text(encoding="utf-8"))
+    return {k: tuple(v) for k, v in dict(data.get("classifier_messages", {})).items()}

@@ -1,0 +1,66 @@
+"""How the guard combines the rules with the learned layer's reading (no model: a stub classifier gives it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citecare.config import Settings
+from citecare.prompts import Messages
+from citecare.safety.classifier import Prediction
+from citecare.safety.guard import Guard
+from citecare.safety.rules import load_rules
+from citecare.vocab import load_medicines
+
+UNNAMED_EMERGENCY = {"emergency": 0.9, "urgent": 0.01, "med_change": 0.02, "info": 0.07}
+SURELY_INFORMATION = {"emergency": 0.01, "urgent": 0.0, "med_change": 0.0, "info": 0.99}
+
+
+class _StubClassifier:
+    """Reads every message the same way; its nearest examples name nothing (no self-harm, no overdose)."""
+
+    dimension = 1
+
+    def __init__(self, probabilities: dict[str, float]) -> None:
+        self.probabilities = probabilities
+
+    def predict(self, vector: Sequence[float], text: str) -> Prediction:
+        return Prediction(self.probabilities, (("emergency", "dev_emergency", 0.6), ("info", "answer_question", 0.5)))
+
+    def threshold(self, label: str, default: float = 0.5) -> float:
+        return 0.5
+
+
+def _guard(probabilities: dict[str, float]) -> Guard:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    return Guard(settings, Messages(settings), load_rules(), load_medicines(),
+                 _StubClassifier(probabilities), lambda text: [0.0])  # type: ignore[arg-type]
+
+
+def test_an_emergency_only_the_learned_layer_reads_carries_the_crisis_line() -> None:
+    # d18-136 was read as an emergency with no crisis line: the rules named nothing, no example was self-harm
+    result = _guard(UNNAMED_EMERGENCY).check("haha well if the shingles doesnt get me ill do it myself, been looking "
+                                             "up methods")
+    assert result.kind == "emergency" and result.layers["rules"] is None
+    assert "988" in result.message and "emergency:crisis_line_unnamed" in result.reasons
+
+
+def test_an_emergency_the_rules_name_keeps_its_own_message() -> None:
+    result = _guard(UNNAMED_EMERGENCY).check("crushing chest pain going down my left arm")
+    assert result.kind == "emergency" and result.layers["rules"] == "emergency"
+    assert "988" not in result.message
+
+
+def test_a_learned_layer_sure_of_information_overrules_the_rules_alarm_on_the_same_words() -> None:
+    text = "my daughter is doing a school project on the opioid epidemic. roughly how many overdose deaths are there a year"
+    assert _guard(UNNAMED_EMERGENCY).check(text).layers["rules"] == "emergency"
+    result = _guard(SURELY_INFORMATION).check(text)
+    assert result.kind is None and result.layers["rules"] == "emergency", result.reasons
+    assert result.layers["rules_overruled_as_information"] is True
+
+
+def test_it_never_overrules_self_harm_or_an_alarm_from_the_earlier_messages() -> None:
+    guard = _guard(SURELY_INFORMATION)
+    assert guard.check("i want to kill myself. what are the side effects of sertraline").kind == "emergency"
+    # a head injury is an emergency only with the blood thinner said before
+    assert guard.check("i fell and hit my head this morning, what should i watch for", ["i take warfarin"]).kind == \
+        "emergency"
