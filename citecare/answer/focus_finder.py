@@ -19,6 +19,11 @@ _FILLER = frozenset("""actually really exactly usually basically even ever still
     typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
     anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
     instead definitely definately certainly surely necessarily defo deffo""".split())
+# How the answer should be put is not what it is about: "what is an immunosuppressant, in simple words?"
+# (answers-dev-10) was "not covered" because no sentence speaks of words.
+_REGISTER = re.compile(r"\b(?:in|into|using)\s+(?:very\s+)?(?:simple|simpler|plain|easy|basic|everyday|lay|laymans?|"
+                       r"layman's|normal|non[- ]medical)\s+(?:words|terms|english|language)\b|"
+                       r"\bin\s+a\s+nutshell\b|\blike\s+i'?m\s+(?:5|five)\b", re.IGNORECASE)
 # Who asks, and how they feel, is not what they ask about: "my son is 4 and they think he has kawasaki disease"
 # asks about kawasaki disease, and a "not covered" answer must never name "son" or "worried" as its subject.
 # Nor is the age group ("what are early signs of arthritis in a toddler" was locked on "toddler", the rarest
@@ -93,14 +98,16 @@ class FocusFinder:
         self.common = common
 
     def focus(self, question: str, earlier: Sequence[str] = (), *, answers: Sequence[str] = (),
-              explained: Iterable[str] = (), original: str = "", follow_up: bool = False) -> Focus:
+              explained: Iterable[str] = (), original: str = "", follow_up: bool = False,
+              as_written: str = "") -> Focus:
         """``earlier``: the patient's earlier messages, oldest first (a follow-up inherits their subject);
         ``answers``: the replies they got, read for a subject only when the patient's own messages name none
         ("What are immunosuppressants?" answered with a list naming psoriasis, methotrexate and biologics: "how
         will my doctor keep an eye on side effects?" is still about immunosuppressants); ``explained``: words the
         query layer already understands (lay terms); ``original``: the question as the patient wrote it, before
         typo correction (to name an unknown topic in their words); ``follow_up``: the question was made to stand
-        alone with a topic of the earlier messages (``resolve_follow_up``)."""
+        alone with a topic of the earlier messages (``resolve_follow_up``); ``as_written``: the follow-up before
+        that (its kind of question is in the patient's words: "will our children get it?")."""
         from citecare.answer.query import content_terms
         from citecare.answer.question_type import classify, type_words
 
@@ -134,6 +141,12 @@ class FocusFinder:
         question_type = classify(asked_part) if asked_part else "other"
         if question_type == "other":
             question_type = classify(question)
+        elif question_type == "yes_no" and classify(question) == "inheritance":
+            question_type = "inheritance"  # "my mum has rheumatoid arthritis. will i get it too?": across sentences
+        if follow_up and as_written and question_type in ("other", "yes_no"):
+            # "will our children get it?" made "will our children get multiple sclerosis?" reads as a plain yes/no
+            own = classify(_asked_part(as_written) or as_written)
+            question_type = own if own not in ("other", "yes_no") else question_type
         if question_type == "definition":
             subjects = self._defined_term(question, subjects)
         subjects, background = self._background_conditions(asked_part, subjects)
@@ -142,7 +155,8 @@ class FocusFinder:
             named |= content_terms(s.label, drop_generic=False)
         for form in mentioned:
             named |= content_terms(form, drop_generic=False)
-        skip = named | content_terms(" ".join([*type_words(question), *_FILLER]), drop_generic=False)
+        skip = named | content_terms(" ".join([*type_words(question), *_FILLER, *_REGISTER.findall(question)]),
+                                     drop_generic=False)
         skip |= _generic_stems()
         aspect = frozenset(t for t in content_terms(question) if t not in skip)
         tokens, content = _content_tokens(original or question, skip)
