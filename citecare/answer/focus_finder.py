@@ -18,7 +18,7 @@ from citecare.text import fold, stem, words
 _FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
     typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
     anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
-    instead definitely definately certainly surely necessarily defo deffo""".split())
+    instead definitely definately certainly surely necessarily defo deffo make makes made making""".split())
 # How the answer should be put is not what it is about: "what is an immunosuppressant, in simple words?"
 # (answers-dev-10) was "not covered" because no sentence speaks of words.
 _REGISTER = re.compile(r"\b(?:in|into|using)\s+(?:very\s+)?(?:simple|simpler|plain|easy|basic|everyday|lay|laymans?|"
