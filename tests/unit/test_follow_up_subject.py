@@ -45,3 +45,31 @@ def test_the_first_one_is_the_first_medicine_the_reply_listed() -> None:
                                         ["what are biologic response modifiers for RA"], answers=[reply]).subjects] == [
         "etanercept"]
     assert [s.key for s in finder.focus("and the last one?", [], answers=[reply]).subjects] == ["abatacept"]
+
+
+def test_a_follow_ups_kind_of_question_is_read_in_the_patients_own_words() -> None:
+    # "will our children get it?" made to stand alone with the earlier subject reads as a plain yes/no question
+    focus = _finder().focus("will our children get psoriasis?", ["my husband has psoriasis"], follow_up=True,
+                            as_written="will our children get it?")
+    assert focus.question_type == "inheritance"
+    plain = _finder().focus("will our children get psoriasis?", ["my husband has psoriasis"], follow_up=True)
+    assert plain.question_type == "yes_no"
+
+
+def test_an_inheritance_question_may_span_two_sentences() -> None:
+    assert _finder().focus("my mum has psoriasis. will i get it too?").question_type == "inheritance"
+    assert _finder().focus("my mum has psoriasis. is it itchy?").question_type == "yes_no"
+
+
+def test_how_the_answer_should_be_put_is_not_its_aspect() -> None:
+    focus = _finder().focus("what is psoriasis, in simple words?")
+    assert not {"simpl", "word", "words", "simple"} & focus.aspect_terms, focus.aspect_terms
+    assert _finder().focus("what are psoriasis words?").aspect_terms  # the words themselves are asked here
+
+
+def test_a_verb_after_an_unknown_name_is_not_part_of_it() -> None:
+    # "My sources don't cover this question about psoriasis and propranolol make"
+    finder = FocusFinder(SubjectIndex(CHUNKS, load_medicines()), {"psoriasis": 1, "skin": 1},
+                         frozenset({"can", "make", "worse", "what", "is", "the", "how", "will"}))
+    unknown = finder.focus("can propranolol make psoriasis worse").unknown
+    assert "propranolol" in unknown and not any("make" in name for name in unknown), unknown
