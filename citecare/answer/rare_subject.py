@@ -37,6 +37,15 @@ def _is_everyday(word: str, common: frozenset[str]) -> bool:
     return word in common or stem(word) in _everyday_stems(common)
 
 
+# A name given to a disease, sign or syndrome: the word before it names it even when it is also an everyday word
+# ("kawasaki disease", "graves disease", "raynaud phenomenon"; the embedding model's word list has "kawasaki").
+_NAMED_HEADS = frozenset({"disease", "syndrome", "disorder", "palsy", "phenomenon", "sign"})
+
+
+def _is_named(i: int, tokens: Sequence[str]) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1] in _NAMED_HEADS
+
+
 def _is_short_form(word: str, counts: Mapping[str, int]) -> bool:
     """A lay short form of a longer, more used library word ("fibro" → "fibromyalgia"): locking on it would
     shut out every passage that writes the word in full."""
@@ -57,7 +66,7 @@ def rare_phrases(tokens: Sequence[str], content: Sequence[bool], *, df: Mapping[
         return df.get(stem(tokens[i]), 0)
 
     usable = [i for i, ok in enumerate(content) if ok and len(tokens[i]) >= 3 and tokens[i] not in skip
-              and not _is_everyday(tokens[i], common) and 0 < rarity(i) <= limit]
+              and (not _is_everyday(tokens[i], common) or _is_named(i, tokens)) and 0 < rarity(i) <= limit]
     if not usable:
         return ()
     anchor = min(usable, key=lambda i: (rarity(i), -i))
