@@ -35,8 +35,8 @@ COMMON = frozenset("""does help knee arthritis what are the symptoms of microsco
     for take many people""".split())
 
 
-def _finder(chunks: list[Chunk] = CHUNKS) -> FocusFinder:
-    index = SubjectIndex(chunks, load_medicines(), COMMON)
+def _finder(chunks: list[Chunk] = CHUNKS, common: frozenset[str] = COMMON) -> FocusFinder:
+    index = SubjectIndex(chunks, load_medicines(), common)
     counts: dict[str, int] = {}
     df: dict[str, int] = {}
     for c in chunks:
@@ -44,7 +44,7 @@ def _finder(chunks: list[Chunk] = CHUNKS) -> FocusFinder:
             counts[w] = counts.get(w, 0) + 1
         for s in {stem(w) for w in words(c.text)}:
             df[s] = df.get(s, 0) + 1
-    return FocusFinder(index, counts, COMMON, df=df, passages=len(chunks))
+    return FocusFinder(index, counts, common, df=df, passages=len(chunks))
 
 
 def test_a_question_without_a_known_subject_locks_on_its_rarest_uncommon_library_word() -> None:
@@ -92,3 +92,13 @@ def test_an_age_group_is_never_the_lock() -> None:
     chunks = [*CHUNKS, _chunk("ja", "Kids and joints - Early signs (NIH)", "A toddler may limp in the morning.")]
     focus = _finder(chunks).focus("what are the symptoms of arthritis in a toddler")
     assert focus.rare == () and focus.topic == "" and focus.population == "children"
+
+
+def test_an_everyday_word_that_names_a_disease_is_its_subject() -> None:
+    # "kawasaki" is in the embedding model's word list: "what is kawasaki disease" quoted a Behcet's sentence first
+    chunks = [*CHUNKS, _chunk("vasc", "Vasculitis - What is it? (NHLBI)",
+                              "Behcet's disease is common in Japan. The standard treatment for Kawasaki disease is "
+                              "high-dose aspirin and immune globulin.")]
+    finder = _finder(chunks, COMMON | {"kawasaki", "disease"})
+    assert "kawasaki disease" in finder.focus("what is kawasaki disease").rare
+    assert finder.focus("does kawasaki help").rare == ()  # not naming a disease: an everyday word still
