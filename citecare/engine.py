@@ -140,7 +140,7 @@ class ChatEngine:
         resolved = resolve_follow_up(checked.question, turns, loaded.topics, self.settings.history_turns)
         focus = loaded.focus.focus(loaded.retriever.vocabulary.correct(resolved), users, original=resolved,
                                    answers=[h.content for h in turns if h.role != "user"],
-                                   follow_up=resolved != checked.question, as_written=checked.question)
+                                   as_written=checked.question)
         resolved = with_subject(resolved, focus)
         t = time.perf_counter()
         found = loaded.retriever.retrieve(resolved)

@@ -98,18 +98,19 @@ class FocusFinder:
         self.common = common
 
     def focus(self, question: str, earlier: Sequence[str] = (), *, answers: Sequence[str] = (),
-              explained: Iterable[str] = (), original: str = "", follow_up: bool = False,
-              as_written: str = "") -> Focus:
+              explained: Iterable[str] = (), original: str = "", as_written: str = "") -> Focus:
         """``earlier``: the patient's earlier messages, oldest first (a follow-up inherits their subject);
         ``answers``: the replies they got, read for a subject only when the patient's own messages name none
         ("What are immunosuppressants?" answered with a list naming psoriasis, methotrexate and biologics: "how
         will my doctor keep an eye on side effects?" is still about immunosuppressants); ``explained``: words the
         query layer already understands (lay terms); ``original``: the question as the patient wrote it, before
-        typo correction (to name an unknown topic in their words); ``follow_up``: the question was made to stand
-        alone with a topic of the earlier messages (``resolve_follow_up``); ``as_written``: the follow-up before
-        that (its kind of question is in the patient's words: "will our children get it?")."""
+        typo correction (to name an unknown topic in their words); ``as_written``: the message as sent, before
+        ``resolve_follow_up`` made it stand alone with a topic of the earlier messages (a follow-up when it differs;
+        its kind of question is in the patient's words: "will our children get it?")."""
         from citecare.answer.query import content_terms
         from citecare.answer.question_type import classify, type_words
+
+        follow_up = bool(as_written) and as_written != (original or question)
 
         subjects = self._named_beyond_abbreviation(question, self._qualified(question, self.index.find(question)))
         inherited = False
@@ -143,7 +144,7 @@ class FocusFinder:
             question_type = classify(question)
         elif question_type == "yes_no" and classify(question) == "inheritance":
             question_type = "inheritance"  # "my mum has rheumatoid arthritis. will i get it too?": across sentences
-        if follow_up and as_written and question_type in ("other", "yes_no"):
+        if follow_up and question_type in ("other", "yes_no"):
             # "will our children get it?" made "will our children get multiple sclerosis?" reads as a plain yes/no
             own = classify(_asked_part(as_written) or as_written)
             question_type = own if own not in ("other", "yes_no") else question_type

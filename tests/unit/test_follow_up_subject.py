@@ -49,10 +49,10 @@ def test_the_first_one_is_the_first_medicine_the_reply_listed() -> None:
 
 def test_a_follow_ups_kind_of_question_is_read_in_the_patients_own_words() -> None:
     # "will our children get it?" made to stand alone with the earlier subject reads as a plain yes/no question
-    focus = _finder().focus("will our children get psoriasis?", ["my husband has psoriasis"], follow_up=True,
+    focus = _finder().focus("will our children get psoriasis?", ["my husband has psoriasis"],
                             as_written="will our children get it?")
     assert focus.question_type == "inheritance"
-    plain = _finder().focus("will our children get psoriasis?", ["my husband has psoriasis"], follow_up=True)
+    plain = _finder().focus("will our children get psoriasis?", ["my husband has psoriasis"])
     assert plain.question_type == "yes_no"
 
 
