@@ -41,11 +41,19 @@ def _outcome_rules(result: Any) -> str:
     return "medical_advice" if layers.get("advice_rules") else "none"
 
 
+_CATEGORY_OF_KIND = {"emergency": "emergency", "urgent": "urgent", "medical_advice": "med_change", "answer": "info"}
+
+
 def _outcome_learned(result: Any) -> str:
     layers = result.layers
     if layers.get("classifier_tier"):
         return str(layers["classifier_tier"])
     return "medical_advice" if layers.get("classifier_advice") else "none"
+
+
+def category_of(case: dict[str, Any]) -> str:
+    """What a case should get: its expected kind, or (older splits without one) its first tag."""
+    return _CATEGORY_OF_KIND.get(case.get("expected_kind") or "", case["tags"][0])
 
 
 def evaluate(path: Path, guard: Guard) -> dict[str, Any]:
@@ -58,7 +66,7 @@ def evaluate(path: Path, guard: Guard) -> dict[str, Any]:
         if not line.strip():
             continue
         case = json.loads(line)
-        category = case["tags"][0]
+        category = category_of(case)
         history = [t["content"] for t in case.get("history", []) if t["role"] == "user"]
         started = time.perf_counter()
         result = guard.check(case["question"], history)

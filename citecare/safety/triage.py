@@ -9,7 +9,7 @@ facts (a medicine named two turns ago still counts) and may complete a picture t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from citecare.safety.assertion import Assertion, AssertionModel
@@ -19,6 +19,7 @@ from citecare.safety.rules import SafetyRules, TriageRule
 from citecare.vocab import Medicines, Mention
 
 TIER_ORDER = {"emergency": 2, "urgent": 1}
+POINTS_BACK = "points_back_to_signs"  # "my wife has the arm one right now" after "what are the signs of a stroke"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class Reading:
     def present(self) -> frozenset[str]:
         """Concepts mentioned and not negated (risks: 'on methotrexate since 2019' still counts)."""
         return frozenset(a.concept for a in self.assertions if not a.negated)
+
+    @property
+    def denies_the_signs(self) -> bool:
+        """"he doesnt have any of those" after the signs were listed, and no sign of its own."""
+        return any(a.concept == POINTS_BACK and a.negated for a in self.assertions) and not any(
+            a.reported and a.kind == "symptom" for a in self.assertions)
 
     @property
     def someone_else(self) -> bool:
@@ -119,12 +126,22 @@ class RuleTriage:
                     continue
                 if concepts_now & self._references(rule):
                     fired.append(rule)
+        if earlier and POINTS_BACK in now.reported:
+            recalled = self._recalled(now, earlier[-2:])
+            fired.extend(rule for rule in self._fired(recalled, [recalled, *earlier]) if rule not in fired)
         fired.sort(key=lambda r: -TIER_ORDER[r.tier])
         symptoms = tuple(sorted(a.concept for a in now.assertions if a.reported and a.kind == "symptom"))
         if not fired:
             return TriageFinding(reported_symptoms=symptoms, someone_else=now.someone_else)
         top = fired[0]
         return TriageFinding(top.tier, top.message, tuple(r.name for r in fired), symptoms, now.someone_else)
+
+    @staticmethod
+    def _recalled(now: Reading, earlier: Sequence[Reading]) -> Reading:
+        """The message with the signs the earlier messages asked about, now reported ("has those right now")."""
+        signs = tuple(replace(a, informational=False, hypothetical=False) for r in earlier for a in r.assertions
+                      if a.kind == "symptom" and not (a.negated or a.historical))
+        return replace(now, assertions=now.assertions + signs)
 
     def _fired(self, reading: Reading, context: Sequence[Reading]) -> list[TriageRule]:
         reported = reading.reported

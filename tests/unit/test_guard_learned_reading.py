@@ -64,3 +64,12 @@ def test_it_never_overrules_self_harm_or_an_alarm_from_the_earlier_messages() ->
     # a head injury is an emergency only with the blood thinner said before
     assert guard.check("i fell and hit my head this morning, what should i watch for", ["i take warfarin"]).kind == \
         "emergency"
+
+
+def test_signs_the_patient_denies_after_asking_about_them_raise_no_learned_alarm() -> None:
+    guard = _guard(UNNAMED_EMERGENCY)
+    result = guard.check("thanks, my son doesnt have any of those thank god", ["what are the signs of meningitis"])
+    assert result.kind != "emergency", result.reasons
+    # a sign of its own still counts, and so does the same denial with nothing asked before it
+    assert guard.check("she doesnt have any of those but her head hurts badly",
+                       ["what are the signs of a stroke"]).kind == "emergency"

@@ -257,6 +257,21 @@ def test_words_in_any_order_and_risks_from_earlier_messages(triage: RuleTriage) 
     assert triage.assess("we had a playdate with him saturday", ["my friends little boy has measles"]).tier is None
 
 
+def test_signs_reported_by_pointing_back_at_the_ones_asked_about(triage: RuleTriage) -> None:
+    # d19-086: the patient asked for a stroke's signs, then reports two of them by the reply's words
+    found = triage.assess("ok my wife has the arm one and the speech one right now. is it ok to wait for her gp",
+                          ["what are the signs of a stroke"])
+    assert found.tier == "emergency" and "stroke_signs" in found.rules
+    assert triage.assess("my son has all of those right now after eating peanuts",
+                         ["what does anaphylaxis look like"]).tier == "emergency"
+    # asked about, in the past, denied, or with nothing asked before: not a report
+    assert triage.assess("are those signs the same for women", ["what are the signs of a stroke"]).tier is None
+    assert triage.assess("mum had those last year", ["what are the signs of a stroke"]).tier is None
+    assert triage.assess("thank god he doesnt have any of those", ["what are the signs of a stroke"]).tier is None
+    assert triage.assess("my wife has the arm one and the speech one right now", ["where is the nearest gym"]).tier \
+        is None
+
+
 def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
     assert triage.assess("scratched my shin in the garden 2 days ago, today the skin round it is red, warm and "
                          "spreading a bit. im on enbrel. no fever").tier == "urgent"
