@@ -171,8 +171,9 @@ class Guard:
         if learned and finding.tier is None and _QUESTION_OPENING.match(text) and not _reports_something(
                 self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
-        if learned and finding.tier is None and earlier and self.triage.read(text).denies_the_signs:
-            learned = None  # "thank god he doesnt have any of those": the learned layer does not read the denial
+        if learned and finding.tier is None and self.triage.read(text).nothing_for_a_person(bool(earlier)) and \
+                self._vote(prediction, "emergency", "") != "emergency_self_harm":
+            learned = None  # "thank god he doesnt have any of those"; "the vet checked him over": no one here at risk
         layers["classifier_tier"] = learned
         layers["classifier_advice"] = self._learned_advice(prediction) and self._health_context(
             text, earlier, prediction)

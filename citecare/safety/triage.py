@@ -20,6 +20,9 @@ from citecare.vocab import Medicines, Mention
 
 TIER_ORDER = {"emergency": 2, "urgent": 1}
 POINTS_BACK = "points_back_to_signs"  # "my wife has the arm one right now" after "what are the signs of a stroke"
+SELF_HARM_WORDS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means",
+                             "reunion_wish", "despair"})
+IT_HAPPENED = "it_happened"  # "what happens if a toddler eats a few prednisone tablets, mine just did"
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,17 @@ class Reading:
         """Concepts mentioned and not negated (risks: 'on methotrexate since 2019' still counts)."""
         return frozenset(a.concept for a in self.assertions if not a.negated)
 
-    @property
-    def denies_the_signs(self) -> bool:
-        """"he doesnt have any of those" after the signs were listed, and no sign of its own."""
-        return any(a.concept == POINTS_BACK and a.negated for a in self.assertions) and not any(
-            a.reported and a.kind == "symptom" for a in self.assertions)
+    def nothing_for_a_person(self, after_earlier_messages: bool) -> bool:
+        """Signs denied after asking about them ("thank god he doesnt have any of those"), or an animal in a vet's
+        care ("vet checked him over and says hes fine"); never with self-harm words
+        ("since the vet put my cat down i dont see the point in anything anymore" still counts)."""
+        concepts = {a.concept for a in self.assertions}
+        if concepts & SELF_HARM_WORDS:
+            return False
+        if "animal_with_the_vet" in concepts:  # the symptoms are the animal's; a person's, the rules read
+            return True
+        denied = any(a.concept == POINTS_BACK and a.negated for a in self.assertions)
+        return denied and after_earlier_messages and not any(a.reported and a.kind == "symptom" for a in self.assertions)
 
     @property
     def someone_else(self) -> bool:
@@ -113,6 +122,8 @@ class RuleTriage:
     def assess(self, text: str, history: Sequence[str] = ()) -> TriageFinding:
         """Rules over the message, with facts from the patient's earlier messages (oldest first)."""
         now = self.read(text)
+        if IT_HAPPENED in now.reported:
+            now = self._recalled(now, [now])
         earlier = [self.read(h) for h in history]
         fired = self._fired(now, [now, *earlier])
         if earlier:

@@ -73,3 +73,16 @@ def test_signs_the_patient_denies_after_asking_about_them_raise_no_learned_alarm
     # a sign of its own still counts, and so does the same denial with nothing asked before it
     assert guard.check("she doesnt have any of those but her head hurts badly",
                        ["what are the signs of a stroke"]).kind == "emergency"
+
+
+def test_an_animal_in_a_vets_care_raises_no_learned_alarm_unless_self_harm_is_in_view() -> None:
+    guard = _guard(UNNAMED_EMERGENCY)
+    text = ("my dog snaffled one of my prednisone tablets off the kitchen floor, vet checked him over and says hes "
+            "fine. are steroids used in dogs too")
+    assert guard.check(text).kind != "emergency"
+    assert guard.check("my dog snaffled one of my prednisone tablets off the kitchen floor").kind == "emergency"
+    # grief for a pet with self-harm words, and a person's own emergency the rules name, still count
+    assert guard.check("since the vet put my cat down i dont see the point in anything anymore, ive got his "
+                       "leftover painkillers").kind == "emergency"
+    assert guard.check("i'm at the vets with my dog and my chest has gone really tight and my left arm is "
+                       "numb").kind == "emergency"

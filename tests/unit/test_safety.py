@@ -272,6 +272,20 @@ def test_signs_reported_by_pointing_back_at_the_ones_asked_about(triage: RuleTri
         is None
 
 
+def test_the_writers_own_report_after_a_question_in_one_run_on_sentence(triage: RuleTriage) -> None:
+    found = triage.assess("why does warfarin make nosebleeds last longer, ive been bleeding for an hour and it wont stop")
+    assert found.tier == "emergency", found
+    assert triage.assess("why does warfarin make nosebleeds last longer").tier is None
+
+
+def test_a_question_followed_by_it_has_happened_is_a_report(triage: RuleTriage) -> None:
+    assert triage.assess("is it bad if a child swallowed a button battery? my son just did").tier == "emergency"
+    assert triage.assess("is it bad if a child swallowed a button battery?").tier is None
+    # over, or not the thing asked: no report
+    assert triage.assess("what happens if someone has a seizure in the bath? my brother did, he's ok now").tier is None
+    assert triage.assess("what should i do if i get a fever? i just did my first humira shot").tier is None
+
+
 def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
     assert triage.assess("scratched my shin in the garden 2 days ago, today the skin round it is red, warm and "
                          "spreading a bit. im on enbrel. no fever").tier == "urgent"
