@@ -32,8 +32,11 @@ MEANING_DROP = 0.12
 # the cosine by this much: "breastfeeding" (0.27) and "pregnant" (0.23) in "are … safe while breastfeeding", not
 # "rheumy" (0.13) in "what does dmard mean, the rheumy wants to start me on one" (answers dev splits).
 TRANSLATED_MEANING_DROP = 0.2
-# A source sentence speaks of a word when the word alone is this close to it.
-WORD_SENTENCE_SIMILARITY = 0.12
+# A source sentence speaks of a word when the word alone is this close to it. 0.12 let "is gabapentin addictive"
+# quote a dosing schedule and "does morphine cause constipation" a sentence on other effects; at 0.2, on the answer
+# dev splits 9-11: 4 more honest "not covered", 1 answerable question lost ("does celebrex have to be taken with
+# food?"); on every answer dev split, the seventeenth session counted 7 and 3.
+WORD_SENTENCE_SIMILARITY = 0.2
 _AT_MOST_WORDS = 4  # two embeddings per word: the longest questions are cut to their first few aspect words
 
 
