@@ -37,7 +37,12 @@ _Q = [  # first match wins: the more specific kinds come first
     ("frequency", r"\bhow (often|many times|frequently)\b|\bhow far apart\b|\bhow long between\b|\bhow many\b[\w' -]{0,20}\b(shots|doses|jabs|injections|vaccinations|boosters)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
     # "will lupus shorten my life expectancy", "how many people end up with kidney failure", "what happens if
     # wegeners isnt treated"; titled "What is the outlook for…?", "What are the complications of…?"
-    ("prognosis", r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\bshorten (my|your|his|her|their|a person'?s) life\b|"
+    # "does sjogren's get worse over time", "will i still have a normal lifespan with it", "will my back ever be
+    # right again", "am i going to lose my sight": how it goes on from here
+    ("prognosis", r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\blife ?span\b|\bshorten (my|your|his|her|their|a person'?s) life\b|"
+                  r"\b(get|gets|getting) worse (over time|with time|as (you|i|they) get older|with age)\b|\bworse over time\b|"
+                  r"\bwill (i|it|he|she|they|my [\w'-]+) ever (be|get|go|feel)\b|"
+                  r"\b(am|is|are) (i|he|she|they|we) (going to|gonna) (lose|go blind|end up|be disabled|need a wheelchair)\b|"
                   r"\b(live|lead) (a )?(normal|full|long) life\b|\bhow long (can|will|do|does) (i|you|people|he|she|they) live\b|"
                   r"\bcomplications?\b|\bend up (with|on|in|needing|having)\b|\b(is|are) (it|they|[\w'-]+) (fatal|curable|deadly|"
                   r"life[- ]threatening)\b|\bcan (you|people|i|he|she|it) (die|kill)\b|\bgo away (by itself|on its own)\b|"

@@ -126,6 +126,11 @@ def test_question_types_and_their_answers() -> None:
     # What a term is, also after some context or written "whats".
     assert classify("dermatologist mentioned a biologic for my psoriasis. what actually is a biologic") == "definition"
     assert classify("whats sjogrens") == "definition"
+    # how it goes on from here (answers-dev-11: "does sjögren's get worse over time?" led with how common it is)
+    assert classify("does sjögren's get worse over time?") == "prognosis"
+    assert classify("will i still have a normal lifespan with it?") == "prognosis"
+    assert classify("NMO prognosis? am i going to lose my sight") == "prognosis"
+    assert classify("is it getting worse because of the weather") == "yes_no"
 
 
 def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_sentence() -> None:
