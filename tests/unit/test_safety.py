@@ -375,6 +375,10 @@ def test_medication_change_routes_to_prescriber(guard: Guard) -> None:
     assert "pharmacist" in result.message and "prescribed" in result.message
     assert guard.check("what are the side effects of prednisone?").kind is None
     assert guard.check("can i stop my prednisone now the flare has settled").kind == "medical_advice"
+    # what the care team said may come is no request; the patient's own question beside it still is
+    assert guard.check("my doctor said i might go on humira, should i start it now or wait till after my "
+                       "holiday?").kind == "medical_advice"
+    assert guard.check("doctor said i might go on methotrexate. what dose will i be on?").kind == "medical_advice"
 
 
 @pytest.mark.parametrize("message", [
@@ -439,6 +443,8 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "can i take my prednisolone through customs in spain",
     "any tips for remembering to take methotrexate on the same day?",
     "what does dmard mean, the rheumy wants to start me on one",  # the care team's plan, a definition asked
+    "what even is a biologic medicine? my GI says i might go on one",  # what the care team said may come
+    "the rheumy mentioned i may need to start methotrexate, what does it do",
     "which meds count as immunosuppressants? is methotrexate one",
     "methotrexate for psoriasis how much a week do they normaly start people on",  # in general, with a typo
     "can you tell me why the doctor checks my blood every few weeks on azathioprine",  # asks only why
