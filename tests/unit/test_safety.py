@@ -281,6 +281,8 @@ def test_the_writers_own_report_after_a_question_in_one_run_on_sentence(triage: 
 def test_a_question_followed_by_it_has_happened_is_a_report(triage: RuleTriage) -> None:
     assert triage.assess("is it bad if a child swallowed a button battery? my son just did").tier == "emergency"
     assert triage.assess("is it bad if a child swallowed a button battery?").tier is None
+    assert triage.assess("what does it mean when one side of your face drops? my nan's just done it while we were "
+                         "talking").tier == "emergency"
     # over, or not the thing asked: no report
     assert triage.assess("what happens if someone has a seizure in the bath? my brother did, he's ok now").tier is None
     assert triage.assess("what should i do if i get a fever? i just did my first humira shot").tier is None
