@@ -48,7 +48,10 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"life[- ]threatening)\b|\bcan (you|people|i|he|she|it) (die|kill)\b|\bgo away (by itself|on its own)\b|"
                   r"\b(is|isn'?t|isnt|not|never) (gets? )?treated\b|\buntreated\b|\bwithout treatment\b|\bif (you|i|we|they) "
                   r"(don'?t|dont|do not|never) treat\b"),
-    ("duration", r"\bhow long\b|\bmax(imum)? (number of )?(days|weeks|months)\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|\blast\b"),
+    ("duration", r"\bhow long\b|\bmax(imum)? (number of )?(days|weeks|months)\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|"
+                 # "how long does it last" (not "last year", "last time", "the last dose")
+                 r"\blasts?\b(?!\s+(year|week|month|night|time|summer|winter|spring|autumn|fall|christmas|dose|one|few|"
+                 r"couple|[a-z]+day|january|february|march|april|may|june|july|august|september|october|november|december)\b)"),
     # "how much does copaxone cut down relapses" asks how well it works, not for a dose; a dose named in passing
     # ("on high dose prednisone… is this cushings", "a medrol dose pack… does it matter for the test") is no question
     ("dosage", r"\b(what|which|how|usual|normal|typical|max|maximum|starting|right|correct|recommended|safe|daily|"
@@ -152,11 +155,13 @@ _A = {
 
 
 def classify(question: str) -> str:
-    """The kind of answer a question asks for ('other' when none fits)."""
+    """The kind of answer a question asks for ('other' when none fits). The question may follow its context in
+    the same sentence: "i'm on a blood thinner, are painkillers like ibuprofen riskier for me?" asks yes or no."""
     text = fold(question)
-    for name, pattern in _QUESTION_TYPES:
-        if pattern.search(text):
-            return name
+    for part in [text, *reversed([p for p in re.split(r",\s+", text)[1:] if p.strip()])]:
+        for name, pattern in _QUESTION_TYPES:
+            if pattern.search(part):
+                return name
     return "other"
 
 

@@ -131,6 +131,10 @@ def test_question_types_and_their_answers() -> None:
     assert classify("will i still have a normal lifespan with it?") == "prognosis"
     assert classify("NMO prognosis? am i going to lose my sight") == "prognosis"
     assert classify("is it getting worse because of the weather") == "yes_no"
+    # the question after its context in one sentence; "last" as a time is no duration
+    assert classify("i'm on a blood thinner, are painkillers like ibuprofen riskier for me?") == "yes_no"
+    assert classify("i already had shingles last year, can i still get it?") == "yes_no"
+    assert classify("how long does the rash last") == "duration"
 
 
 def test_the_composer_never_quotes_another_drugs_facts_and_leads_with_a_whole_sentence() -> None:
