@@ -288,6 +288,14 @@ def test_a_question_followed_by_it_has_happened_is_a_report(triage: RuleTriage) 
     assert triage.assess("what should i do if i get a fever? i just did my first humira shot").tier is None
 
 
+def test_an_event_already_in_professional_hands_is_not_reported_now(triage: RuleTriage) -> None:
+    assert triage.assess("saw a man have a seizure on the bus yesterday, paramedics took over. whats the right thing "
+                         "for a bystander to do").tier is None
+    # what follows the handover is reported as usual
+    assert triage.assess("my baby stopped breathing for a bit and went blue, the paramedics came and said she's ok "
+                         "but she's floppy again now").tier == "emergency"
+
+
 def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
     assert triage.assess("scratched my shin in the garden 2 days ago, today the skin round it is red, warm and "
                          "spreading a bit. im on enbrel. no fever").tier == "urgent"
