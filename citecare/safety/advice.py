@@ -126,8 +126,9 @@ def _asks_without_question_words(text: str) -> bool:
 
 # a sentence (or a clause after a comma: "pharmacy student here, why are…") that asks why, or what one thing does
 # to another ("can tramadol and sertraline together cause…")
-_WHY = re.compile(r"(?:^|[.?!,]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to|leads to|interact|interacts)\b",
-                  re.I)
+_WHY = re.compile(r"(?:^|[.?!,]\s)\W*(?:why|how come)\b|\b(?:cause|causes|lead to|leads to|interact|interacts)\b|"
+                  # how a thing works: "how does the combined pill actually stop you getting pregnant" (not "how do i")
+                  r"\bhow (?:does|do|did) (?:the|a|an|it|they|that|this|these|those)\b", re.I)
 
 
 _BEFORE_STARTING = r"\bbefore (?:i|we|he|she|they|my|our) (?:\w+ )?(?:start|starts|begin|begins|go on|goes on)\b"

@@ -454,6 +454,7 @@ def test_regimen_changes_in_other_words_route_to_prescriber(guard: Guard, messag
     "any tips for remembering to take methotrexate on the same day?",
     "what does dmard mean, the rheumy wants to start me on one",  # the care team's plan, a definition asked
     "what even is a biologic medicine? my GI says i might go on one",  # what the care team said may come
+    "how does the combined pill actually stop you getting pregnant",  # how a thing works, not a combination asked
     "the rheumy mentioned i may need to start methotrexate, what does it do",
     "which meds count as immunosuppressants? is methotrexate one",
     "methotrexate for psoriasis how much a week do they normaly start people on",  # in general, with a typo
