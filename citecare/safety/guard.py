@@ -35,7 +35,7 @@ from citecare.safety.classifier import ModelError, Prediction, TriageClassifier,
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules, rules_classifier_messages
 from citecare.safety.scope import ScopeChecks, clean_question, is_junk
-from citecare.safety.triage import Reading, RuleTriage, TriageFinding
+from citecare.safety.triage import SELF_HARM_CONCEPTS, Reading, RuleTriage, TriageFinding
 from citecare.types import AnswerKind
 from citecare.vocab import Medicines, load_medicines
 
@@ -46,8 +46,6 @@ HISTORY_MESSAGES = 3  # the patient's own earlier messages read with the new one
 # messages without a crisis line on a child's breathing or a question about a will).
 CRISIS_LINE_NEIGHBOURS_EMERGENCY = 2
 CRISIS_LINE_NEIGHBOURS = 3
-SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means",
-                                "reunion_wish"})
 # Emergency messages that already give the crisis line.
 _GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})
 # The learned layer's emergency probability at which a question about one's own person is taken as a report.

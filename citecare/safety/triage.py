@@ -20,9 +20,12 @@ from citecare.vocab import Medicines, Mention
 
 TIER_ORDER = {"emergency": 2, "urgent": 1}
 POINTS_BACK = "points_back_to_signs"  # "my wife has the arm one right now" after "what are the signs of a stroke"
-SELF_HARM_WORDS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means",
-                             "reunion_wish", "despair"})
-IT_HAPPENED = "it_happened"  # "what happens if a toddler eats a few prednisone tablets, mine just did"
+# Concepts that put self-harm in view (the guard never lets the learned layer overrule them), and with despair, the
+# words that keep any "nothing for a person here" reading away.
+SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means",
+                                "reunion_wish"})
+SELF_HARM_WORDS = SELF_HARM_CONCEPTS | {"despair"}
+IT_HAPPENED = "it_happened"  # "is it bad if a child swallowed a button battery? my son just did"
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ class RuleTriage:
 
     @staticmethod
     def _recalled(now: Reading, earlier: Sequence[Reading]) -> Reading:
-        """The message with the signs the earlier messages asked about, now reported ("has those right now")."""
+        """The message with the signs asked about (in ``earlier``, or earlier in itself) now reported ("has those
+        right now", "my son just did")."""
         signs = tuple(replace(a, informational=False, hypothetical=False) for r in earlier for a in r.assertions
                       if a.kind == "symptom" and not (a.negated or a.historical))
         return replace(now, assertions=now.assertions + signs)
