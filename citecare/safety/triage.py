@@ -125,8 +125,8 @@ class RuleTriage:
     def assess(self, text: str, history: Sequence[str] = ()) -> TriageFinding:
         """Rules over the message, with facts from the patient's earlier messages (oldest first)."""
         now = self.read(text)
-        if IT_HAPPENED in now.reported:
-            now = self._recalled(now, [now])
+        if IT_HAPPENED in now.reported:  # the event the question described, taking a medicine included
+            now = self._recalled(now, [now], ("symptom", "cue"))
         earlier = [self.read(h) for h in history]
         fired = self._fired(now, [now, *earlier])
         if earlier:
@@ -151,11 +151,11 @@ class RuleTriage:
         return TriageFinding(top.tier, top.message, tuple(r.name for r in fired), symptoms, now.someone_else)
 
     @staticmethod
-    def _recalled(now: Reading, earlier: Sequence[Reading]) -> Reading:
+    def _recalled(now: Reading, earlier: Sequence[Reading], kinds: tuple[str, ...] = ("symptom",)) -> Reading:
         """The message with the signs asked about (in ``earlier``, or earlier in itself) now reported ("has those
         right now", "my son just did")."""
         signs = tuple(replace(a, informational=False, hypothetical=False) for r in earlier for a in r.assertions
-                      if a.kind == "symptom" and not (a.negated or a.historical))
+                      if a.kind in kinds and not (a.negated or a.historical))
         return replace(now, assertions=now.assertions + signs)
 
     def _fired(self, reading: Reading, context: Sequence[Reading]) -> list[TriageRule]:

@@ -283,6 +283,10 @@ def test_a_question_followed_by_it_has_happened_is_a_report(triage: RuleTriage) 
     assert triage.assess("is it bad if a child swallowed a button battery?").tier is None
     assert triage.assess("what does it mean when one side of your face drops? my nan's just done it while we were "
                          "talking").tier == "emergency"
+    # how long it went on, and the taking itself, count too
+    assert triage.assess("what happens if you take methotrexate every day instead of weekly? i just did for a "
+                         "week").tier == "emergency"
+    assert triage.assess("what happens if you take methotrexate every day instead of weekly?").tier is None
     # over, or not the thing asked: no report
     assert triage.assess("what happens if someone has a seizure in the bath? my brother did, he's ok now").tier is None
     assert triage.assess("what should i do if i get a fever? i just did my first humira shot").tier is None
