@@ -78,6 +78,18 @@ class TriageFinding:
     facts: dict[str, bool] = field(default_factory=dict)
 
 
+def _as_reported(assertions: Sequence[Assertion], kinds: tuple[str, ...], keep_others: bool) -> tuple[Assertion, ...]:
+    """The assertions of ``kinds`` that were only asked about or supposed, as reported (denied or past ones stay
+    out); the others as they are, or left out."""
+    out = []
+    for a in assertions:
+        if a.kind in kinds and not (a.negated or a.historical):
+            out.append(replace(a, informational=False, hypothetical=False))
+        elif keep_others:
+            out.append(a)
+    return tuple(out)
+
+
 class RuleTriage:
     def __init__(self, rules: SafetyRules, medicines: Medicines, other_medicines: DrugNames | None = None) -> None:
         self.rules = rules
@@ -126,7 +138,7 @@ class RuleTriage:
         """Rules over the message, with facts from the patient's earlier messages (oldest first)."""
         now = self.read(text)
         if IT_HAPPENED in now.reported:  # the event the question described, taking a medicine included
-            now = self._recalled(now, [now], ("symptom", "cue"))
+            now = replace(now, assertions=_as_reported(now.assertions, ("symptom", "cue"), keep_others=True))
         earlier = [self.read(h) for h in history]
         fired = self._fired(now, [now, *earlier])
         if earlier:
@@ -151,11 +163,9 @@ class RuleTriage:
         return TriageFinding(top.tier, top.message, tuple(r.name for r in fired), symptoms, now.someone_else)
 
     @staticmethod
-    def _recalled(now: Reading, earlier: Sequence[Reading], kinds: tuple[str, ...] = ("symptom",)) -> Reading:
-        """The message with the signs asked about (in ``earlier``, or earlier in itself) now reported ("has those
-        right now", "my son just did")."""
-        signs = tuple(replace(a, informational=False, hypothetical=False) for r in earlier for a in r.assertions
-                      if a.kind in kinds and not (a.negated or a.historical))
+    def _recalled(now: Reading, earlier: Sequence[Reading]) -> Reading:
+        """The message with the signs the earlier messages asked about, now reported ("has those right now")."""
+        signs = _as_reported([a for r in earlier for a in r.assertions], ("symptom",), keep_others=False)
         return replace(now, assertions=now.assertions + signs)
 
     def _fired(self, reading: Reading, context: Sequence[Reading]) -> list[TriageRule]:
