@@ -139,6 +139,10 @@ _ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|expla
                        # what to ask the care team: "what questions should i ask about starting humira"
                        r"\b(?:what|which) (?:questions? )?(?:should|do|can|could|shall) (?:i|we) ask\b|\bquestions? to ask\b|"
                        r"\bwhat to ask\b|"
+                       # how one medicine differs from another: "my rheumatologist switched me from methotrexate to
+                       # leflunomide last week. How is leflunomide different?" (safety-dev-21)
+                       r"\bhow (?:is|are|does|do) [^.?!,]{1,40}\b(?:different|differ|compare)\b|"
+                       r"\bwhat(?:.s|s| is) the difference\b|\bdifference between\b|"
                        # what to watch for, or what it does, before starting: "is isotretinoin really linked to
                        # suicide? my son's about to start it and i want to know what to watch for"
                        r"\bwhat to (?:watch|look|keep an eye) (?:out )?(?:for|on)\b|"

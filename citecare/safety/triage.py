@@ -26,6 +26,7 @@ SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "letha
                                 "reunion_wish"})
 SELF_HARM_WORDS = SELF_HARM_CONCEPTS | {"despair"}
 IT_HAPPENED = "it_happened"  # "is it bad if a child swallowed a button battery? my son just did"
+HAPPENING_AGAIN = "happening_again"  # "had a seizure last month, now having another one right now"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,12 @@ class TriageFinding:
     reported_symptoms: tuple[str, ...] = ()
     someone_else: bool = False
     facts: dict[str, bool] = field(default_factory=dict)
+
+
+def _again(assertions: Sequence[Assertion]) -> tuple[Assertion, ...]:
+    """Past symptoms as current: the message says the event is happening again now (denied ones stay denied)."""
+    return tuple(replace(a, historical=False) if a.kind == "symptom" and a.historical and not a.negated else a
+                 for a in assertions)
 
 
 def _as_reported(assertions: Sequence[Assertion], kinds: tuple[str, ...], keep_others: bool) -> tuple[Assertion, ...]:
@@ -136,21 +143,21 @@ class RuleTriage:
 
     def assess(self, text: str, history: Sequence[str] = ()) -> TriageFinding:
         """Rules over the message, with facts from the patient's earlier messages (oldest first)."""
-        now = self.read(text)
-        if IT_HAPPENED in now.reported:  # the event the question described, taking a medicine included
-            now = replace(now, assertions=_as_reported(now.assertions, ("symptom", "cue"), keep_others=True))
+        now = self._happening_now(self.read(text))
         earlier = [self.read(h) for h in history]
         fired = self._fired(now, [now, *earlier])
         if earlier:
             # The last messages read together can show what the last one alone does not.
             joined = self.read(" . ".join([*history[-2:], text]))
+            if HAPPENING_AGAIN in now.reported:  # (not "my friend did": that says what an earlier question described)
+                joined = replace(joined, assertions=_again(joined.assertions))
             before = self._fired(self.read(" . ".join(history[-2:])), earlier) if history else []
             # the new message may bring the risk ("...measles" then "im on humira"): an immunosuppressant counts
             concepts_now = now.present | now.medicines | ({"immunosuppressive"} if now.immunosuppressive else set())
             for rule in self._fired(joined, [joined, *earlier]):
                 if rule in fired or rule in before:
                     continue
-                if concepts_now & self._references(rule):
+                if HAPPENING_AGAIN in now.reported or concepts_now & self._references(rule):
                     fired.append(rule)
         if earlier and POINTS_BACK in now.reported:
             recalled = self._recalled(now, earlier[-2:])
@@ -161,6 +168,16 @@ class RuleTriage:
             return TriageFinding(reported_symptoms=symptoms, someone_else=now.someone_else)
         top = fired[0]
         return TriageFinding(top.tier, top.message, tuple(r.name for r in fired), symptoms, now.someone_else)
+
+    @staticmethod
+    def _happening_now(reading: Reading) -> Reading:
+        """What the message says is happening: the event a question described when "my son just did", and a past
+        event when "now having another one"."""
+        if IT_HAPPENED in reading.reported:  # the event the question described, taking a medicine included
+            reading = replace(reading, assertions=_as_reported(reading.assertions, ("symptom", "cue"), keep_others=True))
+        if HAPPENING_AGAIN in reading.reported:
+            reading = replace(reading, assertions=_again(reading.assertions))
+        return reading
 
     @staticmethod
     def _recalled(now: Reading, earlier: Sequence[Reading]) -> Reading:

@@ -16,6 +16,7 @@ from citecare.config import PROJECT_ROOT, Settings
 from citecare.errors import PromptError
 from citecare.ingest.sources import is_outdated
 from citecare.prompts import MESSAGE_SPECS, MESSAGE_VALUES, MESSAGES_DIR, Messages
+from citecare.safety.advice import asks_only_why
 from citecare.safety.guard import GUARD_KINDS, Guard
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import (
@@ -298,6 +299,50 @@ def test_an_event_already_in_professional_hands_is_not_reported_now(triage: Rule
     # what follows the handover is reported as usual
     assert triage.assess("my baby stopped breathing for a bit and went blue, the paramedics came and said she's ok "
                          "but she's floppy again now").tier == "emergency"
+
+
+def test_a_symptom_dated_to_last_month_is_past_unless_it_goes_on_or_happens_again(triage: RuleTriage) -> None:
+    assert triage.assess("I passed out at my blood test last month when I saw the blood. Any tips for next time? Got "
+                         "another one in two weeks").tier is None
+    # what started then or has gone on since is current, and a medicine stopped then is still a risk
+    assert triage.assess("ive been breathless since last month and now i cant get up the stairs, on methotrexate"
+                         ).tier == "emergency"
+    assert triage.assess("chest pain that started last month and is getting worse, today its crushing and im "
+                         "sweating").tier == "emergency"
+    assert triage.assess("he's got AF and stopped his warfarin last month, now his face has dropped on one side"
+                         ).tier == "emergency"
+    # the past event happening again now, in one message or after it
+    assert triage.assess("had a seizure last month, now having another one right now and its not stopping"
+                         ).tier == "emergency"
+    assert triage.assess("had a seizure years ago, now having another one right now and its not stopping"
+                         ).tier == "emergency"
+    assert triage.assess("now having another one right now and its not stopping", ["had a seizure last month"]
+                         ).tier == "emergency"
+    assert triage.assess("had a seizure last month, scared of it happening again, what triggers them").tier is None
+
+
+def test_hearsay_without_its_i_is_asked_about(triage: RuleTriage) -> None:
+    assert triage.assess("can I still do gardening on azathioprine? heard something about soil and infections"
+                         ).tier is None
+    assert triage.assess("heard something about soil and infections. i have a fever of 39 and shaking chills on "
+                         "humira").tier == "emergency"
+
+
+def test_bleeding_to_death_from_a_bleed_the_body_has_is_not_a_lethality_question(triage: RuleTriage) -> None:
+    assert triage.assess("can you bleed to death from a nosebleed on blood thinners? just wondering, I've never had "
+                         "one").tier is None
+    for means in ("been reading how long it takes to bleed out", "can you bleed out from cutting your wrists",
+                  "would i bleed to death if i cut deep enough on warfarin"):
+        found = triage.assess(means)
+        assert found.tier == "emergency" and found.message == "emergency_self_harm", means
+
+
+def test_how_a_medicine_differs_asks_for_facts_not_a_decision() -> None:
+    assert asks_only_why("My rheumatologist switched me from methotrexate to leflunomide last week. How is "
+                         "leflunomide different?")
+    assert asks_only_why("my gp changed me from naproxen to celecoxib, whats the difference between them")
+    assert not asks_only_why("how is humira different from enbrel, should i switch to enbrel")
+    assert not asks_only_why("how is leflunomide different, i want to stop methotrexate and take that instead")
 
 
 def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
