@@ -337,6 +337,20 @@ def test_bleeding_to_death_from_a_bleed_the_body_has_is_not_a_lethality_question
         assert found.tier == "emergency" and found.message == "emergency_self_harm", means
 
 
+def test_a_news_story_and_a_blocked_nose_are_no_emergency(triage: RuleTriage, guard: Guard) -> None:
+    story = ("saw a news story about a toddler swallowing a button battery and it scared me, mine are 2 and 4. why "
+             "are they so dangerous")
+    assert triage.assess(story).tier is None
+    assert guard.check(story).kind is None  # a health question, not off topic
+    assert triage.assess("my son swallowed a button battery 10 minutes ago, saw a news story about how dangerous they "
+                         "are").tier == "emergency"
+    assert triage.assess("cant breathe through my nose at all with this cold. is it normal for the stuffiness to last "
+                         "like 10 days").tier is None
+    assert triage.assess("my 3 week old cant breathe through her nose and is struggling to breathe and feed"
+                         ).tier == "emergency"
+    assert triage.assess("the pain in my back is so bad i cant breathe through it").tier == "emergency"
+
+
 def test_how_a_medicine_differs_asks_for_facts_not_a_decision() -> None:
     assert asks_only_why("My rheumatologist switched me from methotrexate to leflunomide last week. How is "
                          "leflunomide different?")
