@@ -42,6 +42,10 @@ class Medicine:
     aliases: tuple[str, ...] = ()
     misspellings: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
+    # Classes whose everyday word it shares, without being one of them: "steroids" in a page on anabolic steroids
+    # means them, not corticosteroids.
+    not_classes: tuple[str, ...] = ()
+    sense_words: tuple[str, ...] = ()  # with one of them, a `not_classes` term means this medicine ("gym steroids")
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -207,10 +211,12 @@ def parse_medicines(data: dict[str, Any], origin: str = "medicines.toml") -> Med
         name = str(raw.get("name", "")).strip().lower()
         if not name or name in medicines:
             raise VocabularyError(f"{where}: missing or duplicate name {name!r}")
-        if unknown := set(raw) - {"name", "brands", "aliases", "misspellings", "classes"}:
+        if unknown := set(raw) - {"name", "brands", "aliases", "misspellings", "classes", "not_classes",
+                                     "sense_words"}:
             raise VocabularyError(f"{where} ({name}): unknown fields {sorted(unknown)}")
         med_classes = _strings(raw, "classes", where)
-        if missing := [c for c in med_classes if c not in classes]:
+        not_classes = _strings(raw, "not_classes", where)
+        if missing := [c for c in [*med_classes, *not_classes] if c not in classes]:
             raise VocabularyError(f"{where} ({name}): unknown classes {missing}")
         medicines[name] = Medicine(
             name,
@@ -218,6 +224,8 @@ def parse_medicines(data: dict[str, Any], origin: str = "medicines.toml") -> Med
             _strings(raw, "aliases", where),
             _strings(raw, "misspellings", where),
             med_classes,
+            not_classes,
+            _strings(raw, "sense_words", where),
         )
     combinations: dict[str, frozenset[str]] = {}
     by_form = {fold(f): m.name for m in medicines.values() for f in m.forms}

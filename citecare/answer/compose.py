@@ -313,8 +313,10 @@ class ExtractiveComposer:
         for c in cands:
             hit = hits[c.hit_index]
             text = f"{hit.chunk.heading}: {c.source_sentence}"
-            if covers := index.covers(hit.chunk.doc_id, text, subjects):  # "by_class": only as a class fact
-                by_class = covers - index.covers(hit.chunk.doc_id, text, subjects, class_facts=False)
+            # "You may have heard of anabolic steroids…" on the steroids page does not speak of corticosteroids
+            own = [s for s in subjects if not index.speaks_of_another_sense(hit.chunk.doc_id, c.source_sentence, s)]
+            if covers := index.covers(hit.chunk.doc_id, text, own):  # "by_class": only as a class fact
+                by_class = covers - index.covers(hit.chunk.doc_id, text, own, class_facts=False)
                 kept.append(replace(c, covers=covers, prefix=self._attribution(hit, c, focus), by_class=by_class))
         if not kept:
             return [], False, False

@@ -11,8 +11,10 @@ from functools import lru_cache
 from citecare.answer.population import asked_population
 from citecare.answer.rare_subject import rare_phrases
 from citecare.answer.short_names import clipped_topic
-from citecare.answer.subject import Focus, Subject, SubjectIndex, _stem_seq, mentions, unknown_names
+from citecare.answer.subject import Focus, Subject, SubjectIndex, _stem_seq, mentions
+from citecare.answer.unknown_names import unknown_names
 from citecare.text import fold, stem, words
+from citecare.vocab import Medicines
 
 # Filler words of spoken questions: they carry no aspect ("what do they actually do").
 _FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
@@ -43,6 +45,11 @@ _NEVER_NAMED = frozenset("""worried worry worrying wondering scared concerned cu
 _ORDINAL_REFERENCE = re.compile(r"\bthe (first|second|third|fourth|fifth|last) (?:one|drug|medicine|medication|"
                                 r"option|treatment)\b", re.IGNORECASE)
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
+# What the question sets aside is not what it asks about: "what can help chronic pain apart from painkillers"
+# (answers-dev-12) asks about chronic pain, and no source sentence needs to name painkillers. The two or three words
+# after the phrase.
+_SET_ASIDE = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: for)?|"
+                        r"instead of|rather than)\s+((?:[a-z'-]+\s?){1,3})", re.IGNORECASE)
 _MEDICINE_SPECIFIC = re.compile(r"\bside[- ]?effects?\b|\bdos(?:e|es|age|ing)\b|\binteract", re.IGNORECASE)
 
 
@@ -80,6 +87,19 @@ def _asked_part(question: str) -> str:
     return " ".join(asked) if asked and len(asked) < len(sentences) else ""
 
 
+def _most_specific(subjects: list[Subject], medicines: Medicines) -> list[Subject]:
+    """Without a condition another one's name holds: "my daughter has lupus and they've found lupus nephritis" then
+    "does she need to change what she eats?" asks about lupus nephritis (answers-dev-12), and a passage need not
+    join it with lupus. (Not a medicine: "can the shingles vaccine treat the shingles I have" asks about both.)"""
+    def condition(s: Subject) -> bool:
+        return not s.is_class and medicines.medicine(s.key) is None
+
+    def within(inner: Subject, outer: Subject) -> bool:
+        return (inner.key != outer.key and condition(inner) and condition(outer)
+                and f" {inner.label.lower()} " in f" {outer.label.lower()} ")
+    return [s for s in subjects if not any(within(s, other) for other in subjects)]
+
+
 class FocusFinder:
     """Builds the Focus of a question from the corpus's subjects, its words and the conversation."""
 
@@ -112,7 +132,8 @@ class FocusFinder:
 
         follow_up = bool(as_written) and as_written != (original or question)
 
-        subjects = self._named_beyond_abbreviation(question, self._qualified(question, self.index.find(question)))
+        subjects = self._set_aside(question, self._named_beyond_abbreviation(
+            question, self._qualified(question, self.index.find(question))))
         inherited = False
         if not subjects and answers and (ordinal := _ORDINAL_REFERENCE.search(question)):
             listed = [s for s in self.index.find(answers[-1]) if not s.is_class and self.index.medicines.medicine(s.key)]
@@ -125,6 +146,7 @@ class FocusFinder:
                 if subjects := self._named_beyond_abbreviation(text, self._qualified(text, self.index.find(text))):
                     inherited = True
                     break
+        subjects = _most_specific(self._in_sense(question, subjects), self.index.medicines)
         if follow_up:
             subjects = self._member_named_earlier(subjects, earlier)
         from citecare.answer.query import lay_terms
@@ -181,6 +203,30 @@ class FocusFinder:
             return subjects
         short = self.index.short_abbreviations
         return [s for s in subjects if s.key not in short or mentions(text, _stem_seq(s.key))]
+
+    def _in_sense(self, question: str, subjects: list[Subject]) -> list[Subject]:
+        """A class named in the sense of a medicine that only shares its word: "steroids from the gym" are anabolic
+        steroids (the vocabulary's ``sense_words``)."""
+        meds = self.index.medicines
+        said = f" {' '.join(words(question))} "
+        out = []
+        for s in subjects:
+            other = next((m for m in meds.medicines.values() if s.is_class and s.key in m.not_classes
+                          and any(f" {w} " in said for w in m.sense_words)), None)
+            if other is None:
+                out.append(s)
+                continue
+            out.append(Subject(other.name, other.name, said=s.said))
+            if sum(m.name == s.key for m in meds.mentions(question)) >= 2:
+                out.append(s)  # "the steroids bodybuilders use and the steroid tablets my doctor gives me": both
+        return out
+
+    def _set_aside(self, question: str, subjects: list[Subject]) -> list[Subject]:
+        """The subjects asked about, without those the question sets aside ("…apart from painkillers"), when one
+        is left."""
+        aside = {s.key for m in _SET_ASIDE.finditer(question) for s in self.index.find(m.group(1))}
+        kept = [s for s in subjects if s.key not in aside]
+        return kept if kept and len(kept) < len(subjects) else subjects
 
     def _background_conditions(self, asked_in: str, subjects: list[Subject]) -> tuple[list[Subject], tuple[Subject, ...]]:
         """Conditions named only in a statement around the question ("i have lupus and psoriasis. can

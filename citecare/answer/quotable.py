@@ -23,8 +23,13 @@ _VERBISH = frozenset("""is are was were be been being am can cannot may might mu
     feels become becomes seem seems appear appears develop develops start starts stop stops last lasts keep keeps
     go goes come comes see sees call called says say mean means allow allows require requires recommend
     recommended tell tells ask know""".split())
-_LEANS_BACK = re.compile(r"^(they|this|these|those|it|its|such|that is why|as a result|in this case|then)\b",
-                         re.IGNORECASE)
+# (and "another" one of what came before, said as a contrast: "But there's another type of steroid - sometimes
+# called a corticosteroid - that treats a variety of problems." led answers about corticosteroids, answers-dev-12; a
+# bare "But" does not lean: "But foods such as hot spices… may make symptoms worse" answers what it follows, and
+# "Another name for lupus is SLE." stands alone)
+_LEANS_BACK = re.compile(r"^(they|this|these|those|it|its|such|that is why|as a result|in this case|then|"
+                         r"(?:but|and|yet)\s+(?:there(?:'s|’s|s| is| are)\s+)?another|"
+                         r"there(?:'s|’s|s| is| are)\s+another)\b", re.IGNORECASE)
 _STARTS_WITH_VERB = re.compile(r"^(may|can|should|must|will|could|might|is|are|has|have|does|do)\s+[a-z]",
                                re.IGNORECASE)
 _SECTION_NUMBER = re.compile(r"^\(?\d+(\.\d+)+\)?\s")

@@ -25,7 +25,8 @@ from citecare.answer.combined_products import CombinedProducts, product_document
 from citecare.answer.section_title import LEAD_SECTION_DOCS, promised_section_within
 from citecare.answer.short_names import leading_words, short_names
 from citecare.answer.synonyms import defined_synonyms
-from citecare.text import fold, is_compound, is_english_word, publisher_from_title, stem, words
+from citecare.answer.unknown_names import unknown_names  # noqa: F401  (re-exported: one place to import subjects from)
+from citecare.text import fold, is_english_word, publisher_from_title, stem, words
 from citecare.types import Chunk, Hit
 from citecare.vocab import Medicines
 
@@ -34,9 +35,6 @@ _QUESTION_HEAD = re.compile(r"^(what|how|who|why|when|where|which|is|are|can|do|
 _LEAD_IN = re.compile(r"^(facts about|what i need to know about|about)\s+")
 # Generic tails of condition names: "Crohn's disease" is also written "Crohn's", "crohns".
 _GENERIC_TAIL = re.compile(r"^(.+?'?s?)\s+(disease|syndrome|disorder|phenomenon)$")
-# Everyday apostrophe-less contractions ("wont", "cant") are words, not names.
-_CONTRACTIONS = frozenset("""wont cant dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt youre theyre
-    shouldnt couldnt wouldnt ive im thats whats lets theres hes shes itll youll youve""".split())
 _SIBLING = {"disease": "disorder", "disorder": "disease"}
 _SIBLING_TAIL = re.compile(r"^(.+?)\s+(disease|disorder)(s?)$")
 _PARENS = re.compile(r"\s*\(([^()]*)\)")
@@ -157,6 +155,11 @@ class SubjectIndex:
             keys = {s.key for s in self.find(head)}
             keys |= {k for t in heads[doc_id] if (k := self._vocab_key(t) or (t if t in self.topics else None))}
             self.about[doc_id] = frozenset(keys | {short[k] for k in keys if k in short})
+        # A page titled with a medicine that shares a class's word is not on that class ("steroids - Are anabolic
+        # steroids addictive?" is not about corticosteroids).
+        self.other_sense: dict[str, frozenset[str]] = {
+            doc_id: frozenset(c for m in medicines.mentions(title) if (med := medicines.medicine(m.name))
+                              for c in med.not_classes) for doc_id, title in titles.items()}
         self.products = CombinedProducts(medicines, product_documents(heads, self.find, medicines))
         # every document is read once per subject asked about (the lookup scans the whole library)
         self.documents_about = lru_cache(maxsize=4096)(self._documents_about)
@@ -260,6 +263,7 @@ class SubjectIndex:
             return frozenset()
         if self.products.partners_not_asked(doc_id, subjects):
             return frozenset(s.key for s in subjects if self.names(text, s))  # what it says of the medicine itself
+        subjects = [s for s in subjects if s.key not in self.other_sense.get(doc_id, ())]
         named = {s.key for s in subjects if self.is_about(doc_id, s) or self.names(text, s)}
         through_class = {s.key for s in subjects if s.key not in named
                          and ((len(subjects) >= 2 and self.names_broadly(text, s))
@@ -270,6 +274,8 @@ class SubjectIndex:
         """Is the document (by its title) about the subject, or, for a class, about one of its medicines?"""
         if subject.qualifier:
             return doc_id in self.titles and mentions(self.titles[doc_id], subject.qualifier)
+        if subject.key in self.other_sense.get(doc_id, ()):
+            return False
         keys = self.about.get(doc_id, frozenset())
         if subject.key in keys:
             return True
@@ -284,8 +290,19 @@ class SubjectIndex:
 
     def on_subject(self, doc_id: str, sentence: str, subject: Subject) -> bool:
         """The document is about the subject (or, for a medicine, its class), or the text names it."""
+        if self.speaks_of_another_sense(doc_id, sentence, subject):
+            return False
         return (self.is_about(doc_id, subject) or self.names(sentence, subject)
                 or is_about_class_of(self, doc_id, subject))
+
+    def speaks_of_another_sense(self, doc_id: str, text: str, subject: Subject) -> bool:
+        """The page, or the text without naming the subject, is on a medicine that only shares the subject's
+        word ("You may have heard of anabolic steroids…" on the steroids page is not about corticosteroids)."""
+        if subject.key in self.other_sense.get(doc_id, ()):
+            return True
+        others = {c for m in self.medicines.mentions(text) if (med := self.medicines.medicine(m.name))
+                  for c in med.not_classes}
+        return subject.key in others and not self.names(text, subject)
 
     def _documents_about(self, subject: Subject) -> tuple[str, ...]:
         return tuple(doc_id for doc_id in self.about if self.is_about(doc_id, subject))
@@ -312,41 +329,6 @@ class SubjectIndex:
         for cls in self.medicines.classes.values():
             found.update(fold(t) for t in cls.terms)
         return found
-
-
-def unknown_names(
-    question: str, corpus_stems: frozenset[str], common: frozenset[str], ignore: Iterable[str] = ()
-) -> list[str]:
-    """Names in the question that no source mentions: no corpus word has its stem, and it is not an everyday
-    English word (nor a vocabulary form: ``ignore`` holds the words of medicine names the question uses).
-
-    Without an everyday-word list (no model folder) nothing is called unknown.
-    """
-    if not common:
-        return []
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    skip = {w for phrase in ignore for w in words(phrase)}
-    out = []
-    for w in words(question):
-        w = w.strip("'-")
-        if len(w) < 4 or not w.isalpha() or w in skip or w in common or w in _CONTRACTIONS:
-            continue
-        if stem(w) in corpus_stems or (w.endswith("s") and w[:-1] in common) or is_compound(w, common):
-            continue
-        # A typo of a known word ("lupis", "waht") is not a new name.
-        near = process.extractOne(w, common_list(common) + common_list(corpus_stems), scorer=Levenshtein.distance,
-                                  score_cutoff=1 if len(w) <= 6 else 2)
-        if near is not None:
-            continue
-        out.append(w)
-    return list(dict.fromkeys(out))
-
-
-@lru_cache(maxsize=4)
-def common_list(common: frozenset[str]) -> tuple[str, ...]:
-    return tuple(sorted(common))
 
 
 def describe(subjects: Sequence[Subject], *, as_said: bool = False) -> str:

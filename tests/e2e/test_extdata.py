@@ -151,3 +151,19 @@ def test_an_aspect_no_source_sentence_speaks_of_is_not_covered(extdata_engine, q
     # is addictive, and a stomach-protection sentence whether people with asthma can take ibuprofen
     answer = extdata_engine.ask(question)
     assert answer.kind == "no_evidence" and not answer.citations, answer.text
+
+
+def test_steroids_are_read_in_the_sense_the_patient_means(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # answers-dev-12: "steroids" quoted the withdrawal symptoms of people who abuse anabolic steroids; asked with "the
+    # gym ones", the anabolic steroid page answers (answers-dev-7)
+    mood = extdata_engine.ask("Can steroids mess with your mood or sleep?")
+    assert mood.kind == "answer" and "corticosteroid" in mood.text.lower(), mood.text
+    assert "abuse" not in mood.text and "anabolic" not in mood.text, mood.text
+    gym = extdata_engine.ask("can u get addicted to steroids? like the gym ones not the medical ones")
+    assert gym.kind == "answer" and "anabolic steroids" in gym.text and "addiction" in gym.text, gym.text
+
+
+def test_what_the_question_sets_aside_is_not_required_of_the_answer(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # answers-dev-12: "apart from painkillers" made painkillers a second subject, and no passage joined the two
+    answer = extdata_engine.ask("what can help chronic pain apart from painkillers")
+    assert answer.kind == "answer" and "chronic pain" in answer.text.lower(), answer.text

@@ -587,3 +587,67 @@ def test_a_topic_is_named_by_its_leading_word_only_when_nothing_else_could_be() 
     # page (answers-dev-8); pertussis vaccines are vaccines, juvenile is a word, lupus a topic, herpes two, and
     # "ulcerative" is matched by its stem, "ulcer" (an ibuprofen label's ulcer warning named ulcerative colitis).
     assert leading_words(topics, is_english_word) == {"polymyalgia": "polymyalgia rheumatica"}
+
+
+def test_what_a_question_sets_aside_is_not_a_subject() -> None:
+    finder = FocusFinder(_index(), [], frozenset())
+    assert [s.key for s in finder.focus("what helps lupus apart from prednisone").subjects] == ["lupus"]
+    assert [s.key for s in finder.focus("besides prednisone what else treats lupus").subjects] == ["lupus"]
+    # with nothing else asked about, what was set aside stays the subject; "as well as" sets nothing aside
+    assert [s.key for s in finder.focus("what can i take instead of prednisone").subjects] == ["prednisone"]
+    assert {s.key for s in finder.focus("does prednisone as well as lupus cause that").subjects} == {"prednisone",
+                                                                                                   "lupus"}
+
+
+def test_a_condition_and_its_named_kind_are_one_subject_the_kind() -> None:
+    chunks = [*CHUNKS, _chunk("ln", "Lupus Nephritis - What to do for Lupus Nephritis? (NIDDK)",
+                              "People with lupus nephritis and high blood pressure may benefit from reducing sodium.")]
+    finder = FocusFinder(SubjectIndex(chunks, load_medicines(), frozenset()), [], frozenset())
+    focus = finder.focus("does she need to change what she eats?",
+                         ["My daughter has lupus and they've found lupus nephritis. What is that?"])
+    assert [s.key for s in focus.subjects] == ["lupus nephritis"]
+
+
+def test_a_page_on_anabolic_steroids_does_not_speak_of_corticosteroids() -> None:
+    chunks = [*CHUNKS,
+              _chunk("anabolic", "steroids - Are anabolic steroids addictive? (NIDA (NIH))",
+                     "People who abuse steroids may experience withdrawal symptoms, including mood swings."),
+              _chunk("steroids", "Steroids (MedlinePlus)", "You may have heard of anabolic steroids, which can have "
+                     "harmful effects. Steroids can cause mood swings and sleep problems.")]
+    index = SubjectIndex(chunks, load_medicines(), frozenset())
+    [steroids] = index.find("can steroids mess with your mood")
+    assert steroids.key == "corticosteroid"
+    assert not index.is_about("anabolic", steroids) and index.is_about("steroids", steroids)
+    assert not index.on_subject("anabolic", "People who abuse steroids may experience withdrawal symptoms.", steroids)
+    assert not index.on_subject("steroids", "You may have heard of anabolic steroids, which can have harmful effects.",
+                                steroids)
+    assert index.on_subject("steroids", "Steroids can cause mood swings and sleep problems.", steroids)
+    composer = ExtractiveComposer(FakeEmbedder(), subjects=index)
+    question = "can steroids mess with your mood"
+    out = composer.compose(question, FakeEmbedder().embed_query(question), [Hit(chunk=c, score=1.0) for c in chunks],
+                           focus=FocusFinder(index, [], frozenset()).focus(question))
+    assert "anabolic" not in out.text and "abuse" not in out.text and {c.doc_id for c in out.citations} == {"steroids"}
+
+
+def test_steroids_from_the_gym_are_anabolic_steroids_and_a_comparison_keeps_both() -> None:
+    finder = FocusFinder(_index(), [], frozenset())
+    assert [s.key for s in finder.focus("can u get addicted to steroids? like the gym ones not the medical ones"
+                                        ).subjects] == ["anabolic steroid"]
+    assert [s.key for s in finder.focus("can steroids mess with your mood").subjects] == ["corticosteroid"]
+    both = finder.focus("is a steroid injection the same thing as the steroids bodybuilders use??")
+    assert {s.key for s in both.subjects} == {"anabolic steroid", "corticosteroid"}
+
+
+def test_a_vaccine_and_the_condition_it_prevents_stay_two_subjects() -> None:
+    chunks = [*CHUNKS, _chunk("zos", "Shingles - What is Shingles? (NIH)", "Shingles is a painful rash.")]
+    finder = FocusFinder(SubjectIndex(chunks, load_medicines(), frozenset()), [], frozenset())
+    keys = {s.key for s in finder.focus("can the shingles vaccine treat the shingles i have right now").subjects}
+    assert keys == {"shingles vaccine", "shingles"}
+
+
+def test_there_is_another_leans_back_but_a_bare_but_does_not() -> None:
+    assert leans_back("But there's another type of steroid - sometimes called a corticosteroid - that treats a variety "
+                      "of problems.")
+    assert not leans_back("But foods such as hot spices, alcohol, greasy foods, and milk products may make symptoms "
+                          "worse.")
+    assert not leans_back("Another name for lupus is SLE.")
