@@ -72,6 +72,10 @@ class Medicines:
         self.medicines = medicines
         self.classes = classes
         self._combinations = dict(combinations or {})  # folded form → every medicine the product combines
+        # class → the medicines that only share its word ("corticosteroid" → anabolic steroid)
+        self.other_senses: dict[str, tuple[Medicine, ...]] = {
+            c: tuple(m for m in medicines.values() if c in m.not_classes)
+            for c in {c for m in medicines.values() for c in m.not_classes}}
         self._by_form: dict[str, tuple[str, bool]] = {}
         for cls in classes.values():
             for term in cls.terms:

@@ -211,7 +211,7 @@ class FocusFinder:
         said = f" {' '.join(words(question))} "
         out = []
         for s in subjects:
-            other = next((m for m in meds.medicines.values() if s.is_class and s.key in m.not_classes
+            other = next((m for m in meds.other_senses.get(s.key, ()) if s.is_class
                           and any(f" {w} " in said for w in m.sense_words)), None)
             if other is None:
                 out.append(s)

@@ -158,8 +158,9 @@ class SubjectIndex:
         # A page titled with a medicine that shares a class's word is not on that class ("steroids - Are anabolic
         # steroids addictive?" is not about corticosteroids).
         self.other_sense: dict[str, frozenset[str]] = {
-            doc_id: frozenset(c for m in medicines.mentions(title) if (med := medicines.medicine(m.name))
-                              for c in med.not_classes) for doc_id, title in titles.items()}
+            doc_id: classes for doc_id, title in titles.items()
+            if (classes := frozenset(c for m in medicines.mentions(title) if (med := medicines.medicine(m.name))
+                                     for c in med.not_classes))}
         self.products = CombinedProducts(medicines, product_documents(heads, self.find, medicines))
         # every document is read once per subject asked about (the lookup scans the whole library)
         self.documents_about = lru_cache(maxsize=4096)(self._documents_about)
@@ -298,6 +299,8 @@ class SubjectIndex:
     def speaks_of_another_sense(self, doc_id: str, text: str, subject: Subject) -> bool:
         """The page, or the text without naming the subject, is on a medicine that only shares the subject's
         word ("You may have heard of anabolic steroids…" on the steroids page is not about corticosteroids)."""
+        if subject.key not in self.medicines.other_senses:
+            return False  # no medicine shares this subject's word: nothing to read (most questions)
         if subject.key in self.other_sense.get(doc_id, ()):
             return True
         others = {c for m in self.medicines.mentions(text) if (med := self.medicines.medicine(m.name))
