@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,38 @@ def test_example_then_start_over(browser: Any, served: tuple[str, Settings], exa
     example.wait_for(state="visible", timeout=TIMEOUT_MS)
     assert example.is_visible()
     page.close()
+
+
+class SlowFollowUps(FakeEngine):
+    """Its follow-up suggestions wait until the test lets them go, as a busy server's do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release, self.returned = threading.Event(), threading.Event()
+
+    def suggest_follow_ups(self, answer: Any, history: Any = ()) -> list[str]:
+        self.release.wait(TIMEOUT_MS / 1000)
+        self.returned.set()
+        return super().suggest_follow_ups(answer, history)
+
+
+def test_start_over_while_follow_ups_are_coming_keeps_the_chat_empty(browser: Any, tmp_path: Path) -> None:
+    """CI failed once on a loaded machine: the answer's follow-ups arrived after Start over and put it back."""
+    engine = SlowFollowUps()
+    with server.build_app(engine, make_settings(tmp_path)).running() as url:
+        page, _ = _open(browser, url)
+        _ask(page, "How often should my blood be checked?")
+        page.get_by_role("button", name="Start over").click()
+        page.wait_for_function("document.querySelectorAll('#cc-chat .cc-final').length === 0", timeout=TIMEOUT_MS)
+        engine.release.set()
+        assert engine.returned.wait(TIMEOUT_MS / 1000)
+        page.wait_for_timeout(1500)  # what the server sends after the suggestions returns within this
+        assert page.locator("#cc-chat .cc-final").count() == 0
+        assert page.locator("#cc-chat").get_by_text("How often should my blood be checked?").count() == 0
+        final = _ask(page, "What is chronic pain?")
+        assert page.locator("#cc-chat .cc-final").count() == 1 and final.is_visible()
+        assert page.locator("#cc-chat").get_by_text("How often should my blood be checked?").count() == 0
+        page.close()
 
 
 def test_educator_workbench_refuses_wrong_credentials_then_rates(browser: Any, served: tuple[str, Settings],

@@ -140,20 +140,24 @@ def patient_page(chat: PatientChat, settings: Settings) -> gr.Blocks:
         pending = gr.State("")
 
         # Kept in the browser only: after each answer the conversation is copied to the browser's storage.
+        answering: list[Any] = []
         for trigger in (question.submit, ask.click):
-            trigger(chat.add_question, [question, chatbot], [question, chatbot, pending], queue=False,
-                    **PRIVATE).then(chat.respond, [chatbot, pending], [chatbot], **PRIVATE).then(
-                keep, [chatbot], [saved], queue=False, **PRIVATE)
+            answering.append(trigger(chat.add_question, [question, chatbot], [question, chatbot, pending],
+                                     queue=False, **PRIVATE).then(chat.respond, [chatbot, pending], [chatbot],
+                                                                  **PRIVATE))
         for select in (chatbot.example_select, chatbot.option_select):
-            select(chat.add_selected, [chatbot], [question, chatbot, pending], queue=False, **PRIVATE).then(
-                chat.respond, [chatbot, pending], [chatbot], **PRIVATE).then(
-                keep, [chatbot], [saved], queue=False, **PRIVATE)
+            answering.append(select(chat.add_selected, [chatbot], [question, chatbot, pending], queue=False,
+                                    **PRIVATE).then(chat.respond, [chatbot, pending], [chatbot], **PRIVATE))
+        for answer in answering:
+            answer.then(keep, [chatbot], [saved], queue=False, **PRIVATE)
         chatbot.clear(lambda: [], None, [saved], queue=False, **PRIVATE)
         last_feedback = gr.State(None)
         chatbot.like(chat.feedback, [chatbot, consent, last_feedback], [feedback_msg, last_feedback],
                      trigger_mode="once", concurrency_limit=1, **PRIVATE)
+        # An answer still being written (its follow-ups come a moment after it) would put the old conversation back.
         start_over.click(lambda: ([], "", [], ""), None, [chatbot, question, saved, feedback_msg], queue=False,
-                         js="() => { window.citecareStartOver && window.citecareStartOver(); return []; }", **PRIVATE)
+                         js="() => { window.citecareStartOver && window.citecareStartOver(); return []; }",
+                         cancels=answering, **PRIVATE)
         print_view.click(None, None, None, js="() => { window.print(); }", **PRIVATE)
 
         def on_load(stored: Any, request: gr.Request) -> tuple[Any, ...]:
