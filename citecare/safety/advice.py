@@ -44,6 +44,20 @@ _SOMEONES_OWN_CASE = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|our|u
 _GENERAL_WORDS = re.compile(r"\b(?:generally|in general|usually|normally|typically)\b", re.I)
 _POINTS_BACK = re.compile(r"\b(?:it|its|it's|them|this|these|that|those|mine)\b", re.I)
 _ASKED = re.compile(r"[^.?!\n]*\?")
+# Without a question mark the last sentence asks, after any "I just wanted to ask": "honestly im in a good place
+# now… i just wanted to ask how long people usually stay on biologics" (safety-dev-22)
+_LAST_SENTENCE = re.compile(r"[^.!\n]+[.!\s]*$")
+_ASKING_PREAMBLE = re.compile(
+    r"^\s*(?:(?:so|and|but|ok|okay|anyway|also)[\s,]+)?i(?:'d| would)?\s(?:just\s|only\s|really\s)?"
+    r"(?:want(?:ed)?|wanna|like|would like|was hoping)\s(?:to\s)?(?:ask|know|check|find out)\s(?:about\s)?", re.I)
+
+
+def _asked(text: str) -> list[str]:
+    asked = _ASKED.findall(text)
+    if asked or "?" in text:
+        return asked
+    last = _LAST_SENTENCE.search(text)
+    return [_ASKING_PREAMBLE.sub("", last.group(0))] if last else []
 
 
 def asks_in_general(text: str, now: Reading) -> bool:
@@ -53,7 +67,7 @@ def asks_in_general(text: str, now: Reading) -> bool:
         return False
     if not _SOMEONES_OWN_CASE.search(text):
         return True
-    asked = _ASKED.findall(text)
+    asked = _asked(text)
     return bool(asked) and all(_GENERAL_WORDS.search(q) and not _SOMEONES_OWN_CASE.search(q)
                                and not _POINTS_BACK.search(q) for q in asked)
 
