@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -189,6 +190,11 @@ def _split_cached(text: str) -> tuple[str, ...]:
         if tail:
             sentences.append(tail)
     return tuple(s for s in sentences if s)
+
+
+def sentence_fingerprint(sentence: str) -> int:
+    """A sentence's own text as a number: the key of its stored vector (``citecare.store.sentences``)."""
+    return zlib.crc32(sentence.encode("utf-8"))
 
 
 def split_sentences(text: str) -> list[str]:

@@ -35,6 +35,7 @@ from citecare.answer.readability import plainness_cost, reading_grade
 from citecare.answer.section_title import lead_document, promises
 from citecare.answer.subject import Focus, SubjectIndex
 from citecare.protocols import Embedder
+from citecare.text import sentence_fingerprint as fingerprint
 from citecare.text import words
 from citecare.types import Citation, Hit
 
@@ -182,7 +183,7 @@ class ExtractiveComposer:
         stored: Callable[[Sequence[str]], Mapping[str, Mapping[int, np.ndarray]]] | None = None,
     ) -> None:
         self.embedder = embedder
-        # Sentence vectors computed at ingest (chunk id → sentence position → vector); others are embedded here.
+        # Sentence vectors computed at ingest (chunk id → sentence fingerprint → vector); others are embedded here.
         self.stored = stored
         self.max_sentences = max(1, max_sentences)
         self.diversity = diversity
@@ -360,7 +361,7 @@ class ExtractiveComposer:
         stored = self.stored([h.chunk.chunk_id for h in hits])
         found = {}
         for c in cands:
-            vec = stored.get(hits[c.hit_index].chunk.chunk_id, {}).get(c.position)
+            vec = stored.get(hits[c.hit_index].chunk.chunk_id, {}).get(fingerprint(c.source_sentence))
             if vec is not None:
                 found[c.source_sentence] = vec
         return found

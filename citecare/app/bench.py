@@ -69,7 +69,7 @@ def measure_ingest(corpus: Path, index_dir: Path, backend: str, raw_sample: int)
     chunks = index.committed_chunks()
     sample = random.Random(0).sample(chunks, min(raw_sample, len(chunks)))
     texts = [c.embedding_text() for c in sample]
-    sentences = list(dict.fromkeys(s for c in sample for _, s in sentences_to_embed(c)))
+    sentences = list(dict.fromkeys(s for c in sample for s in sentences_to_embed(c)))
     t = time.perf_counter()
     embedder.embed_documents(texts)
     raw_chunks_s = time.perf_counter() - t

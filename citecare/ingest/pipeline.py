@@ -163,6 +163,7 @@ class Ingestor:
             if sum(len(p.chunks) for p in pending) >= _EMBED_GROUP:
                 self._flush(pending, report)
         self._flush(pending, report)
+        report.sentences_embedded += self._complete_sentence_vectors()
 
         seen = set(doc_ids.values())
         for doc_id, record in committed.items():
@@ -267,6 +268,18 @@ class Ingestor:
         self.index.update_chunk_metadata(chunks, [previous.content_hash] * len(chunks))
         self.index.commit_documents([replace(previous, meta=meta)])
         self._refreshed = True
+
+    def _complete_sentence_vectors(self) -> int:
+        """Chunks without sentence vectors get them: an index ingested before they were keyed by fingerprint, or
+        a run killed between storing chunks and their vectors. Their old position-keyed vectors go."""
+        live = {cid for rec in self.index.documents().values() for cid in rec.chunk_ids}
+        missing = sorted(live - self.sentences.stored_ids())
+        embedded = 0
+        for start in range(0, len(missing), _EMBED_GROUP):
+            embedded += self.sentences.embed_and_store(self.index.get_chunks(missing[start:start + _EMBED_GROUP]),
+                                                       self.embedder)
+        self.sentences.drop_legacy()
+        return embedded
 
     def _collect_garbage(self) -> int:
         live = {cid for rec in self.index.documents().values() for cid in rec.chunk_ids}

@@ -15,8 +15,9 @@ from citecare.errors import EmbedderMismatch
 from citecare.ingest.pipeline import Ingestor
 from citecare.store.artefacts import LocalArtefactStore
 from citecare.store.chroma import ChromaIndex, make_client
-from citecare.store.sentences import SentenceVectors, pack, sentences_to_embed, unpack
+from citecare.store.sentences import LEGACY_KIND, SentenceVectors, pack, sentences_to_embed, unpack
 from citecare.store.snapshot import LIBRARY_ARTEFACT, ChromaLibrary
+from citecare.text import sentence_fingerprint
 from tests.conftest import make_settings
 from tests.fakes import FakeEmbedder
 
@@ -119,9 +120,10 @@ def test_engine_starts_from_published_artefacts_and_uses_stored_sentence_vectors
 
 def test_sentence_vector_records_round_trip() -> None:
     vectors = np.random.default_rng(0).normal(size=(3, 8)).astype(np.float32)
-    got = unpack(pack([0, 2, 5], vectors))
-    assert sorted(got) == [0, 2, 5]
-    assert np.allclose(got[5], vectors[2], atol=1e-2)
+    keys = [sentence_fingerprint("First."), 2, 4_000_000_000]
+    got = unpack(pack(keys, vectors))
+    assert sorted(got) == sorted(keys)
+    assert np.allclose(got[4_000_000_000], vectors[2], atol=1e-2)
     assert unpack(pack([], np.zeros((0, 8)))) == {}
 
 
@@ -130,7 +132,26 @@ def test_only_quotable_sentences_are_embedded() -> None:
 
     text = "Short one here. This sentence has more than five words in it. Then a long one. " + "word " * 70 + "end."
     chunk = Chunk("c", "d", text, 0, SourceMeta("d", "T"))
-    assert [s for _, s in sentences_to_embed(chunk)] == ["This sentence has more than five words in it."]
+    assert sentences_to_embed(chunk) == ["This sentence has more than five words in it."]
+
+
+def test_an_index_from_before_fingerprints_gets_its_sentence_vectors_on_the_next_ingest(tmp_path: Path) -> None:
+    """Vectors were keyed by a sentence's position in its passage: a changed sentence splitter would have given
+    them to other sentences. The next ingest stores them by fingerprint and drops the old ones."""
+    settings = make_settings(tmp_path, corpus_dir=write_corpus(tmp_path / "corpus", 3))
+    embedder = CountingEmbedder()
+    index = ChromaIndex(make_client(settings), settings.collection, embedder, page_size=PAGE)
+    Ingestor(settings, embedder, index).run()
+    store = LocalArtefactStore.from_settings(settings)
+    vectors = SentenceVectors(store)
+    ids = sorted(index.all_chunk_ids())
+    store.put_records(LEGACY_KIND, {cid: pack([0, 1], np.ones((2, 4))) for cid in ids})  # as an older version left it
+    vectors.delete(ids)
+    report = Ingestor(settings, embedder, index).run()
+    assert report.sentences_embedded > 0 and not report.added and not report.updated
+    assert vectors.stored_ids() == set(ids) and list(store.record_ids(LEGACY_KIND)) == []
+    assert all(vectors.lookup(ids).values())
+    assert Ingestor(settings, embedder, index).run().sentences_embedded == 0  # nothing left to do
 
 
 def test_the_index_refuses_another_embedder(tmp_path: Path) -> None:

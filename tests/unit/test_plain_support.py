@@ -14,7 +14,7 @@ from citecare.answer.readability import (
     plainness_cost,
     reading_grade,
 )
-from citecare.text import split_sentences
+from citecare.text import sentence_fingerprint, split_sentences
 from citecare.types import Chunk, Hit, SourceMeta
 from tests.fakes import FakeEmbedder
 
@@ -45,7 +45,8 @@ def _compose(sentences: list[str]) -> Composition:
     chunk = Chunk(chunk_id="gout-0", doc_id="gout", text=text, ordinal=1,
                   meta=SourceMeta(doc_id="gout", title="Gout - What are the treatments for Gout? (NIH)", publisher="NIH"))
     assert split_sentences(text) == sentences
-    vectors = {i: _unit(0.2, 1.0) for i in range(len(sentences) - 1)} | {len(sentences) - 1: _unit(1.0, 0.6)}
+    vectors = {sentence_fingerprint(s): _unit(0.2, 1.0) for s in sentences[:-1]} | {
+        sentence_fingerprint(sentences[-1]): _unit(1.0, 0.6)}
 
     def stored(chunk_ids: Sequence[str]) -> Mapping[str, Mapping[int, np.ndarray]]:
         return {"gout-0": vectors}
