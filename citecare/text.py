@@ -139,13 +139,30 @@ _BOUNDARY_RE = re.compile(
 )
 
 
+_ENDS_WITH_PUNCTUATION = re.compile(r"[.!?…:;,]['\"”’)\]]*$")
+_WRAPPED_WIDTH = 100
+
+
+def _starts_a_line_of_its_own(previous: str, stripped: str, wrapped: bool) -> bool:
+    """In text that is not hard-wrapped, a line without closing punctuation before a capitalised one is a heading,
+    a table row or a list item written without its bullet: "2 months 4 months 6 months … 4 through 6 years" before
+    "If your child has had a serious reaction…" (a CDC schedule) is not one sentence with it."""
+    return (not wrapped and bool(previous) and not _ENDS_WITH_PUNCTUATION.search(previous)
+            and (stripped[:1].isupper() or stripped[:1].isdigit()))
+
+
 def _blocks(text: str) -> list[str]:
     """Paragraphs and list items, each with its soft line breaks joined."""
     blocks: list[str] = []
     current: list[str] = []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    wrapped = len(lines) <= 2 or max(len(line) for line in lines) <= _WRAPPED_WIDTH
+    previous = ""
+    for line in lines:
         stripped = line.strip()
-        starts_item = bool(_BULLET_RE.match(line)) or stripped.startswith("#")
+        starts_item = bool(_BULLET_RE.match(line)) or stripped.startswith("#") or (
+            bool(current) and _starts_a_line_of_its_own(previous, stripped, wrapped))
+        previous = stripped
         if not stripped or starts_item or stripped.endswith(":"):
             if current:
                 blocks.append(" ".join(current))
@@ -242,11 +259,11 @@ def iter_user_texts(history: tuple[Turn, ...] | list[Turn]) -> Iterator[str]:
     return (t.content for t in history if t.role == "user")
 
 
-def is_compound(word: str, known: frozenset[str]) -> bool:
-    """Two known words written as one ("bodybuilders", "wristband"): each part at least 4 letters, the second
-    perhaps plural."""
+def is_compound(word: str, known: frozenset[str], *, first: int = 4) -> bool:
+    """Two known words written as one ("bodybuilders", "wristband"): the first part at least ``first`` letters, the
+    second at least 4, perhaps plural."""
     return any(word[:i] in known and (word[i:] in known or (word.endswith("s") and word[i:-1] in known))
-               for i in range(4, len(word) - 3))
+               for i in range(first, len(word) - 3))
 
 
 # Everyday English words, so that typo correction never rewrites a real word into another word.

@@ -50,6 +50,9 @@ _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last
 # after the phrase.
 _SET_ASIDE = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: for)?|"
                         r"instead of|rather than)\s+((?:[a-z'-]+\s?){1,3})", re.IGNORECASE)
+# What the question contrasts its subject with: "why my doctor wants to treat inflammation not just give
+# painkillers" (answers-dev-13) asks about neither painkillers nor anything named beside them
+_CONTRASTED = re.compile(r"\bnot (?:just|only|simply|merely)\s+((?:[a-z'-]+\s?){1,3})", re.IGNORECASE)
 _MEDICINE_SPECIFIC = re.compile(r"\bside[- ]?effects?\b|\bdos(?:e|es|age|ing)\b|\binteract", re.IGNORECASE)
 
 
@@ -222,11 +225,14 @@ class FocusFinder:
         return out
 
     def _set_aside(self, question: str, subjects: list[Subject]) -> list[Subject]:
-        """The subjects asked about, without those the question sets aside ("…apart from painkillers"), when one
-        is left."""
+        """The subjects asked about, without those the question sets aside ("…apart from painkillers") when one is
+        left, or contrasts them with ("…treat inflammation, not just give painkillers": then maybe none)."""
         aside = {s.key for m in _SET_ASIDE.finditer(question) for s in self.index.find(m.group(1))}
-        kept = [s for s in subjects if s.key not in aside]
-        return kept if kept and len(kept) < len(subjects) else subjects
+        contrasted = {s.key for m in _CONTRASTED.finditer(question) for s in self.index.find(m.group(1))}
+        kept = [s for s in subjects if s.key not in aside | contrasted]
+        if not kept and not contrasted:
+            return subjects  # "what can i take instead of prednisone": its pages name the alternatives
+        return kept if len(kept) < len(subjects) else subjects
 
     def _background_conditions(self, asked_in: str, subjects: list[Subject]) -> tuple[list[Subject], tuple[Subject, ...]]:
         """Conditions named only in a statement around the question ("i have lupus and psoriasis. can

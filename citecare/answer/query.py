@@ -11,7 +11,10 @@ from citecare.safety.drug_names import drug_names
 from citecare.text import is_english_word, stem, words
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "till", "til", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "will", "just", "also", "get", "got", "really", "much", "many", "please", "tell", "know", "want", "need", "thing", "things", "like", "take", "taking", "took", "use", "used", "using", "way", "ok", "okay", "hi", "hello", "thanks", "thank", "dear", "s", "t", "is", "are", "am", "be", "i'm", "ive", "im", "dont", "doesnt", "cant", "wont", "isnt"]
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "till", "til", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "will", "just", "also", "get", "got", "really", "much", "many", "please", "tell", "know", "want", "need", "thing", "things", "like", "take", "taking", "took", "use", "used", "using", "way", "ok", "okay", "hi", "hello", "thanks", "thank", "dear", "s", "t", "is", "are", "am", "be", "i'm", "ive", "im", "dont", "doesnt", "cant", "wont", "isnt",
+     # texting fillers: "how many people have it tho" (answers-dev-13) needed a passage with "tho" in it
+     "tho", "though", "lol", "pls", "plz", "btw", "thx", "tbh", "idk", "ur", "ya", "haha", "omg", "hmm", "cuz", "coz",
+     "wanna", "gonna", "kinda", "sorta", "actually", "anyway", "honestly", "basically", "literally"]
 )
 
 # Question words that carry no topic: they are kept out of overlap and follow-up topic detection.
@@ -58,6 +61,14 @@ LAY_TERMS: dict[str, str] = {
     "aches": "pain",
     "toddler": "children",  # documents write the age group ("One early sign of JA may be limping…" under children)
     "toddlers": "children",
+    # a cause in everyday words: "can taking steroid tablets for a long time give you cushings" (answers-dev-13)
+    "give you": "causes",
+    "gives you": "causes",
+    "gave me": "causes",
+    "give me": "causes",
+    "bring on": "causes",
+    "brings on": "causes",
+    "brought on": "causes",
     "germs": "infections",
     "bugs": "infections",
     "catch": "infections",

@@ -44,7 +44,10 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"\bwill (i|it|he|she|they|my [\w'-]+) ever (be|get|go|feel)\b|"
                   r"\b(am|is|are) (i|he|she|they|we) (going to|gonna) (lose|go blind|end up|be disabled|need a wheelchair)\b|"
                   r"\b(live|lead) (a )?(normal|full|long) life\b|\bhow long (can|will|do|does) (i|you|people|he|she|they) live\b|"
-                  r"\bcomplications?\b|\bend up (with|on|in|needing|having)\b|\b(is|are) (it|they|[\w'-]+) (fatal|curable|deadly|"
+                  r"\bcomplications?\b|\bend up (with|on|in|needing|having)\b|"
+                  # "ok and does it ever go away for good?" (answers-dev-13)
+                  r"\b(does|do|will|would|can) (it|this|they|that|[\w'-]+) ever (go away|clear( up)?|heal|stop|get better)\b|"
+                  r"\b(go|goes|gone|clear|clears|cleared) (away |up )?for good\b|\b(is|are) (it|they|[\w'-]+) (fatal|curable|deadly|"
                   r"life[- ]threatening)\b|\bcan (you|people|i|he|she|it) (die|kill)\b|\bgo away (by itself|on its own)\b|"
                   r"\b(is|isn'?t|isnt|not|never) (gets? )?treated\b|\buntreated\b|\bwithout treatment\b|\bif (you|i|we|they) "
                   r"(don'?t|dont|do not|never) treat\b"),
@@ -121,7 +124,11 @@ _A = {
                                r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),
     "prognosis": re.compile(r"\b(outlook|prognosis|life expectancy|life ?span|normal life|full life|percent|%|most people|"
                             r"many people|fatal|die|dies|death|deaths|surviv\w*|recover\w*|cured?|curable|go(es)? away|"
-                            r"lifelong|complications?|kidney failure|end-stage|disabl\w*|progress(es|ive)?|worsens?)\b", re.I),
+                            r"lifelong|complications?|kidney failure|end-stage|disabl\w*|progress(es|ive)?|worsens?|"
+                            # "The vast majority of patients are mildly affected, but in the worst cases, MS can
+                            # render a person unable to write, speak, or walk" (will she end up in a wheelchair)
+                            r"majority|mildly|remission|remit\w*|comes and goes|wheelchair|unable to (walk|work|see))\b",
+                            re.I),
     "likelihood": re.compile(r"\b(\d+(\.\d+)?\s?(%|percent|per cent)|percent|(\d+|one|two|three|four|five|six|seven|"
                             r"eight|nine|ten)\s(in|out of)\s(\d+|ten|twenty|a hundred|hundred|a thousand|five)|"
                             r"\d+\s(times|fold)|(more|less|as|most|least) likely|likelihood|chances?|odds|"

@@ -49,6 +49,8 @@ def is_quotable(sentence: str, *, starts_document: bool = False) -> bool:
         return False  # cut where a long passage was split
     if "|" in text or "\t" in text or _SECTION_NUMBER.match(text):
         return False  # table rows and numbered label headings fused into a sentence
+    if text.count(")") > text.count("("):
+        return False  # "Providers may administer the Tdap vaccine they have available.)": the end of an aside
     tokens = _WORD.findall(text)
     if not tokens:
         return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from citecare.text import is_compound, stem, words
+from citecare.text import frequent_english, is_compound, stem, words
 
 # Everyday apostrophe-less contractions ("wont", "cant") are words, not names.
 _CONTRACTIONS = frozenset("""wont cant dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt youre theyre
@@ -34,6 +34,8 @@ def unknown_names(
             continue
         if stem(w) in corpus_stems or (w.endswith("s") and w[:-1] in common) or is_compound(w, common):
             continue
+        if is_compound(w, common, first=3) and frequent_english(w):
+            continue  # "eyesight" (eye + sight), not "biosimilars" (bio + similars), a name English writing rarely uses
         # A typo of a known word ("lupis", "waht") is not a new name.
         near = process.extractOne(w, common_list(common) + common_list(corpus_stems), scorer=Levenshtein.distance,
                                   score_cutoff=1 if len(w) <= 6 else 2)

@@ -167,3 +167,31 @@ def test_what_the_question_sets_aside_is_not_required_of_the_answer(extdata_engi
     # answers-dev-12: "apart from painkillers" made painkillers a second subject, and no passage joined the two
     answer = extdata_engine.ask("what can help chronic pain apart from painkillers")
     assert answer.kind == "answer" and "chronic pain" in answer.text.lower(), answer.text
+
+
+def test_the_whooping_cough_vaccine_in_pregnancy_is_answered_from_a_tdap_sentence(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # answers-dev-13: a CDC table row glued to the next line led ("2 months 4 months … 4 through 6 years If your
+    # child…"); split apart, no sentence named whooping cough and the answer was "Whooping cough causes
+    # uncontrollable coughing." The vaccine named after what it prevents is the Tdap vaccine.
+    answer = extdata_engine.ask("when in pregnancy do they give you the whooping cough vaccine")
+    assert answer.kind == "answer" and answer.verification["subjects"] == ["tdap vaccine"], answer.verification
+    lead = answer.text.split("[1]")[0]
+    assert "pregnan" in lead.lower() and "Tdap" in lead and "2 months" not in answer.text, answer.text
+
+
+def test_a_question_contrasting_painkillers_does_not_quote_painkiller_pages(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    # answers-dev-13: "…why my doctor wants to treat inflamation not just give painkillers" led with Narcotics
+    # Anonymous, locked on painkillers
+    answer = extdata_engine.ask("how does inflamation make pain worse? trying to understand why my doctor wants to "
+                                "treat inflamation not just give painkillers")
+    assert "painkillers" not in answer.verification.get("subjects", []), answer.verification
+    assert "Narcotics Anonymous" not in answer.text, answer.text
+
+
+def test_a_follow_up_written_with_texting_words_is_still_answered(extdata_engine) -> None:  # type: ignore[no-untyped-def]
+    from citecare.types import Turn
+
+    first = "what is TPMT deficiency"
+    history = [Turn("user", first), Turn("assistant", extdata_engine.ask(first).text)]
+    answer = extdata_engine.ask("how many people have it tho", history)
+    assert answer.kind == "answer" and "less than 1 percent" in answer.text, answer.text

@@ -1,0 +1,88 @@
+"""What counts as a sentence of a source, and what a question is about (answers-dev-13 failures, written as cases)."""
+
+from __future__ import annotations
+
+from citecare.answer.focus_finder import FocusFinder
+from citecare.answer.query import expand_lay_terms
+from citecare.answer.quotable import is_quotable
+from citecare.text import split_sentences
+from tests.unit.test_subject import _index
+
+CDC_SCHEDULE = """tetanus - Who needs to get tetanus vaccines? (vaccines.gov (HHS))
+
+Everyone needs tetanus vaccines throughout their lives. That means everyone needs to get vaccinated as babies, children, and adults, as the vaccine schedule sets out for each age group.
+Young children need a dose of the vaccine at:
+
+2 months 4 months 6 months 15 through 18 months 4 through 6 years
+If your child has had a serious reaction to the whooping cough part of the DTaP vaccine, they may be able to get the DT vaccine instead.
+Pregnant women
+Pregnant women need 1 booster shot of the Tdap vaccine during the third trimester of each pregnancy.
+"""
+
+
+def test_a_table_row_or_heading_line_is_not_glued_to_the_sentence_after_it() -> None:
+    sentences = split_sentences(CDC_SCHEDULE)
+    # "2 months … 4 through 6 years If your child has had…" led an answer about the whooping cough vaccine
+    assert "2 months 4 months 6 months 15 through 18 months 4 through 6 years" in sentences
+    assert sentences[sentences.index("Pregnant women") + 1].startswith("Pregnant women need 1 booster")
+    assert not any(s.startswith("2 months") and "If your child" in s for s in sentences)
+    assert not is_quotable("2 months 4 months 6 months 15 through 18 months 4 through 6 years")
+
+
+def test_hard_wrapped_text_keeps_its_sentences_whole() -> None:
+    wrapped = ("Methotrexate is taken once a week, and the day is agreed with the\n"
+               "Rheumatology nurse who also arranges the blood tests that check the\n"
+               "liver and the blood count.\n")
+    assert split_sentences(wrapped) == [
+        "Methotrexate is taken once a week, and the day is agreed with the Rheumatology nurse who also arranges the "
+        "blood tests that check the liver and the blood count."]
+
+
+def test_the_end_of_a_bracketed_aside_is_not_a_sentence() -> None:
+    assert not is_quotable("Therefore, providers may administer the Tdap vaccine they have available.)")
+    assert not is_quotable("It is also common for the face or eye area to be affected. button on your keyboard.)")
+    assert is_quotable("Adults need a Td booster (a tetanus and diphtheria vaccine) every 10 years.")
+
+
+def test_what_a_question_contrasts_its_subject_with_is_not_the_subject() -> None:
+    finder = FocusFinder(_index(), [], frozenset())
+    # "…why my doctor wants to treat inflamation not just give painkillers" quoted Narcotics Anonymous
+    assert [s.key for s in finder.focus("why treat my lupus and not just give prednisone").subjects] == ["lupus"]
+    assert finder.focus("why does my doctor treat the inflammation, not just give prednisone").subjects == ()
+    # what is asked about instead of something still finds its pages when nothing else is named
+    assert [s.key for s in finder.focus("what can i take instead of prednisone").subjects] == ["prednisone"]
+
+
+def test_a_cause_in_everyday_words_is_searched_as_a_cause() -> None:
+    # "can taking steroid tablets for a long time give you cushings" quoted how the dose is lowered
+    assert "causes" in expand_lay_terms("can taking steroid tablets for a long time give you cushings")
+    assert "causes" in expand_lay_terms("can stress bring on a lupus flare")
+    assert "causes" not in expand_lay_terms("how long do steroid tablets take to work")
+
+
+def test_the_whooping_cough_vaccine_is_the_tdap_vaccine() -> None:
+    finder = FocusFinder(_index(), [], frozenset())
+    # "when in pregnancy do they give you the whooping cough vaccine" is answered by "Pregnant women should receive
+    # a single dose of Tdap during every pregnancy…", a sentence that never says "whooping cough"
+    [vaccine] = finder.focus("when in pregnancy do they give you the whooping cough vaccine").subjects
+    assert vaccine.key == "tdap vaccine"
+
+
+def test_texting_fillers_and_everyday_compounds_are_not_what_is_asked() -> None:
+    from citecare.answer.query import content_terms
+    from citecare.answer.question_type import classify
+    from citecare.answer.unknown_names import unknown_names
+
+    # "how many people have it tho" after "what is TPMT deficiency" looked for a passage saying "tho"
+    assert content_terms("how many people have it tho lol") == content_terms("how many people have it")
+    # "can prednisone affect your eyes? my eyesight seems worse": "eyesight" is two everyday words, not a name
+    common = frozenset({"eye", "sight", "seems", "worse", "can", "affect", "your", "eyes", "safe", "with"})
+    assert unknown_names("can prednisone affect your eyes? my eyesight seems worse", frozenset(), common,
+                         ignore=["prednisone"]) == []
+    assert unknown_names("is kratom safe with my eyesight", frozenset(), common) == ["kratom"]
+    # "are biosimilars as good as the original biologic?": a rare word is a name even when it splits into two
+    assert unknown_names("are biosimilars any good", frozenset(), common | {"bio", "similar", "good", "any", "are"}
+                         ) == ["biosimilars"]
+    # "ok and does it ever go away for good?" asks how it goes on, as "will it ever get better" does
+    assert classify("does it ever go away for good?") == "prognosis"
+    assert classify("will the rash go away for good once treated") == "prognosis"
