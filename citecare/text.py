@@ -151,6 +151,22 @@ def _starts_a_line_of_its_own(previous: str, stripped: str, wrapped: bool) -> bo
             and (stripped[:1].isupper() or stripped[:1].isdigit()))
 
 
+# The last item of a list flattened into the paragraph after it, on one line: "- Some kinds of cancer Steroids are
+# strong medicines, and they can have side effects…", "- Pain from nerve damage Chronic pain usually cannot be
+# cured." (MedlinePlus pages in the library: 14 such lines, all of this kind).
+_GLUED_ITEM = re.compile(r"^(?P<item>(?:\S+ ){0,9}?[a-z][a-z0-9)'-]*) (?P<rest>[A-Z][a-z]+ .*[.!?][\"'”’)]*)$")
+_NOT_AN_ITEM_END = frozenset("""a an the of and or as such like with to for in on by at from than that which who is are
+    was were be can may will your my his her their its this these those""".split())
+
+
+def _unglued(item: str) -> list[str]:
+    """A list item, or the item and the paragraph glued to it."""
+    m = _GLUED_ITEM.match(item)
+    if m is None or re.search(r"[.!?:;]", m.group("item")) or m.group("item").split()[-1] in _NOT_AN_ITEM_END:
+        return [item]
+    return [m.group("item"), m.group("rest")]
+
+
 def _blocks(text: str) -> list[str]:
     """Paragraphs and list items, each with its soft line breaks joined."""
     blocks: list[str] = []
@@ -168,6 +184,10 @@ def _blocks(text: str) -> list[str]:
                 blocks.append(" ".join(current))
             current = []
         if stripped:
+            if _BULLET_RE.match(line) and len(parts := _unglued(_BULLET_RE.sub("", stripped).strip())) == 2:
+                blocks.append(parts[0])
+                current = [parts[1]]
+                continue
             current.append(_BULLET_RE.sub("", stripped).lstrip("# ").strip())
             if stripped.endswith(":"):  # a lead-in line ("The main risks are:") stands alone
                 blocks.append(" ".join(current))

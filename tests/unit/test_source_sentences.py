@@ -86,3 +86,15 @@ def test_texting_fillers_and_everyday_compounds_are_not_what_is_asked() -> None:
     # "ok and does it ever go away for good?" asks how it goes on, as "will it ever get better" does
     assert classify("does it ever go away for good?") == "prognosis"
     assert classify("will the rash go away for good once treated") == "prognosis"
+
+
+def test_a_list_item_flattened_into_the_paragraph_after_it_is_split_from_it() -> None:
+    page = ("You may need to take corticosteroids to treat:\n- Asthma\n- Some kinds of cancer Steroids are strong "
+            "medicines, and they can have side effects, including weakened bones and cataracts.\n")
+    sentences = split_sentences(page)
+    # "Some kinds of cancer Steroids are strong medicines…" was quoted for "what side effects can steroids have?"
+    assert "Some kinds of cancer" in sentences
+    assert "Steroids are strong medicines, and they can have side effects, including weakened bones and cataracts." \
+        in sentences
+    # an item that goes on into a capitalised name is one item
+    assert split_sentences("- Drugs such as Humira can help.") == ["Drugs such as Humira can help."]
