@@ -140,7 +140,17 @@ _BOUNDARY_RE = re.compile(
 
 
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.!?…:;,]['\"”’)\]]*$")
-_WRAPPED_WIDTH = 100
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines broken mid-sentence before a lowercase word at least as often as before a capital: a plain-text file
+    wrapped at a fixed width (a library page has a paragraph, a heading or a list item per line)."""
+    lower = upper = 0
+    for before, after in zip(lines, lines[1:], strict=False):
+        before, after = before.strip(), after.strip()
+        if not before or not after or _ENDS_WITH_PUNCTUATION.search(before) or _BULLET_RE.match(after):
+            continue
+        lower += after[0].islower()
+        upper += after[0].isupper() or after[0].isdigit()
+    return len(lines) <= 2 or (lower > 0 and lower >= upper)
 
 
 def _starts_a_line_of_its_own(previous: str, stripped: str, wrapped: bool) -> bool:
@@ -172,7 +182,7 @@ def _blocks(text: str) -> list[str]:
     blocks: list[str] = []
     current: list[str] = []
     lines = text.splitlines()
-    wrapped = len(lines) <= 2 or max(len(line) for line in lines) <= _WRAPPED_WIDTH
+    wrapped = _hard_wrapped(lines)
     previous = ""
     for line in lines:
         stripped = line.strip()

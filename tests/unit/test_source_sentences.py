@@ -33,6 +33,9 @@ def test_hard_wrapped_text_keeps_its_sentences_whole() -> None:
     wrapped = ("Methotrexate is taken once a week, and the day is agreed with the\n"
                "Rheumatology nurse who also arranges the blood tests that check the\n"
                "liver and the blood count.\n")
+    with_a_link = wrapped + "See https://www.example.org/a/very/long/address/that/goes/on/and/on/past/the/width/of/the/page.\n"
+    assert split_sentences(with_a_link)[0].startswith("Methotrexate is taken once a week, and the day is agreed with the "
+                                                      "Rheumatology nurse")
     assert split_sentences(wrapped) == [
         "Methotrexate is taken once a week, and the day is agreed with the Rheumatology nurse who also arranges the "
         "blood tests that check the liver and the blood count."]
