@@ -80,3 +80,12 @@ def test_a_general_question_written_without_a_question_mark(guard: Guard) -> Non
     assert _kind(guard, "i just wanted to ask if i can stop my prednisone") == "medical_advice"
     assert _kind(guard, "i just wanted to ask how long i should stay on biologics") == "medical_advice"
     assert _kind(guard, "how long do people usually stay on prednisone, i want to stop mine") == "medical_advice"
+
+
+@pytest.mark.parametrize("message", ["my dad isnt waking up", "my mum isn't waking up",
+                                     "grandad isnt waking up properly"])
+def test_someone_who_isnt_waking_up_is_an_emergency(triage: RuleTriage, message: str) -> None:
+    # "my dad isnt waking up" raised nothing: no rule read "isnt", and with no health word the learned layer's
+    # emergency (0.97) was not used; the patient would have been told the sources do not cover it
+    finding = triage.assess(message)
+    assert finding.tier == "emergency" and "unresponsive_or_collapsed" in finding.rules, finding
