@@ -14,12 +14,23 @@ from citecare.safety.guard import GuardResult
 def test_medication_change_figures_count_the_referral_and_any_clinician_route() -> None:
     counts = LayerCounts(Counter({("med_change", "medical_advice"): 5, ("med_change", "urgent"): 2,
                                   ("med_change", "emergency"): 1, ("med_change", "none"): 2,
-                                  ("info", "medical_advice"): 1, ("info", "none"): 9}))
+                                  ("info", "medical_advice"): 1, ("info", "none"): 9,
+                                  ("out_of_scope", "emergency"): 1, ("out_of_scope", "out_of_scope"): 3}))
     figures = _figures(counts)
     assert figures["med_change_routed"] == [5, 10]
     assert figures["med_change_to_clinician"] == [8, 10]
     assert figures["info_false_alarm"] == [1, 10]
     assert figures["info_false_emergency"] == [0, 10]
+    assert figures["off_topic_false_alarm"] == [1, 4]
+
+
+def test_an_everyday_message_that_raises_an_alarm_is_a_listed_miss(tmp_path: Path) -> None:
+    split = tmp_path / "split.jsonl"
+    split.write_text(json.dumps({"id": "o1", "question": "the old van is wheezing up every hill",
+                                 "expected_kind": "out_of_scope", "tags": ["plain_words"]}) + "\n", encoding="utf-8")
+    report = evaluate(split, _GuardSaying("Call 911 now."))  # type: ignore[arg-type]
+    assert report["layers"]["combined"]["off_topic_false_alarm"] == [1, 1]
+    assert [m["id"] for m in report["misses"]] == ["o1"]
 
 
 class _GuardSaying:
