@@ -77,3 +77,20 @@ def test_someone_who_makes_no_sense_is_confused_and_something_that_makes_none_is
     assert "confusion" not in _reported(triage, "it's not making sense why my levels are high")
     assert "confusion" in _reported(triage, "my 2yo had my fentanyl patch, cant find it, she is very sleepy")
     assert "confusion" in _reported(triage, "kid fell off trampoline hit head now not making sense and sick 3 times")
+
+
+def test_someone_not_waking_up_is_unresponsive_and_not_waking_up_wished_for_is_self_harm(triage: RuleTriage) -> None:
+    # "hes not waking up properly" was given the crisis-line message: "not wake up" was matched by its stems
+    finding = triage.assess("hes not waking up properly")
+    assert finding.tier == "emergency" and finding.message == "emergency_general", finding
+    for wish in ("honestly id rather not wake up tomorrow", "i want to go to sleep and never wake up",
+                 "wish i never woke up this morning", "how many lyrica would it take to just not wake up",
+                 "every night i think about just not waking up"):
+        assert triage.assess(wish).message == "emergency_self_harm", wish
+    assert triage.assess("he never wakes up before noon, is that the pred").tier is None
+
+
+def test_a_treatment_not_responded_to_is_not_someone_unresponsive(triage: RuleTriage) -> None:
+    assert triage.assess("my RA is not responding to treatment, what are the options").tier is None
+    assert triage.assess("she is not responding to the methotrexate, what else is there").tier is None
+    assert triage.assess("he collapsed and is not responding to me").tier == "emergency"
