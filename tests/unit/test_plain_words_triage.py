@@ -76,6 +76,8 @@ def test_someone_who_makes_no_sense_is_confused_and_something_that_makes_none_is
     assert "confusion" not in _reported(triage, "this app isnt making any sense to me")
     assert "confusion" not in _reported(triage, "it's not making sense why my levels are high")
     assert "confusion" in _reported(triage, "my 2yo had my fentanyl patch, cant find it, she is very sleepy")
+    assert "confusion" in _reported(triage, "he swallowed all of it, very drowsy now")
+    assert "confusion" not in _reported(triage, "this isnt making any sense")
     assert "confusion" in _reported(triage, "kid fell off trampoline hit head now not making sense and sick 3 times")
 
 
