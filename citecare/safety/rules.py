@@ -128,8 +128,29 @@ def _check_fields(entry: dict[str, Any], allowed: set[str], where: str) -> None:
         raise RulesError(f"{where}: unknown fields {sorted(unknown)}")
 
 
+_WORD_LIST = re.compile(r"\{([a-z_]+)\}")
+
+
+def _word_lists(data: dict[str, Any], origin: str) -> dict[str, str]:
+    """The named word lists of ``[words]``, each as a regex alternation for ``{name}`` in a concept's regex (one
+    reviewed list of the words for a person, instead of a copy in every pattern that needs one)."""
+    raw = data.get("words", {})
+    if not isinstance(raw, dict):
+        raise RulesError(f"{origin}: 'words' must be a table of word lists")
+    return {name: "|".join(re.escape(w) for w in _strings(raw, name, f"{origin}: words.{name}")) for name in raw}
+
+
+def _with_word_lists(pattern: str, lists: dict[str, str], where: str) -> str:
+    def expand(m: re.Match[str]) -> str:
+        if m.group(1) not in lists:
+            raise RulesError(f"{where}: regex names an unknown word list {{{m.group(1)}}}")
+        return lists[m.group(1)]
+    return _WORD_LIST.sub(expand, pattern)
+
+
 def parse_concepts(data: dict[str, Any], origin: str = "concepts.toml") -> dict[str, ConceptSpec]:
     concepts: dict[str, ConceptSpec] = {}
+    lists = _word_lists(data, origin)
     for i, raw in enumerate(data.get("concept", [])):
         where = f"{origin}: concept #{i + 1} ({raw.get('name', '?')})"
         _check_fields(raw, {"name", "kind", "phrases", "groups", "window", "regex", "exact", "conditional_counts",
@@ -149,7 +170,7 @@ def parse_concepts(data: dict[str, Any], origin: str = "concepts.toml") -> dict[
         window = raw.get("window", 5)
         if not isinstance(window, int) or not 1 <= window <= 20:
             raise RulesError(f"{where}: 'window' must be an integer from 1 to 20")
-        regex = tuple(compile_bounded(p, where) for p in _strings(raw, "regex", where))
+        regex = tuple(compile_bounded(_with_word_lists(p, lists, where), where) for p in _strings(raw, "regex", where))
         phrases = _strings(raw, "phrases", where)
         if not (phrases or groups or regex):
             raise RulesError(f"{where}: needs phrases, groups or regex")

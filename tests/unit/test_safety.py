@@ -103,10 +103,20 @@ def test_unbounded_regexes_are_refused(pattern: str) -> None:
     ({"concept": [{"name": "x", "groups": [["a"]]}]}, "one group"),
     ({"concept": [{"name": "x", "regex": ["a.*b"]}]}, "unbounded"),
     ({"concept": [{"name": "x"}]}, "needs phrases"),
+    ({"concept": [{"name": "x", "regex": [r"\b(?:{who}) fell"]}]}, "unknown word list"),
 ])
 def test_bad_concepts_are_refused(data: dict[str, Any], problem: str) -> None:
     with pytest.raises(RulesError, match=problem):
         parse_concepts(data)
+
+
+def test_a_named_word_list_is_one_list_for_every_pattern_that_names_it() -> None:
+    concepts = parse_concepts({"words": {"people": ["dad", "he's"]},
+                               "concept": [{"name": "x", "regex": [r"\b(?:{people}) fell\b", r"\b(?:{people}|mum) ok"]}]})
+    first, second = concepts["x"].regex
+    assert first.search("dad fell") and first.search("he's fell") and not first.search("mum fell")
+    assert second.search("mum ok") and not first.search("dad fel")
+    assert compile_bounded(r"a.{1,20}b", "test")  # a bounded repetition is no word list
 
 
 @pytest.mark.parametrize(("rule", "problem"), [
