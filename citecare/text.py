@@ -177,11 +177,34 @@ def _unglued(item: str) -> list[str]:
     return [m.group("item"), m.group("rest")]
 
 
+# A list flattened onto one line, each item after a dash: "…red, scaly skin. - It is caused by genes… - Psoriasis can
+# be hard to diagnose…" (MedQuAD pages: 403 of the library's 446 documents). A dash after a full stop starts an item
+# of its own, a sentence; a dash between words ("infliximab - a biologic -") does not. The items of a list after a
+# colon stay with it ("Some things may cause a flare, including: - Infections. - Stress. - Certain medicines."): apart,
+# neither the lead-in nor "Stress." says anything. Such a list ends where an item goes on with a sentence of its own.
+_INLINE_BULLET = re.compile(r"(?<=[.!?:])\s+(?=[-•]\s+[A-Z0-9\"'“(])")
+_GOES_ON = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
+
+
+def _inline_items(line: str) -> list[str]:
+    """A line with its flattened list items on lines of their own (bulleted), the items of a colon's list kept."""
+    pieces = _INLINE_BULLET.split(line)
+    lines = [pieces[0]]
+    in_list = pieces[0].rstrip().endswith(":")
+    for piece in pieces[1:]:
+        if in_list:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+        in_list = piece.rstrip().endswith(":") or (in_list and not _GOES_ON.search(piece))
+    return lines
+
+
 def _blocks(text: str) -> list[str]:
     """Paragraphs and list items, each with its soft line breaks joined."""
     blocks: list[str] = []
     current: list[str] = []
-    lines = text.splitlines()
+    lines = [item for line in text.splitlines() for item in _inline_items(line)]
     wrapped = _hard_wrapped(lines)
     previous = ""
     for line in lines:

@@ -101,3 +101,27 @@ def test_a_list_item_flattened_into_the_paragraph_after_it_is_split_from_it() ->
         in sentences
     # an item that goes on into a capitalised name is one item
     assert split_sentences("- Drugs such as Humira can help.") == ["Drugs such as Humira can help."]
+
+
+def test_a_list_flattened_onto_one_line_is_split_into_its_items() -> None:
+    # MedQuAD pages keep each list on one line, an item after each dash: "…silvery scales. - Guttate psoriasis,
+    # which causes…" was read as one 50-word sentence
+    line = ("- Psoriasis is a skin disease. - It is caused by genes, but some outside factors can make it worse. "
+            "- Psoriasis can be hard to diagnose.")
+    assert split_sentences(line) == ["Psoriasis is a skin disease.",
+                                     "It is caused by genes, but some outside factors can make it worse.",
+                                     "Psoriasis can be hard to diagnose."]
+    # the items of a list after a colon stay with it: "Stress." says nothing alone; the list ends where an item goes
+    # on with a sentence, and the next flattened list is split again
+    line = ("Some things may cause a flare, including: - Infections. - Stress. - Certain medicines. Certain genes have "
+            "been linked to psoriasis. - It runs in families. - It is more common in adults.")
+    assert split_sentences(line) == [
+        "Some things may cause a flare, including: - Infections. - Stress. - Certain medicines.",
+        "Certain genes have been linked to psoriasis.",
+        "It runs in families.",
+        "It is more common in adults.",
+    ]
+    # a dash between words is punctuation inside a sentence, not a list
+    assert split_sentences("Infliximab - a biologic - is given by drip. It works.") == [
+        "Infliximab - a biologic - is given by drip.", "It works."]
+    assert split_sentences("Shingles - What is Shingles?") == ["Shingles - What is Shingles?"]
