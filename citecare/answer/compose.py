@@ -126,13 +126,18 @@ def _candidates(hits: Sequence[Hit], allow: Callable[[str], bool] | None) -> lis
     return out
 
 
+def _from_label(hit: Hit) -> bool:
+    """Is the passage from a drug label (DailyMed / FDA)?"""
+    return bool(_LABEL_PUBLISHER.search(hit.chunk.meta.publisher or hit.chunk.meta.title))
+
+
 def _is_label_list(hit: Hit, sentence: str) -> bool:
     """A drug label's list under its heading ("Endocrine: Menstrual irregularities; Development of Cushingoid
     state; Suppression of growth in children.") or an item of its adverse reactions ("May suppress reactions to
     skin tests"): not a sentence, but quoted with the label and section it came from ("The prednisone label lists
     under Endocrine: …", ``_attribution``) it reads as what it is. Without that attribution it is never quoted."""
     text = sentence.strip()
-    if not _LABEL_PUBLISHER.search(hit.chunk.meta.publisher or hit.chunk.meta.title) or text.endswith((":", "?")):
+    if not _from_label(hit) or text.endswith((":", "?")):
         return False
     if hit.chunk.heading and _LIST_LINE.search(text):
         return True
@@ -229,7 +234,10 @@ class ExtractiveComposer:
         about = about_subject(self.subjects, focus)
         top_doc = lead_document(hits, sorted(direct), kind, narrower=narrower_topic(self.subjects, focus))
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
-        listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) for c in candidates], dtype=bool)
+        # A label's joined list, not a health page's sentence with semicolons ("Side effects of prednisone may include
+        # weight gain; …; cataracts…"), which may lead like any sentence.
+        listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) and _from_label(hits[c.hit_index])
+                           for c in candidates], dtype=bool)
         wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
         # A list in a label's adverse reactions section is a list of side effects ("The prednisone label lists
         # under Endocrine: …"); it may lead when the question asks for side effects, or names one of its items

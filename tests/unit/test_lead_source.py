@@ -197,3 +197,22 @@ def test_a_promised_section_on_a_narrower_topic_does_not_take_the_lead_from_the_
     # A combined product's title names the asked medicine as one of its own topics: not a narrower topic.
     drug = FocusFinder(index, ["hydrocodone", "withdrawal"], frozenset()).focus("what helps withdrawal from hydrocodone")
     assert not narrower_topic(index, drug)("hydrocodone-acetaminophen")
+
+
+def test_a_health_pages_sentence_with_semicolons_can_lead_a_yes_no_question() -> None:
+    page = _chunk("aih-treat", "Autoimmune Hepatitis - What are the treatments for Autoimmune Hepatitis? (NIDDK (NIH))",
+                  "A health care provider will closely monitor and manage any side effects that may occur, as high "
+                  "doses of prednisone are often prescribed to treat autoimmune hepatitis. Side effects of prednisone "
+                  "may include weight gain; thinning of the hair and skin; cataracts, a clouding in the lens of the "
+                  "eyes; glaucoma, elevated pressure in the eyes.")
+    index = SubjectIndex([page], load_medicines(), frozenset({"what", "is", "the"}))
+    embedder = FakeEmbedder()
+    composer = ExtractiveComposer(embedder, subjects=index)
+    finder = FocusFinder(index, ["prednisone", "eyes", "cataracts", "glaucoma", "hepatitis"], frozenset())
+    question = "can prednisone cause problems with the eyes"
+    focus = finder.focus(question)
+    assert [s.key for s in focus.subjects] == ["prednisone"]
+    out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=page, score=1.0)], focus=focus)
+    # it was barred from leading as if it were a label's joined list ("Muscle weakness; Steroid myopathy; …"), and
+    # the answer to "Can prednisone cause eye problems?" opened with "A health care provider will closely monitor…"
+    assert out.text.startswith("Side effects of prednisone may include"), out.text
