@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from citecare.safety.drug_names import drug_names
 from citecare.text import is_english_word, stem, words
@@ -23,126 +25,24 @@ GENERIC_QUESTION_WORDS = frozenset(
 )
 
 # Lay words → corpus words, appended to the query (never replacing what the patient said).
-LAY_TERMS: dict[str, str] = {
-    "steroid": "corticosteroids",
-    "steroids": "corticosteroids",
-    "cortisone": "corticosteroids",
-    "immune suppressants": "immunosuppressants",
-    "immune-suppressing": "immunosuppressants",
-    "immune suppressing": "immunosuppressants",
-    "immunosuppressing": "immunosuppressants",
-    "checking my blood": "blood tests monitored",
-    "check my blood": "blood tests monitored",
-    "checking": "monitored",
-    "immune suppressant": "immunosuppressants",
-    "immunosuppressive": "immunosuppressants",
-    "immune system drugs": "immunosuppressants",
-    "blood work": "blood tests",
-    "bloodwork": "blood tests",
-    "blood test": "blood tests monitored",
-    "labs": "blood tests",
-    "checkups": "monitored",
-    "check ups": "monitored",
-    "ra": "rheumatoid arthritis",
-    "rheumy": "rheumatologist",
-    "sle": "lupus",
-    "ms": "multiple sclerosis",
-    "tnf blockers": "tnf inhibitors",
-    "tnf blocker": "tnf inhibitors",
-    "anti-tnf": "tnf inhibitors",
-    "biologics": "biologic agents",
-    "biologic": "biologic agents",
-    "swelling": "inflammation",
-    "inflamed": "inflammation",
-    "hurts": "pain",
-    "hurt": "pain",
-    "aching": "pain",
-    "ache": "pain",
-    "aches": "pain",
-    "toddler": "children",  # documents write the age group ("One early sign of JA may be limping…" under children)
-    "toddlers": "children",
-    # a cause in everyday words: "can taking steroid tablets for a long time give you cushings" (answers-dev-13)
-    "give you": "causes",
-    "gives you": "causes",
-    "gave me": "causes",
-    "give me": "causes",
-    "bring on": "causes",
-    "brings on": "causes",
-    "brought on": "causes",
-    "germs": "infections",
-    "bugs": "infections",
-    "catch": "infections",
-    "sick": "infections",
-    "get around": "mobility",
-    "move better": "mobility",
-    "walk": "mobility",
-    "move around": "mobility",
-    "moving": "mobility",
-    "risky": "risks",
-    "dangers": "risks",
-    "dangerous": "risks",
-    "downsides": "risks side effects",
-    "downside": "risks side effects",
-    "upside": "benefits",
-    "upsides": "benefits",
-    "pros": "benefits",
-    "shot": "injection vaccine",
-    "shots": "injection vaccine",
-    "jab": "vaccine",
-    "meds": "medications",
-    "pills": "medications",
-    "drugs": "medications",
-    "medicine": "medications",
-    "medicines": "medications",
-    "tummy": "stomach",
-    "pee": "urine",
-    "kidney": "kidneys",
-    # What a patient asks → the section names drug labels and fact sheets use.
-    "side effects": "adverse reactions",
-    "side effect": "adverse reactions",
-    "do to the body": "adverse reactions",
-    "do to your body": "adverse reactions",
-    "dose": "dosage administration",
-    "doses": "dosage administration",
-    "how much": "dosage administration",
-    "milligrams": "dosage how supplied strengths",
-    "mg": "dosage how supplied strengths",
-    "strength": "how supplied strengths mg",
-    "strengths": "how supplied strengths mg",
-    "breast feeding": "nursing mothers lactation precautions",
-    "breastfeeding": "nursing mothers lactation precautions",
-    "breast milk": "nursing mothers lactation",
-    "nursing": "nursing mothers lactation",
-    "pregnant": "pregnancy precautions maternal",
-    "pneumonia vaccine": "pneumococcal vaccine",
-    "pneumonia shot": "pneumococcal vaccine",
-    "how to use": "directions administration",
-    "how you use": "directions administration",
-    "how do i use": "directions administration",
-    "see results": "effects how long work",
-    "kick in": "work effects",
-    "take effect": "work effects",
-    "stored": "storage how supplied",
-    "store": "storage how supplied",
-    "storage": "how supplied",
-    "interact": "drug interactions",
-    "interactions": "drug interactions",
-    "together with": "drug interactions",
-    "used for": "indications usage",
-    "what is it for": "indications usage",
-    "how long": "duration",
-    "how often": "schedule doses",
-}
+LAY_TERMS_FILE = Path(__file__).resolve().parents[1] / "data" / "vocab" / "lay_terms.toml"
 
+
+@lru_cache(maxsize=1)
+def _reviewed_lay_terms() -> dict[str, str]:
+    """The reviewed lay words (``citecare/data/vocab/lay_terms.toml``), in file order."""
+    with LAY_TERMS_FILE.open("rb") as f:
+        terms = tomllib.load(f)["terms"]
+    return {str(lay).lower(): str(target) for lay, target in terms.items()}
 
 
 @lru_cache(maxsize=1)
 def lay_terms() -> dict[str, str]:
-    """LAY_TERMS plus brand names, aliases and misspellings → the generic name documents use, from the ONE
+    """The reviewed lay words plus brand names, aliases and misspellings → the generic name documents use, from the ONE
     medicines vocabulary (``citecare/data/vocab/medicines.toml``); loaded on first use, not at import."""
     from citecare.vocab import load_medicines
 
-    out = dict(LAY_TERMS)
+    out = dict(_reviewed_lay_terms())
     for form, generic in load_medicines().brand_expansions().items():
         out.setdefault(form, generic)
     return out
