@@ -233,9 +233,8 @@ class ExtractiveComposer:
         direct = {c.hit_index for c, d in zip(candidates, is_direct, strict=True) if d or not any(is_direct)}
         about = about_subject(self.subjects, focus)
         top_doc = lead_document(hits, sorted(direct), kind, narrower=narrower_topic(self.subjects, focus))
-        # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list.
-        # A label's joined list, not a health page's sentence with semicolons ("Side effects of prednisone may include
-        # weight gain; …; cataracts…"), which may lead like any sentence.
+        # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list; a
+        # health page's sentence with semicolons ("Side effects of prednisone may include weight gain; …") is prose.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) and _from_label(hits[c.hit_index])
                            for c in candidates], dtype=bool)
         wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
