@@ -22,5 +22,6 @@ def test_the_body_in_everyday_words_meets_a_labels_words() -> None:
     alternatives = lay_alternatives("does prednisone raise your blood sugar")
     assert content_terms("diabetes") <= alternatives["sugar"]
     assert content_terms("ophthalmic") <= lay_alternatives("can prednisone affect your eyes")["eye"]
+    assert "ophthalmic" not in expand_lay_terms("how will my doctor keep an eye on side effects")  # an idiom
     assert "hepatic" in expand_lay_terms("does tylenol hurt your liver")
     assert "sleepy" not in lay_alternatives("is it normal to feel sleepy")  # whole words only
