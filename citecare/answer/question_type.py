@@ -96,7 +96,11 @@ _Q = [  # first match wins: the more specific kinds come first
     ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
                r"\bgenetic\b|^\s*(causes?|triggers?)\b"),
     ("prevention", r"\bprevent|\bavoid getting\b"),
-    ("treatment", r"\btreat|\btherap|\bmeds?\b|\bmedications?\b|\bmedicines?\b|\bhelp|\bwork\b|\bcure\b|"
+    # "does methotrexate work", not the workplace: "can i catch it from her at work?", "can i still go to work with
+    # shingles", "i work nights" asked about treatment, and a treatments section led the answer
+    ("treatment", r"\btreat|\btherap|\bmeds?\b|\bmedications?\b|\bmedicines?\b|\bhelp|"
+                  r"(?<!\bat )(?<!\bgo to )(?<!\bback to )(?<!\bget to )(?<!\bfrom )(?<!\bof )(?<!\boff )"
+                  r"(?<!\bmy )(?<!\bi )(?<!\bwe )\bwork\b|\bcure\b|"
                   r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b"),
     # "what is lupus", and after some context "…for my psoriasis. what actually is a biologic"; "whats sjogrens"
     ("definition", r"(^|[.?!]\s+)(what|whats|what's)\s+(actually |exactly |even )?(is|are|'s)\s+(a |an |the )?[\w' -]+\??\s*$|"

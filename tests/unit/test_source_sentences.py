@@ -125,3 +125,17 @@ def test_a_list_flattened_onto_one_line_is_split_into_its_items() -> None:
     assert split_sentences("Infliximab - a biologic - is given by drip. It works.") == [
         "Infliximab - a biologic - is given by drip.", "It works."]
     assert split_sentences("Shingles - What is Shingles?") == ["Shingles - What is Shingles?"]
+
+
+def test_work_the_workplace_is_not_whether_a_medicine_works() -> None:
+    from citecare.answer.question_type import classify
+
+    # "my coworker has shingles, can i catch it from her at work?" was a treatment question, and the shingles
+    # treatments section led with "If you suspect you have shingles, see your healthcare provider within 72 hours…"
+    assert classify("my coworker has shingles, can i catch it from her at work?") == "yes_no"
+    assert classify("can i still go to work with shingles") == "yes_no"
+    assert classify("i work nights, when should i take my tablets") != "treatment"
+    # whether a medicine works is still a treatment question, and how soon it works a question of time
+    assert classify("does methotrexate work for psoriasis") == "treatment"
+    assert classify("does it take a while to work") == "treatment"
+    assert classify("how long does it take to work") == "duration"
