@@ -17,7 +17,6 @@ message only asks for information and no self-harm is in view. The patient's las
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,6 +31,7 @@ from citecare.safety.advice import (
     names_a_specific_medicine,
 )
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
+from citecare.safety.message_shape import PERSONAL, POINTS_BACK, QUESTION_OPENING, about_someone_in_particular
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules, rules_classifier_messages
 from citecare.safety.scope import ScopeChecks, clean_question, is_junk
@@ -62,18 +62,6 @@ REQUEST_OVER_URGENT_URGENT = 0.1
 # questions over it; of the emergency and urgent messages outside self-harm the highest was 0.67.
 INFORMATION_OVER_RULES = 0.95
 SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
-# A symptom report is about someone: "my knees hurt", "he's been coughing" (not "does pain mean…").
-_PERSONAL = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|me|my|mine|we|our|us|he|she|he's|she's|his|her|him|they|their|son|daughter|"
-    r"husband|wife|partner|mum|mom|dad|baby|child|kid|toddler|nan|grandma|grandad)\b", re.I)
-
-# Words of a follow-up that point back to what was said before ("will it…", "is that…", "the first one").
-_POINTS_BACK = re.compile(r"\b(?:it|its|it's|that|this|these|those|them|they|one|ones)\b", re.I)
-
-# Opening words of a question (as the ConText "question opening" modifier in context.toml).
-_QUESTION_OPENING = re.compile(
-    r"\s*(?:what|whats|what's|how|why|which|when|is|are|does|do|can|could|will|would)\b", re.I)
-
 Embed = Callable[[str], Sequence[float]]
 
 
@@ -166,9 +154,11 @@ class Guard:
             learned = None  # trained on messages patients type; a pasted chart is outside what it has seen
         if learned and not self._health_context(text, earlier, prediction):
             learned = None  # "tell me a joke": nothing health-related for the learned layer to triage
-        if learned and finding.tier is None and _QUESTION_OPENING.match(text) and not _reports_something(
+        if learned and finding.tier is None and QUESTION_OPENING.match(text) and not _reports_something(
                 self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
+        if learned and finding.tier is None and self._only_supposed(text, earlier, prediction):
+            learned = None  # "what do i do if someone stops breathing": every sign is supposed or asked about
         if learned and finding.tier is None and self.triage.read(text).nothing_for_a_person(bool(earlier)) and \
                 self._vote(prediction, "emergency", "") != "emergency_self_harm":
             learned = None  # "thank god he doesnt have any of those"; "the vet checked him over": no one here at risk
@@ -244,14 +234,14 @@ class Guard:
         medical = self.scope.looks_medical(cleaned)
         # "is beer gonna make it worse" after a gout attack asks about the gout: a follow-up that points back to a
         # health conversation is read in it, whatever everyday word it has.
-        follow_up = (not medical and bool(earlier) and bool(_POINTS_BACK.search(cleaned))
+        follow_up = (not medical and bool(earlier) and bool(POINTS_BACK.search(cleaned))
                      and any(self.scope.looks_medical(h) for h in earlier))
         scope = self.scope.out_of_scope_reason(cleaned, medical or follow_up, injected)
         if scope:
             return self._refuse("out_of_scope", cleaned, notes + (scope,), layers)
         if not medical and earlier and any(self.scope.looks_medical(h) for h in earlier):
             notes += ("scope:follow_up",)
-        if finding.reported_symptoms and _PERSONAL.search(cleaned):
+        if finding.reported_symptoms and PERSONAL.search(cleaned):
             return GuardResult(None, self.messages.render("safety_net"), cleaned,
                                notes + tuple(f"symptom:{c}" for c in finding.reported_symptoms),
                                safety_net=True, layers=layers)
@@ -299,6 +289,20 @@ class Guard:
         if any(a.kind == "symptom" and not a.negated for a in self.triage.read(text).assertions):
             return True
         return self._vote(prediction, "emergency", "") == "emergency_self_harm"
+
+    def _only_supposed(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
+        """Every sign named is supposed ("what do i do if one of the babies goes blue") or asked about, of nobody in
+        particular ("if my baby is floppy" may be happening now), nothing earlier reports one, no self-harm in view:
+        the learned layer reads the words without their framing and does not make a first-aid question an emergency."""
+        reading = self.triage.read(text)
+        symptoms = [a for a in reading.assertions if a.kind == "symptom"]
+        if not symptoms or any(not (a.hypothetical or a.informational) or a.negated or a.historical for a in symptoms) \
+                or {a.concept for a in reading.assertions} & SELF_HARM_CONCEPTS or about_someone_in_particular(text):
+            return False
+        if self._vote(prediction, "emergency", "") == "emergency_self_harm" or \
+                self._self_harm_neighbours(prediction) >= CRISIS_LINE_NEIGHBOURS_EMERGENCY:
+            return False
+        return not any(a.kind == "symptom" and a.reported for h in earlier for a in self.triage.read(h).assertions)
 
     def _asks_about_someone(self, text: str, learned: str, prediction: Prediction | None) -> bool:
         """A question about one's own husband, child or baby that the learned layer reads as an emergency is about
