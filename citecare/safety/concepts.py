@@ -190,8 +190,10 @@ class ConceptMatcher:
                 continue
             for pattern in spec.regex:
                 for m in pattern.finditer(norm):
-                    first = bisect_right(token_ends, m.start())
-                    last = bisect_left(token_starts, m.end()) - 1
+                    # a pattern may name the part that is the concept, the rest being the frame it needs around it
+                    start, end = m.span("concept") if "concept" in pattern.groupindex else m.span()
+                    first = bisect_right(token_ends, start)
+                    last = bisect_left(token_starts, end) - 1
                     if first <= last:
                         out.append(ConceptMatch(spec.name, spec.kind, first, last + 1, tokens[first].sentence))
         return out
