@@ -318,6 +318,8 @@ class Guard:
         once". ("no. i dont want to do any of this anymore. not the treatment" names none: it stays an emergency.)"""
         if prediction is None or prediction.p("med_change") < prediction.p("emergency"):
             return False
+        if earlier and self.triage.assess(earlier[-1], earlier[:-1]).tier == "emergency":
+            return False  # "should i just take a piriton" right after a tight throat from a sting: still an emergency
         now = self.triage.read(text)
         if not names_a_specific_medicine(text, now, [self.triage.read(h) for h in earlier]):
             return False

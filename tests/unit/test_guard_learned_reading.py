@@ -111,3 +111,16 @@ def test_a_supposition_about_the_patients_own_people_stays_an_emergency() -> Non
         ("someone at the bus stop isnt breathing what do i do", []),
     ]:
         assert guard.check(text, history).kind == "emergency", text
+
+
+READ_AS_A_REQUEST = {"emergency": 0.74, "urgent": 0.03, "med_change": 0.89, "info": 0.01}
+
+
+def test_a_medicine_asked_about_right_after_an_emergency_keeps_the_emergency() -> None:
+    # d24-184: a tight throat after a sting, then "should i just take a piriton" was a pharmacist referral
+    guard = _guard(READ_AS_A_REQUEST)
+    sting = "got stung by a wasp about 10 mins ago and my throat feels a bit tight"
+    assert guard.check("now its getting harder to swallow. should i just take a piriton", [sting]).kind == "emergency"
+    assert guard.check("should i take an aspirin", ["my chest feels really tight and heavy"]).kind == "emergency"
+    # with nothing alarming before it, the same words are the request they read as
+    assert guard.check("should i just take a piriton", ["what is hay fever"]).kind == "medical_advice"
