@@ -188,7 +188,10 @@ class FocusFinder:
         tokens, content = _content_tokens(original or question, skip)
         # An unknown name is named with the words around it: "myasthenia gravis", "ehlers danlos syndrome".
         phrases = [_span(tokens, content, tokens.index(w)) if w in tokens else w for w in unknown]
-        topic = "" if subjects or unknown else self._topic(original or question, skip)
+        # a question's topic is named from the sentence that asks ("Do copper bracelets help arthritis? My gran swears
+        # by hers." asks about copper bracelets, not about swearing)
+        topic = "" if subjects or unknown else self._topic(_asked_part(original or question) or original or question,
+                                                          skip)
         rare = () if subjects or unknown else rare_phrases(
             *_content_tokens(question, skip), df=self.df, passages=self.passages, common=self.common,
             counts=self.counts, ignore=[*mentioned, *lay, *explained])

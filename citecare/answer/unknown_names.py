@@ -34,6 +34,8 @@ def unknown_names(
             continue
         if stem(w) in corpus_stems or (w.endswith("s") and w[:-1] in common) or is_compound(w, common):
             continue
+        if stem(w) != w and frequent_english(stem(w)) and w.endswith(("s", "ed", "ing")):
+            continue  # "my gran swears by hers": an everyday verb with its ending, not a name
         if is_compound(w, common, first=3) and frequent_english(w):
             continue  # "eyesight" (eye + sight), not "biosimilars" (bio + similars), a name English writing rarely uses
         # A typo of a known word ("lupis", "waht") is not a new name.

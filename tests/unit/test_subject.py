@@ -651,3 +651,14 @@ def test_there_is_another_leans_back_but_a_bare_but_does_not() -> None:
     assert not leans_back("But foods such as hot spices, alcohol, greasy foods, and milk products may make symptoms "
                           "worse.")
     assert not leans_back("Another name for lupus is SLE.")
+
+
+def test_a_story_sentence_does_not_name_what_was_asked() -> None:
+    # answers-dev-14: "Do copper bracelets help arthritis? My gran swears by hers." was "not covered: swears"
+    common = frozenset({"do", "help", "my", "gran", "by", "hers", "is", "safe", "for", "pain"})
+    stems = frozenset({"copper", "bracelet", "arthriti", "pain"})
+    question = "Do copper bracelets help arthritis? My gran swears by hers."
+    assert unknown_names(question, stems, common) == []  # an everyday verb with its ending, not a name
+    assert unknown_names("my gran swears by kratom for pain", stems, common) == ["kratom"]
+    finder = FocusFinder(_index(), {"copper": 0, "bracelets": 0, "arthritis": 3, "swears": 0}, common)
+    assert finder.focus(question).topic == "copper bracelets"
