@@ -31,7 +31,7 @@ from citecare.safety.advice import (
     names_a_specific_medicine,
 )
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
-from citecare.safety.message_shape import PERSONAL, POINTS_BACK, QUESTION_OPENING, about_someone_in_particular
+from citecare.safety.message_shape import PERSONAL, POINTS_BACK, QUESTION_OPENING
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules, rules_classifier_messages
 from citecare.safety.scope import ScopeChecks, clean_question, is_junk
@@ -157,8 +157,6 @@ class Guard:
         if learned and finding.tier is None and QUESTION_OPENING.match(text) and not _reports_something(
                 self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
-        if learned and finding.tier is None and self._only_supposed(text, earlier, prediction):
-            learned = None  # "what do i do if someone stops breathing": every sign is supposed or asked about
         if learned and finding.tier is None and self.triage.read(text).nothing_for_a_person(bool(earlier)) and \
                 self._vote(prediction, "emergency", "") != "emergency_self_harm":
             learned = None  # "thank god he doesnt have any of those"; "the vet checked him over": no one here at risk
@@ -289,20 +287,6 @@ class Guard:
         if any(a.kind == "symptom" and not a.negated for a in self.triage.read(text).assertions):
             return True
         return self._vote(prediction, "emergency", "") == "emergency_self_harm"
-
-    def _only_supposed(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
-        """Every sign named is supposed ("what do i do if one of the babies goes blue") or asked about, of nobody in
-        particular ("if my baby is floppy" may be happening now), nothing earlier reports one, no self-harm in view:
-        the learned layer reads the words without their framing and does not make a first-aid question an emergency."""
-        reading = self.triage.read(text)
-        symptoms = [a for a in reading.assertions if a.kind == "symptom"]
-        if not symptoms or any(not (a.hypothetical or a.informational) or a.negated or a.historical for a in symptoms) \
-                or {a.concept for a in reading.assertions} & SELF_HARM_CONCEPTS or about_someone_in_particular(text):
-            return False
-        if self._vote(prediction, "emergency", "") == "emergency_self_harm" or \
-                self._self_harm_neighbours(prediction) >= CRISIS_LINE_NEIGHBOURS_EMERGENCY:
-            return False
-        return not any(a.kind == "symptom" and a.reported for h in earlier for a in self.triage.read(h).assertions)
 
     def _asks_about_someone(self, text: str, learned: str, prediction: Prediction | None) -> bool:
         """A question about one's own husband, child or baby that the learned layer reads as an emergency is about
