@@ -167,7 +167,7 @@ class FocusFinder:
         question_type = classify(asked_part) if asked_part else "other"
         if question_type == "other":
             question_type = classify(question)
-        elif question_type == "yes_no" and classify(question) == "inheritance":
+        elif question_type in ("yes_no", "likelihood") and classify(question) == "inheritance":
             question_type = "inheritance"  # "my mum has rheumatoid arthritis. will i get it too?": across sentences
         if follow_up and question_type in ("other", "yes_no"):
             # "will our children get it?" made "will our children get multiple sclerosis?" reads as a plain yes/no

@@ -78,7 +78,8 @@ _Q = [  # first match wins: the more specific kinds come first
                     rf"\b(chances?|odds|risk|likely|likelihood)\b[^?]{{0,25}}\b{_SIBLING_OR_CHILD}\b(?![^?]{{0,30}}\b(from|through|via|by)\b)|"
                     # "mum has sjogrens, am i more likely to get it", "will my kids get my ankylosing spondylitis"
                     r"\b(mum|mom|mother|dad|father|sister|brother|parents?|grand(ma|mother|pa|dad|father))\b[^?]{0,60}"
-                    r"\b(more likely|likely|chance|risk)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having)\b|"
+                    r"\b(more likely|likely|chances?|risk|odds)\b[^?]{0,25}\b(to get|of getting|getting|to have|of having|"
+                    r"(i|we|ill|i'll|we'll|i will|we will) (get|have|develop))\b|"
                     r"\b(will|would|could|can)\s+(my|our)\s+(kids?|children|child|sons?|daughters?|baby|grandkids|"
                     r"grandchildren)\s+(get|have|inherit|develop)\s+my\b|"
                     # "i have sjogrens. are my kids going to get it too?"
@@ -176,11 +177,22 @@ def classify(question: str) -> str:
     return "other"
 
 
+# Words of a kind that do not make a sentence that kind of answer: symptoms a treatment relieves ("treatments are
+# available to relieve symptoms") are no list of symptoms (answers-dev-14, "what are the usual symptoms of scleroderma").
+_NOT_A = {
+    "symptoms": re.compile(r"\b(relie\w*|treat\w*|manag\w*|control\w*|eas(e|es|ed|ing)|reduc\w*|improv\w*|lessen\w*|"
+                           r"alleviat\w*)\s+(the\s+|your\s+|their\s+|its\s+|these\s+|those\s+|some\s+)?"
+                           r"(symptoms?|signs?)\b", re.I),
+}
+
+
 def answers_type(question_type: str) -> Callable[[str], bool]:
     """A test of whether a sentence is the kind of answer ``question_type`` asks for."""
     pattern = _A.get(question_type)
     if pattern is None:
         return lambda sentence: False
+    if (unlike := _NOT_A.get(question_type)) is not None:
+        return lambda sentence: bool(pattern.search(unlike.sub(" ", sentence)))
     return lambda sentence: bool(pattern.search(sentence))
 
 

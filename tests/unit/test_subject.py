@@ -662,3 +662,21 @@ def test_a_story_sentence_does_not_name_what_was_asked() -> None:
     assert unknown_names("my gran swears by kratom for pain", stems, common) == ["kratom"]
     finder = FocusFinder(_index(), {"copper": 0, "bracelets": 0, "arthritis": 3, "swears": 0}, common)
     assert finder.focus(question).topic == "copper bracelets"
+
+
+def test_the_odds_of_getting_what_a_parent_has_is_an_inheritance_question() -> None:
+    # answers-dev-14: "my mum has MS. what are the chances i get it too?" led with the share of each form of MS
+    assert classify("my dad has psoriasis, what are the odds ill get it") == "inheritance"
+    assert classify("what are the chances i get psoriatic arthritis") == "likelihood"
+    finder = FocusFinder(_index(), [], frozenset())
+    assert finder.focus("my mum has lupus. what are the chances i get it too?").question_type == "inheritance"
+
+
+def test_symptoms_a_treatment_relieves_are_no_list_of_symptoms() -> None:
+    # answers-dev-14: "What are the usual symptoms of scleroderma?" led with "…treatments are available to relieve
+    # symptoms and limit damage."
+    fits = answers_type("symptoms")
+    assert not fits("Currently, there is not a cure for scleroderma, however treatments are available to relieve "
+                    "symptoms and limit damage.")
+    assert fits("Symptoms of scleroderma include hard, thick skin and swelling of the fingers.")
+    assert fits("Medicines can relieve symptoms, which include joint pain and fatigue.")
