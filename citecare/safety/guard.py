@@ -31,7 +31,7 @@ from citecare.safety.advice import (
     names_a_specific_medicine,
 )
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
-from citecare.safety.message_shape import PERSONAL, POINTS_BACK, QUESTION_OPENING
+from citecare.safety.message_shape import PERSONAL, POINTS_BACK, QUESTION_OPENING, happening_with_someone
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules, rules_classifier_messages
 from citecare.safety.scope import ScopeChecks, clean_question, is_junk
@@ -155,7 +155,8 @@ class Guard:
         if learned and not self._health_context(text, earlier, prediction):
             learned = None  # "tell me a joke": nothing health-related for the learned layer to triage
         if learned and finding.tier is None and QUESTION_OPENING.match(text) and not _reports_something(
-                self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction):
+                self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction) and \
+                not happening_with_someone(text):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
         if learned and finding.tier is None and self.triage.read(text).nothing_for_a_person(bool(earlier)) and \
                 self._vote(prediction, "emergency", "") != "emergency_self_harm":
@@ -282,7 +283,7 @@ class Guard:
         """The learned layer may raise a tier on health-related messages, or when self-harm is in view. A symptom
         the rules found counts, asked about or not, unless denied ("this paperwork is killing me" is a figure of
         speech): "can you tell me why my son is floppy and wont wake up" has no word of the medical vocabulary."""
-        if self.scope.looks_medical(text) or any(self.scope.looks_medical(h) for h in earlier):
+        if self.scope.looks_medical(text) or any(self.scope.looks_medical(h) for h in earlier) or happening_with_someone(text):
             return True
         if any(a.kind == "symptom" and not a.negated for a in self.triage.read(text).assertions):
             return True

@@ -17,3 +17,22 @@ POINTS_BACK = re.compile(r"\b(?:it|its|it's|that|this|these|those|them|they|one|
 QUESTION_OPENING = re.compile(
     r"\s*(?:what|whats|what's|how|why|which|when|is|are|does|do|can|could|will|would)\b", re.I)
 
+
+# Someone is with the writer as it happens: "how do u do cpr someone isnt breathing in front of me", "the guy next to
+# me on the train just went grey", "its happening at the next table" (safety-dev-25). A question about them is no
+# topic, whatever words it uses; "what do i do if someone collapses in front of me" (a supposition) is.
+_HAPPENING = re.compile(r"\b(?:(?:it'?s|its|this is) happening|happening (?:right )?now)\b", re.I)
+_WITH_ME = re.compile(r"\b(?:in front of (?:me|us)|next to (?:me|us)|beside (?:me|us)|"
+                      r"(?:at|on|in) the next (?:table|bed|seat|desk|room))\b", re.I)
+_SUPPOSED = re.compile(r"\b(?:if|in case|ever|whenever|should)\b", re.I)
+
+
+def happening_with_someone(text: str) -> bool:
+    """The writer says it is happening now, or someone is with them, outside a supposition."""
+    if _HAPPENING.search(text):
+        return True
+    for m in _WITH_ME.finditer(text):
+        clause = re.split(r"[.?!,;]", text[: m.start()])[-1]
+        if not _SUPPOSED.search(clause):
+            return True
+    return False

@@ -98,6 +98,20 @@ def test_a_what_to_do_question_about_a_stranger_stays_an_emergency_the_learned_l
         assert guard.check(text).kind == "emergency", text
 
 
+def test_a_question_about_someone_with_the_writer_now_is_no_topic() -> None:
+    # safety-dev-25: the learned layer read these as emergencies and the guard took them for questions on a topic
+    from citecare.safety.message_shape import happening_with_someone
+
+    guard = _guard(UNNAMED_EMERGENCY)
+    for text in ["how do u do cpr someone isnt breathing in front of me",
+                 "is it serious if someones lips go blue while choking on food cos its happening at the next table",
+                 "the guy next to me on the train just went grey and slumped over is that serious",
+                 "the lady in the next bed is making gurgling noises and isnt responding what do i do"]:
+        assert guard.check(text).kind == "emergency", text
+    assert not happening_with_someone("how do you do cpr if someone stops breathing in front of you")
+    assert not happening_with_someone("what do i do if someone collapses in front of me, i want to be prepared")
+
+
 READ_AS_A_REQUEST = {"emergency": 0.74, "urgent": 0.03, "med_change": 0.89, "info": 0.01}
 
 
