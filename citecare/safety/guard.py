@@ -282,7 +282,8 @@ class Guard:
     def _health_context(self, text: str, earlier: Sequence[str], prediction: Prediction | None) -> bool:
         """The learned layer may raise a tier on health-related messages, or when self-harm is in view. A symptom
         the rules found counts, asked about or not, unless denied ("this paperwork is killing me" is a figure of
-        speech): "can you tell me why my son is floppy and wont wake up" has no word of the medical vocabulary."""
+        speech): "can you tell me why my son is floppy and wont wake up" has no word of the medical vocabulary; nor has
+        "the guy next to me on the train just went grey and slumped over", which happens with the writer now."""
         if self.scope.looks_medical(text) or any(self.scope.looks_medical(h) for h in earlier) or happening_with_someone(text):
             return True
         if any(a.kind == "symptom" and not a.negated for a in self.triage.read(text).assertions):
