@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from citecare.text import fold, words
 
-_ALSO = re.compile(r"\b(?:also|sometimes|often|previously|formerly|once) (?:called|known as|referred to as|named)\s+"
+_ALSO = re.compile(r"\b(?:(also|sometimes|often|previously|formerly|once) )?(?:called|known as|referred to as|named)\s+"
                    r"(?:the\s+)?[\"“']?"
                    r"([a-z][a-z0-9'-]*(?:\s+[a-z0-9][a-z0-9'-]*){0,4})")
 # the name ends before these words ("…also called systemic sclerosis because the fibrosis…")
@@ -51,7 +51,7 @@ def defined_synonyms(docs: Mapping[str, Sequence[str]], doc_topics: Mapping[str,
         for text in passages:
             folded = " ".join(fold(text).split())
             for m in _ALSO.finditer(folded):
-                name = " ".join(words(_name(m.group(1))))
+                name = " ".join(words(_name(m.group(2))))
                 if not name or name in topics:
                     continue
                 before = folded[max(0, m.start() - _BEFORE):m.start()].rstrip(" ,(-—")
@@ -62,9 +62,16 @@ def defined_synonyms(docs: Mapping[str, Sequence[str]], doc_topics: Mapping[str,
                            and (len(before) == len(t) or not before[-len(t) - 1].isalnum())]
                 if not claimed and len(own) == 1 and _THIS_TOPIC.search(before):
                     claimed = own
-                if len(claimed) == 1 and not _everyday(name, common):
+                bare = m.group(1) is None  # "the painful after-effects of shingles known as postherpetic neuralgia"
+                if len(claimed) == 1 and not _everyday(name, common) and not (bare and _all_everyday(name, common)):
                     found.setdefault(name, set()).add(claimed[0])
     return {name: next(iter(named)) for name, named in found.items() if len(named) == 1}
+
+
+def _all_everyday(name: str, common: frozenset[str]) -> bool:
+    """Without "also", "called" often names a thing of the topic, not the topic ("…osteoporosis… a bone density
+    test"; "psoriasis… called cell turnover"): a name of everyday words only is taken from "also called" alone."""
+    return all(w in common or w in {"a", "an", "the"} for w in name.split())
 
 
 def _everyday(name: str, common: frozenset[str]) -> bool:
