@@ -60,9 +60,17 @@ _Q = [  # first match wins: the more specific kinds come first
     ("dosage", r"\b(what|which|how|usual|normal|typical|max|maximum|starting|right|correct|recommended|safe|daily|"
                r"strong|higher|lower|same)\b[^.?!]{0,25}\b(doses?|dosage|dosing)\b|\b(doses?|dosage|dosing) (of|for|is|are)\b|"
                r"^\W*(doses?|dosage|dosing)\b|"
+               # "how do they usually build up the dose in the first few days" (gabapentin, answers-dev-5)
+               r"\b(build|builds|built|building|step|steps|titrate|titrated|increase|increased|work|go|goes)\s+up\s+"
+               r"(the\s+|my\s+|her\s+|his\s+|their\s+|your\s+)?(doses?|dosage)\b|\b(titrate|titrated|titrating)\s+"
+               r"(the\s+|my\s+|her\s+|his\s+|their\s+|your\s+)?(doses?|dosage)\b|"
                r"\bhow much\b(?!\s+(more|less|longer|better|worse)\b)(?!\s+(does|do|did|will|would|can|could)\s+(\S+\s+){1,4}?"
                r"(help|cut|reduce|lower|raise|increase|improve|affect|cost|matter|hurt|slow|delay)s?\b)|"
-               r"\bmg\b|\bmilligrams?\b|\bstrengths?\b|\bmax(imum)?\b"),
+               r"\bmg\b|\bmilligrams?\b|\bmax(imum)?\b|"
+               # a medicine's strengths ("what strengths does norco come in"), not a person's ("how do i build up my
+               # strength after a flare")
+               r"(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\bour )(?<!\btheir )(?<!\bmuscle )(?<!\bmore )"
+               r"(?<!\bno )\bstrengths?\b"),
     # "who is not supposed to take kadian", "who mustn't have it": the same question in other words.
     ("who_should_not", r"\bwho (should ?n[o']?t|cannot|can'?t|shouldnt|must ?n[o']?t|mustnt|may not)\b|"
                        r"\bwho (is not|are not|isn'?t|aren'?t) (supposed|allowed|meant) to\b|\bcontraindicat|\bavoid\b"),
