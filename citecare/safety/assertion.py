@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from citecare.safety.concepts import ConceptMatch, Token, normalise, tokenize
-from citecare.safety.rules import ContextRuleSpec
+from citecare.safety.rules import ContextRuleSpec, DatingSentence
 
 _SPAN_GROUP = "citecare_concepts"
 
@@ -76,10 +76,14 @@ def _terminators(rules: Sequence[ContextRuleSpec]) -> list[_Terminator]:
 class AssertionModel:
     """A blank spaCy pipeline with medspaCy ConText; one per thread (spaCy objects are not shared)."""
 
-    def __init__(self, rules: Sequence[ContextRuleSpec], typos: dict[str, str] | None = None) -> None:
+    def __init__(self, rules: Sequence[ContextRuleSpec], typos: dict[str, str] | None = None,
+                 dating: DatingSentence | None = None) -> None:
         self._rules = tuple(rules)
         self._typos = dict(typos or {})
         self._local = threading.local()
+        dating = dating or DatingSentence()
+        self._dating_openings = tuple(tuple(t.text for t in tokenize(normalise(o, self._typos))) for o in dating.openings)
+        self._dating_max_words = dating.max_words
 
     def _pipeline(self) -> tuple[Any, Any]:
         if not hasattr(self._local, "nlp"):
@@ -131,6 +135,16 @@ class AssertionModel:
     def _token_pattern(self, literal: str) -> list[dict[str, Any]]:
         return [{"LOWER": t.text} for t in tokenize(normalise(literal, self._typos))]
 
+    def _dates_the_last(self, tokens: Sequence[Token], start: int, matches: Sequence[ConceptMatch]) -> bool:
+        """The sentence starting at ``start`` only says when the one before happened ("…i was barely breathing.
+        that was 15 yrs ago."): short, opening with a dating phrase, naming no concept of its own. ConText then reads
+        its time words over the sentence before, as if they were one."""
+        sentence = tokens[start].sentence
+        words = [t.text for t in tokens[start:] if t.sentence == sentence]
+        return (len(words) <= self._dating_max_words
+                and any(tuple(words[: len(o)]) == o for o in self._dating_openings if o)
+                and not any(m.sentence == sentence for m in matches))
+
     def assess(self, tokens: Sequence[Token], matches: Sequence[ConceptMatch]) -> list[Assertion]:
         """One assertion per concept match, in the order given."""
         if not matches:
@@ -139,7 +153,8 @@ class AssertionModel:
 
         nlp, context = self._pipeline()
         sent_starts: list[bool | int | None] = [
-            i == 0 or tokens[i].sentence != tokens[i - 1].sentence for i in range(len(tokens))
+            i == 0 or (tokens[i].sentence != tokens[i - 1].sentence and not self._dates_the_last(tokens, i, matches))
+            for i in range(len(tokens))
         ]
         doc = Doc(nlp.vocab, words=[t.text for t in tokens], sent_starts=sent_starts)
         # Labelled with their concept, for modifiers that apply to some concepts only ('concepts' in context.toml).

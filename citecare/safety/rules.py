@@ -85,6 +85,13 @@ class ScopeData:
 
 
 @dataclass(frozen=True)
+class DatingSentence:
+    """A short sentence that only dates what came before ("that was 15 yrs ago") is read as part of it."""
+    openings: tuple[str, ...] = ()
+    max_words: int = 0
+
+
+@dataclass(frozen=True)
 class SafetyRules:
     concepts: dict[str, ConceptSpec]
     risks: dict[str, tuple[str, ...]]
@@ -92,6 +99,7 @@ class SafetyRules:
     context: tuple[ContextRuleSpec, ...]
     typos: dict[str, str] = field(default_factory=dict)
     scope: ScopeData | None = None
+    dating: DatingSentence = field(default_factory=DatingSentence)
 
 
 _UNBOUNDED = re.compile(r"(?<!\\)[*+]|\{\d+,\}")
@@ -264,10 +272,24 @@ def load_rules(folder: Path = SAFETY_DATA) -> SafetyRules:
 
     concepts = parse_concepts(_read("concepts.toml", folder))
     risks, triage = parse_triage(_read("triage.toml", folder), concepts, set(MESSAGE_SPECS))
-    context = parse_context(_read("context.toml", folder), concepts=concepts)
+    context_data = _read("context.toml", folder)
+    context = parse_context(context_data, concepts=concepts)
     typos_data = _read("typos.toml", folder)
     typos = {str(k).lower(): str(v).lower() for k, v in dict(typos_data.get("typos", {})).items()}
-    return SafetyRules(concepts, risks, triage, context, typos, parse_scope(_read("scope.toml", folder)))
+    return SafetyRules(concepts, risks, triage, context, typos, parse_scope(_read("scope.toml", folder)),
+                       parse_dating(context_data))
+
+
+def parse_dating(data: dict[str, Any], origin: str = "context.toml") -> DatingSentence:
+    raw = data.get("dating_sentence")
+    if raw is None:
+        return DatingSentence()
+    where = f"{origin}: dating_sentence"
+    _check_fields(raw, {"openings", "max_words", "notes"}, where)
+    max_words = raw.get("max_words")
+    if not isinstance(max_words, int) or not 1 <= max_words <= 20:
+        raise RulesError(f"{where}: 'max_words' must be a whole number from 1 to 20")
+    return DatingSentence(_strings(raw, "openings", where), max_words)
 
 
 def parse_scope(data: dict[str, Any], origin: str = "scope.toml") -> ScopeData:

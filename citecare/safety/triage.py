@@ -103,7 +103,7 @@ class RuleTriage:
         self.medicines = medicines
         self.other_medicines = other_medicines if other_medicines is not None else drug_names()
         self.matcher = ConceptMatcher(rules)
-        self.assertion = AssertionModel(rules.context, rules.typos)
+        self.assertion = AssertionModel(rules.context, rules.typos, rules.dating)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
         self._asked = frozenset(c.name for c in rules.concepts.values() if c.asked_counts)
         # One message is read several times per question (rules, learned-layer gates, advice, the next turns'
