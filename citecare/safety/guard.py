@@ -31,7 +31,13 @@ from citecare.safety.advice import (
     names_a_specific_medicine,
 )
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
-from citecare.safety.message_shape import PERSONAL, POINTS_BACK, QUESTION_OPENING, happening_with_someone
+from citecare.safety.message_shape import (
+    PERSONAL,
+    POINTS_BACK,
+    QUESTION_OPENING,
+    asks_after_a_lead_in,
+    happening_with_someone,
+)
 from citecare.safety.output_policy import default_policy
 from citecare.safety.rules import SafetyRules, load_rules, rules_classifier_messages
 from citecare.safety.scope import ScopeChecks, clean_question, is_junk
@@ -154,7 +160,7 @@ class Guard:
             learned = None  # trained on messages patients type; a pasted chart is outside what it has seen
         if learned and not self._health_context(text, earlier, prediction):
             learned = None  # "tell me a joke": nothing health-related for the learned layer to triage
-        if learned and finding.tier is None and QUESTION_OPENING.match(text) and not _reports_something(
+        if learned and finding.tier is None and self._asks_on_a_topic(text, prediction) and not _reports_something(
                 self.triage.read(text)) and not self._asks_about_someone(text, learned, prediction) and \
                 not happening_with_someone(text):
             learned = None  # a question that reports nothing asks about a topic (the rules read it the same way)
@@ -289,6 +295,14 @@ class Guard:
         if any(a.kind == "symptom" and not a.negated for a in self.triage.read(text).assertions):
             return True
         return self._vote(prediction, "emergency", "") == "emergency_self_harm"
+
+    def _asks_on_a_topic(self, text: str, prediction: Prediction | None) -> bool:
+        """The message opens as a question, or asks one after a lead-in with no self-harm in view ("wrote my goodbye
+        texts and scheduled them for tomorrow morning. which painkiller works quickest" is no topic question)."""
+        if QUESTION_OPENING.match(text):
+            return True
+        return asks_after_a_lead_in(text) and self._self_harm_neighbours(prediction) == 0 and \
+            self._vote(prediction, "emergency", "") != "emergency_self_harm"
 
     def _asks_about_someone(self, text: str, learned: str, prediction: Prediction | None) -> bool:
         """A question about one's own husband, child or baby that the learned layer reads as an emergency is about

@@ -18,6 +18,15 @@ QUESTION_OPENING = re.compile(
     r"\s*(?:what|whats|what's|how|why|which|when|is|are|does|do|can|could|will|would)\b", re.I)
 
 
+_CLAUSE_BREAK = re.compile(r"[.?!;,]\s*|\s+[-–—]\s+")
+
+
+def asks_after_a_lead_in(text: str) -> bool:
+    """A later clause opens as a question: "im always scared of mixing it up so just asking, what would happen if
+    someone took methotrexate every day" (safety-dev-26)."""
+    return any(QUESTION_OPENING.match(part) for part in _CLAUSE_BREAK.split(text)[1:] if part.strip())
+
+
 # Someone is with the writer as it happens: "how do u do cpr someone isnt breathing in front of me", "the guy next to
 # me on the train just went grey", "its happening at the next table" (safety-dev-25). A question about them is no
 # topic, whatever words it uses; "what do i do if someone collapses in front of me" (a supposition) is.
