@@ -25,6 +25,7 @@ POINTS_BACK = "points_back_to_signs"  # "my wife has the arm one right now" afte
 SELF_HARM_CONCEPTS = frozenset({"suicidal", "self_injury", "stockpiling", "lethality_question", "jumping_means",
                                 "reunion_wish"})
 SELF_HARM_WORDS = SELF_HARM_CONCEPTS | {"despair"}
+SELF_HARM_MESSAGE = "emergency_self_harm"
 IT_HAPPENED = "it_happened"  # "is it bad if a child swallowed a button battery? my son just did"
 HAPPENING_AGAIN = "happening_again"  # "had a seizure last month, now having another one right now"
 
@@ -159,6 +160,12 @@ class RuleTriage:
                     continue
                 if HAPPENING_AGAIN in now.reported or concepts_now & self._references(rule):
                     fired.append(rule)
+        if history:
+            # Right after a message about self-harm, the next one is read in its light: "she says shes fine now and to
+            # leave her alone. can i just go to bed?" after "my sister says shes going to take all her pills tonight"
+            # (safety-dev-26) is still that emergency, and the crisis line stays.
+            last = self._fired(self._happening_now(earlier[-1]), earlier)
+            fired.extend(r for r in last if r.message == SELF_HARM_MESSAGE and r not in fired)
         if earlier and POINTS_BACK in now.reported:
             recalled = self._recalled(now, earlier[-2:])
             fired.extend(rule for rule in self._fired(recalled, [recalled, *earlier]) if rule not in fired)

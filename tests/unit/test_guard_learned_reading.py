@@ -123,3 +123,26 @@ def test_a_medicine_asked_about_right_after_an_emergency_keeps_the_emergency() -
     assert guard.check("should i take an aspirin", ["my chest feels really tight and heavy"]).kind == "emergency"
     # with nothing alarming before it, the same words are the request they read as
     assert guard.check("should i just take a piriton", ["what is hay fever"]).kind == "medical_advice"
+
+
+SELF_HARM_NEAR = {"emergency": 0.84, "urgent": 0.01, "med_change": 0.08, "info": 0.07}
+
+
+class _SelfHarmNeighbours(_StubClassifier):
+    """Its nearest examples are self-harm messages."""
+
+    def predict(self, vector: Sequence[float], text: str) -> Prediction:
+        return Prediction(self.probabilities, tuple(("emergency", "self_harm_plan", 0.7) for _ in range(3)))
+
+
+def test_a_question_after_a_lead_in_is_a_topic_question_unless_self_harm_is_near() -> None:
+    # safety-dev-19: a story read in a book, then the question; the learned layer read an emergency
+    text = ("in the book im reading a character takes a load of paracetamol and dies days later. is that realistic, "
+            "why would it take so long")
+    assert _guard(UNNAMED_EMERGENCY).check(text).kind != "emergency"
+    # d19-051: goodbye texts, then a question: the nearest examples are self-harm, so it is no topic question
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    guard = Guard(settings, Messages(settings), load_rules(), load_medicines(),
+                  _SelfHarmNeighbours(SELF_HARM_NEAR), lambda text: [0.0])  # type: ignore[arg-type]
+    result = guard.check("got everything sorted for the kids and the dog. which painkiller works quickest")
+    assert result.kind == "emergency" and "988" in result.message, result.reasons
