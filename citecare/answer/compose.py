@@ -29,7 +29,7 @@ from citecare.answer.population import (
     other_population,
 )
 from citecare.answer.query import content_terms, lay_alternatives
-from citecare.answer.question_type import STRICT_TYPES, answers_type
+from citecare.answer.question_type import LEAD_MUST_FIT, STRICT_TYPES, answers_type
 from citecare.answer.quotable import is_quotable, leans_back, trim
 from citecare.answer.readability import plainness_cost, reading_grade
 from citecare.answer.section_title import lead_document, promises
@@ -237,7 +237,7 @@ class ExtractiveComposer:
         # health page's sentence with semicolons ("Side effects of prednisone may include weight gain; …") is prose.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) and _from_label(hits[c.hit_index])
                            for c in candidates], dtype=bool)
-        wants_list, strict = kind in _LIST_TYPES, kind in STRICT_TYPES
+        wants_list, strict, must_fit = kind in _LIST_TYPES, kind in STRICT_TYPES, kind in LEAD_MUST_FIT
         # A list in a label's adverse reactions section is a list of side effects ("The prednisone label lists
         # under Endocrine: …"); it may lead when the question asks for side effects, or names one of its items
         # ("does prednisone affect kids growth": "Suppression of growth in children").
@@ -266,7 +266,9 @@ class ExtractiveComposer:
         def pick(doc: str) -> tuple[list[int], int, float]:
             """The sentences, the lead and the asked aspect's coverage with the lead from ``doc``."""
             in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == doc]
-            lead_order = sorted(in_top, key=lambda j: (joins[j], float(lead_score[j])), reverse=True)
+            # a question that only a sentence of its kind answers (a dose, a side effect) leads with one, joined or not
+            lead_order = sorted(in_top, key=lambda j: (must_fit and bool(fits[j]), joins[j], float(lead_score[j])),
+                                reverse=True)
             if not wants_list:  # …else the lead comes from the next document that has a sentence
                 others = [j for j in range(len(candidates)) if j not in set(in_top)]
                 lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)

@@ -24,14 +24,12 @@ questions of ../shared/extdata/qa-dev.jsonl (see evals/README.md); never on a te
 from __future__ import annotations
 
 from citecare.answer.compose import Composition
-from citecare.answer.question_type import STRICT_TYPES
+from citecare.answer.question_type import LEAD_MUST_FIT, STRICT_TYPES
 from citecare.answer.retrieval import Retrieval
 from citecare.answer.subject import Focus, title_topics
 from citecare.config import Settings
 from citecare.vocab import load_medicines
 
-# Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
-LEAD_MUST_FIT = frozenset({"side_effects", "inheritance", "dosage"})  # "is sarcoidosis hereditary": not what it is
 # Without a known subject, the lead sentence must carry this share of the question's own words, or the
 # quoted passages a larger share.
 SUBJECTLESS_LEAD_COVERAGE = 0.3

@@ -217,4 +217,6 @@ def type_words(question: str) -> list[str]:
 
 
 # Kinds whose answer has a recognisable shape: an answer with no sentence of that shape does not answer.
+# Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
+LEAD_MUST_FIT = frozenset({"side_effects", "inheritance", "dosage"})  # "is sarcoidosis hereditary": not what it is
 STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes", "likelihood"})
