@@ -23,7 +23,10 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"\bhow (do|does|can|will|would) (they|you|doctors?|a doctor|my doctor|gps?) (know|tell|find out|"
                   r"check for|test for)\b"),
     ("monitoring", r"\bmonitor|\bcheck(s|ed|ing)?\b|\bblood (tests?|work)\b|\bkeep an eye\b|\bfollow[- ]?up\b"),
-    ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b"),
+    # "what actually happens if you take too much ibuprofen" asks what too much does (answers-dev-15)
+    ("side_effects", r"\bside[- ]?effects?\b|\badverse\b|\breactions?\b|\bdo to (my|your|the) body\b|"
+                     r"\bwhat (actually |really )?happens (if|when) (you|i|someone|a person|people|they|he|she) "
+                     r"(take|takes|took|have|has|had) too (much|many)\b"),
     ("interactions", r"\binteract|\btogether\b|\bmix(ing)?\b|\bwith (my|other|a)\b.*\b(take|taking)\b|"
                      r"\b(take|taking|have)\b.*\b(with|while|when|if)\b.*\b(on|taking|take)\b"),
     # "what are the chances i get psoriatic arthritis", "how likely is remission", "what percent end up needing
@@ -126,7 +129,8 @@ _QUESTION_TYPES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern 
 _NUMBER_WORD = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|once|twice|several|few)"
 _TIME_UNIT = r"(minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _A = {
-    "frequency": re.compile(rf"\b(every|each|once|twice|daily|weekly|monthly|yearly|annual(ly)?|"
+    # ("every time you use a medicine", "each time" say when, not how often)
+    "frequency": re.compile(rf"\b(every(?! time)|each(?! time)|once|twice|daily|weekly|monthly|yearly|annual(ly)?|"
                             rf"{_NUMBER_WORD} times?|per (day|week|month|year)|a (day|week|month|year)|"
                             rf"hourly|at least|booster|single dose|one-time|{_NUMBER_WORD} doses|series|"
                             rf"schedule|separated by|apart|intervals?)\b", re.I),
