@@ -128,14 +128,18 @@ _QUESTION_TYPES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern 
 
 _NUMBER_WORD = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a|an|once|twice|several|few)"
 _TIME_UNIT = r"(minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+_NOT_AN_AGE = r"(?!\s+(?:of age|old|or older|and older|and over)\b)"
 _A = {
     # ("every time you use a medicine", "each time" say when, not how often)
-    "frequency": re.compile(rf"\b(every(?! time)|each(?! time)|once|twice|daily|weekly|monthly|yearly|annual(ly)?|"
+    "frequency": re.compile(rf"\b(every(?! time)|each(?! time)|once(?! (?:the|you|your|it|they|he|she|a|an|this|that|these|"
+                            rf"those|symptoms|treatment)\b)|twice|daily|weekly|monthly|yearly|annual(ly)?|"
                             rf"{_NUMBER_WORD} times?|per (day|week|month|year)|a (day|week|month|year)|"
                             rf"hourly|at least|booster|single dose|one-time|{_NUMBER_WORD} doses|series|"
                             rf"schedule|separated by|apart|intervals?)\b", re.I),
-    "duration": re.compile(rf"\b({_NUMBER_WORD}\s+(to\s+\w+\s+)?{_TIME_UNIT}|within|lasts?|for (life|years|months|"
-                           rf"weeks)|long[- ]term|until|after|usually go(es)? away|weeks|months|years)\b", re.I),
+    # (an age is no duration: "People 60 years of age or older should get shingles vaccine")
+    "duration": re.compile(rf"\b({_NUMBER_WORD}\s+(to\s+\w+\s+)?{_TIME_UNIT}\b{_NOT_AN_AGE}|within|lasts?|for (life|years|"
+                           rf"months|weeks)|long[- ]term|until|after|usually go(es)? away|(weeks|months|years)\b{_NOT_AN_AGE})\b",
+                           re.I),
     "dosage": re.compile(r"\b(\d+(\.\d+)?\s*(mg|mcg|g|ml|units?)\b|dose|dosage|mg/kg|mg/day|milligrams?)", re.I),
     "side_effects": re.compile(r"\b(side effects?|adverse|reactions?|cause[sd]?|risks?|may (cause|lead)|"
                                r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),

@@ -146,3 +146,18 @@ def test_a_labels_adverse_reaction_items_are_quoted_with_their_label_and_section
     out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=supplied, score=1.0)],
                            focus=finder.focus(question))
     assert "Tablets of 4 mg" not in out.text
+
+
+def test_a_sentence_of_the_asked_kind_is_told_by_what_it_says_not_by_a_word() -> None:
+    from citecare.answer.question_type import answers_type
+
+    often, long = answers_type("frequency"), answers_type("duration")
+    # answers-dev-15: "how often should we be getting scoped" led with how a scope is withdrawn, "how many years does
+    # zostavax last" with who should get it
+    assert not often("Once the scope reaches the end of the sigmoid colon, the provider slowly withdraws it.")
+    assert not often("Read and follow the directions on the label every time you use a medicine.")
+    assert often("Take it once a week.") and often("It is usually given as a booster dose every 10 years.")
+    assert not long("People 60 years of age or older should get shingles vaccine (Zostavax).")
+    assert not long("adults and children 12 years and over take 2 caplets")
+    assert long("Protection lasts about 5 years.") and long("Most cases of shingles last 3 to 5 weeks.")
+    assert classify("what actually happens if you take too much ibuprofen or naproxen?") == "side_effects"
