@@ -238,6 +238,9 @@ class ExtractiveComposer:
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) and _from_label(hits[c.hit_index])
                            for c in candidates], dtype=bool)
         wants_list, strict, must_fit = kind in _LIST_TYPES, kind in STRICT_TYPES, kind in LEAD_MUST_FIT
+        asked_medicines = frozenset(s.key for s in (focus.subjects if focus is not None else ())
+                                    if self.subjects is not None and (s.is_class or self.subjects.medicines.medicine(s.key)))
+        must_fit = must_fit and bool(asked_medicines)
         # A list in a label's adverse reactions section is a list of side effects ("The prednisone label lists
         # under Endocrine: …"); it may lead when the question asks for side effects, or names one of its items
         # ("does prednisone affect kids growth": "Suppression of growth in children").
@@ -266,9 +269,11 @@ class ExtractiveComposer:
         def pick(doc: str) -> tuple[list[int], int, float]:
             """The sentences, the lead and the asked aspect's coverage with the lead from ``doc``."""
             in_top = [j for j, c in enumerate(candidates) if hits[c.hit_index].chunk.doc_id == doc]
-            # a question that only a sentence of its kind answers (a dose, a side effect) leads with one, joined or not
-            lead_order = sorted(in_top, key=lambda j: (must_fit and bool(fits[j]), joins[j], float(lead_score[j])),
-                                reverse=True)
+            # a question that only a sentence of its kind answers (a dose, a side effect) leads with one on the asked
+            # medicines, joined or not ("…not to exceed 400 mg per day" from the tramadol label for tramadol in chronic
+            # pain; not "high doses of NSAIDs" from a gout page for colchicine in gout)
+            lead_order = sorted(in_top, key=lambda j: (must_fit and bool(fits[j]) and asked_medicines <= candidates[j].covers,
+                                                       joins[j], float(lead_score[j])), reverse=True)
             if not wants_list:  # …else the lead comes from the next document that has a sentence
                 others = [j for j in range(len(candidates)) if j not in set(in_top)]
                 lead_order = [j for j in lead_order + sorted(others, key=lambda j: float(lead_score[j]), reverse=True)
