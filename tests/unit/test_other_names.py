@@ -161,3 +161,24 @@ def test_a_sentence_of_the_asked_kind_is_told_by_what_it_says_not_by_a_word() ->
     assert not long("adults and children 12 years and over take 2 caplets")
     assert long("Protection lasts about 5 years.") and long("Most cases of shingles last 3 to 5 weeks.")
     assert classify("what actually happens if you take too much ibuprofen or naproxen?") == "side_effects"
+
+
+def test_a_dose_question_leads_with_a_dose_of_the_asked_medicine_before_a_sentence_naming_both_subjects() -> None:
+    # answers-dev-14: "what's the max amount of tramadol an adult can have in a day for chronic pain" led with the
+    # label's sentence naming chronic pain (no dose in it), and was then "not covered"
+    embedder = FakeEmbedder()
+    label = _chunk("tram", "tramadol - DOSAGE AND ADMINISTRATION (DailyMed (NLM) / FDA drug label)",
+                   "For patients with moderate to moderately severe chronic pain, the tolerability of tramadol can be "
+                   "improved by initiating therapy with a titration regimen. After titration, tramadol tablets 50 mg "
+                   "to 100 mg can be given every four to six hours, not to exceed 400 mg per day.", publisher=LABEL)
+    page = _chunk("cp", "Chronic Pain - What is Chronic Pain? (NINDS)", "Chronic pain is pain that lasts for months.")
+    chunks = [label, page]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the", "pain", "chronic"}))
+    composer = ExtractiveComposer(embedder, subjects=index)
+    finder = FocusFinder(index, [w for c in chunks for w in words(c.text) if w.isalpha()], frozenset())
+    question = "what's the max amount of tramadol an adult can have in a day for chronic pain"
+    focus = finder.focus(question)
+    assert focus.question_type == "dosage" and {s.key for s in focus.subjects} == {"tramadol", "chronic pain"}
+    out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=c, score=1.0) for c in chunks],
+                           focus=focus)
+    assert "not to exceed 400 mg per day" in out.text.split("[1]")[0] and out.lead_fits, out.text
