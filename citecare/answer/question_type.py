@@ -53,7 +53,9 @@ _Q = [  # first match wins: the more specific kinds come first
                   r"\b(go|goes|gone|clear|clears|cleared) (away |up )?for good\b|\b(is|are) (it|they|[\w'-]+) (fatal|curable|deadly|"
                   r"life[- ]threatening)\b|\bcan (you|people|i|he|she|it) (die|kill)\b|\bgo away (by itself|on its own)\b|"
                   r"\b(is|isn'?t|isnt|not|never) (gets? )?treated\b|\buntreated\b|\bwithout treatment\b|\bif (you|i|we|they) "
-                  r"(don'?t|dont|do not|never) treat\b"),
+                  r"(don'?t|dont|do not|never) treat\b|"
+                  # "does it ever go away on its own or is it for life?" (answers-dev-15)
+                  r"\bfor life\b|\blife ?long\b"),
     ("duration", r"\bhow long\b|\bmax(imum)? (number of )?(days|weeks|months)\b|\bhow (quick|quickly|soon|fast)\b|\bhow many (days|weeks|months|years)\b|"
                  # "how long does it last" (not "last year", "last time", "the last dose")
                  r"\blasts?\b(?!\s+(year|week|month|night|time|summer|winter|spring|autumn|fall|christmas|dose|one|few|"
@@ -148,7 +150,8 @@ _A = {
                             r"lifelong|complications?|kidney failure|end-stage|disabl\w*|progress(es|ive)?|worsens?|"
                             # "The vast majority of patients are mildly affected, but in the worst cases, MS can
                             # render a person unable to write, speak, or walk" (will she end up in a wheelchair)
-                            r"majority|mildly|remission|remit\w*|comes and goes|wheelchair|unable to (walk|work|see))\b",
+                            r"majority|mildly|remission|remit\w*|unremitting|irreversible|permanent\w*|for good|"
+                            r"on (its|their) own|comes and goes|wheelchair|unable to (walk|work|see))\b",
                             re.I),
     "likelihood": re.compile(r"\b(\d+(\.\d+)?\s?(%|percent|per cent)|percent|(\d+|one|two|three|four|five|six|seven|"
                             r"eight|nine|ten)\s(in|out of)\s(\d+|ten|twenty|a hundred|hundred|a thousand|five)|"
@@ -216,15 +219,17 @@ def type_words(question: str) -> list[str]:
     """The words of the question that say what kind of answer it wants ('how long', 'side effects')."""
     text = fold(question)
     for _name, pattern in _QUESTION_TYPES:
-        if m := pattern.search(text):
+        if pattern.search(text):
             # Only the cue words themselves: "what is ehlers danlos syndrome and why does it cause" matches the
-            # causes pattern from "what" to "cause", but "ehlers danlos syndrome" is what is asked about.
+            # causes pattern from "what" to "cause", but "ehlers danlos syndrome" is what is asked about. Every
+            # place the kind is asked counts ("does it ever go away on its own or is it for life?").
             cues = pattern.pattern.replace("\\b", " ")
-            return [w for w in m.group(0).split() if re.search(rf"(?<![a-z]){re.escape(w)}", cues)]
+            return [w for m in pattern.finditer(text) for w in m.group(0).split()
+                    if re.search(rf"(?<![a-z]){re.escape(w)}", cues)]
     return []
 
 
-# Kinds whose answer has a recognisable shape: an answer with no sentence of that shape does not answer.
 # Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
 LEAD_MUST_FIT = frozenset({"side_effects", "inheritance", "dosage"})  # "is sarcoidosis hereditary": not what it is
+# Kinds whose answer has a recognisable shape: an answer with no sentence of that shape does not answer.
 STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes", "likelihood"})

@@ -182,3 +182,12 @@ def test_a_dose_question_leads_with_a_dose_of_the_asked_medicine_before_a_senten
     out = composer.compose(question, embedder.embed_query(question), [Hit(chunk=c, score=1.0) for c in chunks],
                            focus=focus)
     assert "not to exceed 400 mg per day" in out.text.split("[1]")[0] and out.lead_fits, out.text
+
+
+def test_whether_it_is_for_life_asks_how_it_goes_on_and_is_no_topic_word() -> None:
+    from citecare.answer.question_type import type_words
+
+    # answers-dev-15: "life" was read as the asked aspect, no passage on CRPS carried it, and it was "not covered"
+    question = "does it ever go away on its own or is it for life?"
+    assert classify(question) == "prognosis" and classify("is lupus for life") == "prognosis"
+    assert "life" in type_words(question) and "away" in type_words(question)
