@@ -146,3 +146,13 @@ def test_a_question_after_a_lead_in_is_a_topic_question_unless_self_harm_is_near
                   _SelfHarmNeighbours(SELF_HARM_NEAR), lambda text: [0.0])  # type: ignore[arg-type]
     result = guard.check("got everything sorted for the kids and the dog. which painkiller works quickest")
     assert result.kind == "emergency" and "988" in result.message, result.reasons
+
+
+def test_a_near_certain_emergency_needs_no_health_word() -> None:
+    # no word of the medical vocabulary and no concept the rules know: the learned layer read 0.99 and was dropped
+    text = "husband suddenly cant get his words out and his face looks odd, should i be worried"
+    assert _guard({"emergency": 0.99, "urgent": 0.0, "med_change": 0.0, "info": 0.01}).check(text).kind == "emergency"
+    # less sure, the same words stay below an alarm, as a kettle's "gasping noise" does
+    assert _guard(UNNAMED_EMERGENCY).check(text).kind != "emergency"
+    assert _guard(UNNAMED_EMERGENCY).check("the kettle's making a strange gasping noise and then cutting out").kind != \
+        "emergency"
