@@ -84,6 +84,7 @@ class AssertionModel:
         dating = dating or DatingSentence()
         self._dating_openings = tuple(tuple(t.text for t in tokenize(normalise(o, self._typos))) for o in dating.openings)
         self._dating_max_words = dating.max_words
+        self._dating_past = tuple(" ".join(t.text for t in tokenize(normalise(p, self._typos))) for p in dating.past)
 
     def _pipeline(self) -> tuple[Any, Any]:
         if not hasattr(self._local, "nlp"):
@@ -136,13 +137,14 @@ class AssertionModel:
         return [{"LOWER": t.text} for t in tokenize(normalise(literal, self._typos))]
 
     def _dates_the_last(self, tokens: Sequence[Token], start: int, matches: Sequence[ConceptMatch]) -> bool:
-        """The sentence starting at ``start`` only says when the one before happened ("…i was barely breathing.
-        that was 15 yrs ago."): short, opening with a dating phrase, naming no concept of its own. ConText then reads
-        its time words over the sentence before, as if they were one."""
+        """The sentence starting at ``start`` only says that the one before was long ago ("…i was barely breathing.
+        that was 15 yrs ago."): short, opening with a dating phrase, with a past time, naming no concept of its own."""
         sentence = tokens[start].sentence
         words = [t.text for t in tokens[start:] if t.sentence == sentence]
+        text = f" {' '.join(words)} "
         return (len(words) <= self._dating_max_words
                 and any(tuple(words[: len(o)]) == o for o in self._dating_openings if o)
+                and any(f" {past} " in text for past in self._dating_past)
                 and not any(m.sentence == sentence for m in matches))
 
     def assess(self, tokens: Sequence[Token], matches: Sequence[ConceptMatch]) -> list[Assertion]:
@@ -153,9 +155,11 @@ class AssertionModel:
 
         nlp, context = self._pipeline()
         sent_starts: list[bool | int | None] = [
-            i == 0 or (tokens[i].sentence != tokens[i - 1].sentence and not self._dates_the_last(tokens, i, matches))
-            for i in range(len(tokens))
+            i == 0 or tokens[i].sentence != tokens[i - 1].sentence for i in range(len(tokens))
         ]
+        # a sentence that only says the one before was long ago makes that one's concepts past
+        dated = {tokens[i].sentence - 1 for i in range(1, len(tokens))
+                 if tokens[i].sentence != tokens[i - 1].sentence and self._dates_the_last(tokens, i, matches)}
         doc = Doc(nlp.vocab, words=[t.text for t in tokens], sent_starts=sent_starts)
         # Labelled with their concept, for modifiers that apply to some concepts only ('concepts' in context.toml).
         doc.spans[_SPAN_GROUP] = [Span(doc, m.start, m.end, label=m.concept) for m in matches]
@@ -171,7 +175,7 @@ class AssertionModel:
                 m.concept,
                 m.kind,
                 negated="NEGATED_EXISTENCE" in categories,
-                historical="HISTORICAL" in categories,
+                historical="HISTORICAL" in categories or m.sentence in dated,
                 hypothetical="HYPOTHETICAL" in categories,
                 informational="INFORMATIONAL" in categories,
                 someone_else="FAMILY" in categories,

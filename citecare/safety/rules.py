@@ -89,6 +89,7 @@ class DatingSentence:
     """A short sentence that only dates what came before ("that was 15 yrs ago") is read as part of it."""
     openings: tuple[str, ...] = ()
     max_words: int = 0
+    past: tuple[str, ...] = ()  # words that say it was long ago ("years ago", "back in")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class SafetyRules:
     typos: dict[str, str] = field(default_factory=dict)
     scope: ScopeData | None = None
     dating: DatingSentence = field(default_factory=DatingSentence)
+    settled_after_self_harm: tuple[str, ...] = ()  # help has come, or the words meant something else
 
 
 _UNBOUNDED = re.compile(r"(?<!\\)[*+]|\{\d+,\}")
@@ -276,8 +278,9 @@ def load_rules(folder: Path = SAFETY_DATA) -> SafetyRules:
     context = parse_context(context_data, concepts=concepts)
     typos_data = _read("typos.toml", folder)
     typos = {str(k).lower(): str(v).lower() for k, v in dict(typos_data.get("typos", {})).items()}
+    settled = _strings(dict(context_data.get("self_harm_follow_up", {})), "settled", "context.toml: self_harm_follow_up")
     return SafetyRules(concepts, risks, triage, context, typos, parse_scope(_read("scope.toml", folder)),
-                       parse_dating(context_data))
+                       parse_dating(context_data), settled)
 
 
 def parse_dating(data: dict[str, Any], origin: str = "context.toml") -> DatingSentence:
@@ -285,11 +288,11 @@ def parse_dating(data: dict[str, Any], origin: str = "context.toml") -> DatingSe
     if raw is None:
         return DatingSentence()
     where = f"{origin}: dating_sentence"
-    _check_fields(raw, {"openings", "max_words", "notes"}, where)
+    _check_fields(raw, {"openings", "max_words", "past", "notes"}, where)
     max_words = raw.get("max_words")
     if not isinstance(max_words, int) or not 1 <= max_words <= 20:
         raise RulesError(f"{where}: 'max_words' must be a whole number from 1 to 20")
-    return DatingSentence(_strings(raw, "openings", where), max_words)
+    return DatingSentence(_strings(raw, "openings", where), max_words, _strings(raw, "past", where))
 
 
 def parse_scope(data: dict[str, Any], origin: str = "scope.toml") -> ScopeData:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from citecare.safety.assertion import Assertion, AssertionModel
-from citecare.safety.concepts import ConceptMatcher
+from citecare.safety.concepts import ConceptMatcher, normalise, tokenize
 from citecare.safety.drug_names import DrugNames, drug_names
 from citecare.safety.rules import SafetyRules, TriageRule
 from citecare.vocab import Medicines, Mention
@@ -107,6 +107,8 @@ class RuleTriage:
         self.assertion = AssertionModel(rules.context, rules.typos, rules.dating)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
         self._asked = frozenset(c.name for c in rules.concepts.values() if c.asked_counts)
+        self._settled_phrases = tuple(" ".join(t.text for t in tokenize(normalise(p, rules.typos)))
+                                      for p in rules.settled_after_self_harm)
         # One message is read several times per question (rules, learned-layer gates, advice, the next turns'
         # history); a Reading is immutable and depends on the text alone, so each text is read once.
         self._cached_read = lru_cache(maxsize=512)(self._read)
@@ -160,7 +162,7 @@ class RuleTriage:
                     continue
                 if HAPPENING_AGAIN in now.reported or concepts_now & self._references(rule):
                     fired.append(rule)
-        if history:
+        if history and not self._settled(text):
             # Right after a message about self-harm, the next one is read in its light: "she says shes fine now and to
             # leave her alone. can i just go to bed?" after "my sister says shes going to take all her pills tonight"
             # (safety-dev-26) is still that emergency, and the crisis line stays.
@@ -175,6 +177,11 @@ class RuleTriage:
             return TriageFinding(reported_symptoms=symptoms, someone_else=now.someone_else)
         top = fired[0]
         return TriageFinding(top.tier, top.message, tuple(r.name for r in fired), symptoms, now.someone_else)
+
+    def _settled(self, text: str) -> bool:
+        """The message says help has come or that self-harm words before meant something else (``context.toml``)."""
+        norm = " " + " ".join(t.text for t in tokenize(normalise(text, self.rules.typos))) + " "
+        return any(f" {phrase} " in norm for phrase in self._settled_phrases)
 
     @staticmethod
     def _happening_now(reading: Reading) -> Reading:
