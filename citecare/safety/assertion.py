@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citecare.safety.concepts import ConceptMatch, Token, normalise, tokenize
+from citecare.safety.concepts import ConceptMatch, Token, normalise, phrase_words, says_phrase, tokenize
 from citecare.safety.rules import ContextRuleSpec, DatingSentence
 
 _SPAN_GROUP = "citecare_concepts"
@@ -82,9 +82,9 @@ class AssertionModel:
         self._typos = dict(typos or {})
         self._local = threading.local()
         dating = dating or DatingSentence()
-        self._dating_openings = tuple(tuple(t.text for t in tokenize(normalise(o, self._typos))) for o in dating.openings)
+        self._dating_openings = tuple(phrase_words(o, self._typos) for o in dating.openings)
         self._dating_max_words = dating.max_words
-        self._dating_past = tuple(" ".join(t.text for t in tokenize(normalise(p, self._typos))) for p in dating.past)
+        self._dating_past = tuple(phrase_words(p, self._typos) for p in dating.past)
 
     def _pipeline(self) -> tuple[Any, Any]:
         if not hasattr(self._local, "nlp"):
@@ -141,10 +141,9 @@ class AssertionModel:
         that was 15 yrs ago."): short, opening with a dating phrase, with a past time, naming no concept of its own."""
         sentence = tokens[start].sentence
         words = [t.text for t in tokens[start:] if t.sentence == sentence]
-        text = f" {' '.join(words)} "
         return (len(words) <= self._dating_max_words
                 and any(tuple(words[: len(o)]) == o for o in self._dating_openings if o)
-                and any(f" {past} " in text for past in self._dating_past)
+                and any(says_phrase(words, past) for past in self._dating_past)
                 and not any(m.sentence == sentence for m in matches))
 
     def assess(self, tokens: Sequence[Token], matches: Sequence[ConceptMatch]) -> list[Assertion]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,6 +61,17 @@ def tokenize(normalised: str) -> list[Token]:
             continue
         tokens.append(Token(word, stem(word), m.start(), m.end(), sentence))
     return tokens
+
+
+def phrase_words(text: str, typos: dict[str, str]) -> tuple[str, ...]:
+    """The words of a text as the rules read them (lower case, typos fixed, punctuation dropped)."""
+    return tuple(t.text for t in tokenize(normalise(text, typos)))
+
+
+def says_phrase(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    """``phrase`` is in ``words`` as whole words in a row."""
+    n = len(phrase)
+    return n > 0 and any(tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
 
 
 _EXACT = "\x00exact"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from citecare.safety.assertion import Assertion, AssertionModel
-from citecare.safety.concepts import ConceptMatcher, normalise, tokenize
+from citecare.safety.concepts import ConceptMatcher, phrase_words, says_phrase
 from citecare.safety.drug_names import DrugNames, drug_names
 from citecare.safety.rules import SafetyRules, TriageRule
 from citecare.vocab import Medicines, Mention
@@ -107,8 +107,7 @@ class RuleTriage:
         self.assertion = AssertionModel(rules.context, rules.typos, rules.dating)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
         self._asked = frozenset(c.name for c in rules.concepts.values() if c.asked_counts)
-        self._settled_phrases = tuple(" ".join(t.text for t in tokenize(normalise(p, rules.typos)))
-                                      for p in rules.settled_after_self_harm)
+        self._settled_phrases = tuple(phrase_words(p, rules.typos) for p in rules.settled_after_self_harm)
         # One message is read several times per question (rules, learned-layer gates, advice, the next turns'
         # history); a Reading is immutable and depends on the text alone, so each text is read once.
         self._cached_read = lru_cache(maxsize=512)(self._read)
@@ -180,8 +179,8 @@ class RuleTriage:
 
     def _settled(self, text: str) -> bool:
         """The message says help has come or that self-harm words before meant something else (``context.toml``)."""
-        norm = " " + " ".join(t.text for t in tokenize(normalise(text, self.rules.typos))) + " "
-        return any(f" {phrase} " in norm for phrase in self._settled_phrases)
+        words = phrase_words(text, self.rules.typos)
+        return any(says_phrase(words, phrase) for phrase in self._settled_phrases)
 
     @staticmethod
     def _happening_now(reading: Reading) -> Reading:
