@@ -10,8 +10,8 @@ no model is downloaded.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from citecare.safety.concepts import ConceptMatch, Token, normalise, phrase_words, says_phrase, tokenize
@@ -29,11 +29,12 @@ class Assertion:
     hypothetical: bool = False  # a condition: "if I ever…", "what would happen if…"
     informational: bool = False  # asked about: "can prednisone cause…", "what are the signs of…"
     someone_else: bool = False
+    preparing: bool = False  # asked to be ready for it: "…a choking infant? just want to be prepared"
 
     @property
     def reported(self) -> bool:
         """Happening now (to the writer or someone with them)."""
-        return not (self.negated or self.historical or self.hypothetical or self.informational)
+        return not (self.negated or self.historical or self.hypothetical or self.informational or self.preparing)
 
     @property
     def in_view(self) -> bool:
@@ -77,7 +78,7 @@ class AssertionModel:
     """A blank spaCy pipeline with medspaCy ConText; one per thread (spaCy objects are not shared)."""
 
     def __init__(self, rules: Sequence[ContextRuleSpec], typos: dict[str, str] | None = None,
-                 dating: DatingSentence | None = None) -> None:
+                 dating: DatingSentence | None = None, preparing_question_words: Sequence[str] = ()) -> None:
         self._rules = tuple(rules)
         self._typos = dict(typos or {})
         self._local = threading.local()
@@ -85,6 +86,7 @@ class AssertionModel:
         self._dating_openings = tuple(phrase_words(o, self._typos) for o in dating.openings)
         self._dating_max_words = dating.max_words
         self._dating_past = tuple(phrase_words(p, self._typos) for p in dating.past)
+        self._question_words = frozenset(w for q in preparing_question_words for w in phrase_words(q, self._typos))
 
     def _pipeline(self) -> tuple[Any, Any]:
         if not hasattr(self._local, "nlp"):
@@ -179,4 +181,27 @@ class AssertionModel:
                 informational="INFORMATIONAL" in categories,
                 someone_else="FAMILY" in categories,
             ))
-        return out
+        prepared = self._preparation(tokens, doc, matches, out)
+        return [replace(a, preparing=True) if prepared(m) else a for m, a in zip(matches, out, strict=True)]
+
+    def _preparation(self, tokens: Sequence[Token], doc: Any, matches: Sequence[ConceptMatch],
+                     assertions: Sequence[Assertion]) -> Callable[[ConceptMatch], bool]:
+        """Which concepts are only prepared for: those that share words with a preparation phrase ("i want to be ready"
+        asks nothing of its own), those of the sentence that says it, and those of a question with it in or next to
+        it ("whats the right way to help a choking infant? just want to be prepared"). A symptom reported before the
+        question makes neither its sentence nor the one next to it so: "my son is floppy, what should i watch for, want
+        to be prepared", "just want to be prepared. my chest has been crushing all morning, what is it"."""
+        spans = [mod.modifier_span for mod in doc._.context_graph.modifiers if mod.category == "PREPARATION"]
+        said = {tokens[start].sentence for start, _ in spans}
+        asks_from: dict[int, int] = {}  # sentence → where its question starts
+        for i, t in enumerate(tokens):
+            if t.text in self._question_words:
+                asks_from.setdefault(t.sentence, i)
+
+        def only_asks(sentence: int) -> bool:
+            return not any(m.sentence == sentence and m.kind == "symptom" and a.reported
+                           and m.start < asks_from.get(sentence, len(tokens)) for m, a in zip(matches, assertions, strict=True))
+
+        framed = {s for s in said | set(asks_from) if only_asks(s) and any(p in said and only_asks(p)
+                                                                           for p in (s - 1, s, s + 1))}
+        return lambda m: m.sentence in framed or any(m.start < end and start < m.end for start, end in spans)

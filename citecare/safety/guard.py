@@ -309,7 +309,7 @@ class Guard:
         """A question about one's own husband, child or baby that the learned layer reads as an emergency is about
         them, not a topic: "why is my husband having crushing chest pain and sweating" (the question's scope runs
         over the whole sentence in the rules' reading)."""
-        people = {a.concept for a in self.triage.read(text).assertions} & _OWN_PEOPLE
+        people = {a.concept for a in self.triage.read(text).assertions if not a.preparing} & _OWN_PEOPLE
         return bool(people) and learned == "emergency" and prediction is not None and \
             prediction.p("emergency") >= ASKED_ABOUT_SOMEONE_EMERGENCY
 

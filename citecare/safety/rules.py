@@ -102,6 +102,8 @@ class SafetyRules:
     scope: ScopeData | None = None
     dating: DatingSentence = field(default_factory=DatingSentence)
     settled_after_self_harm: tuple[str, ...] = ()  # help has come, or the words meant something else
+    # a sentence next to one that says the message prepares for what might happen is a question when it has one of these
+    preparing_question_words: tuple[str, ...] = ()
 
 
 _UNBOUNDED = re.compile(r"(?<!\\)[*+]|\{\d+,\}")
@@ -241,7 +243,8 @@ def parse_context(data: dict[str, Any], origin: str = "context.toml",
         _check_fields(raw, {"literals", "category", "direction", "max_scope", "pattern", "notes", "concepts", "kinds"},
                       where)
         category = str(raw.get("category", ""))
-        if category not in ("NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "INFORMATIONAL", "FAMILY"):
+        if category not in ("NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "INFORMATIONAL", "FAMILY",
+                            "PREPARATION"):
             raise RulesError(f"{where}: unknown category {category!r}")
         direction = str(raw.get("direction", "FORWARD"))
         if direction not in ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "TERMINATE_OWN", "PSEUDO"):
@@ -279,8 +282,10 @@ def load_rules(folder: Path = SAFETY_DATA) -> SafetyRules:
     typos_data = _read("typos.toml", folder)
     typos = {str(k).lower(): str(v).lower() for k, v in dict(typos_data.get("typos", {})).items()}
     settled = _strings(dict(context_data.get("self_harm_follow_up", {})), "settled", "context.toml: self_harm_follow_up")
+    preparing = _strings(dict(context_data.get("preparing_sentence", {})), "question_words",
+                         "context.toml: preparing_sentence")
     return SafetyRules(concepts, risks, triage, context, typos, parse_scope(_read("scope.toml", folder)),
-                       parse_dating(context_data), settled)
+                       parse_dating(context_data), settled, preparing)
 
 
 def parse_dating(data: dict[str, Any], origin: str = "context.toml") -> DatingSentence:

@@ -92,7 +92,7 @@ def _as_reported(assertions: Sequence[Assertion], kinds: tuple[str, ...], keep_o
     out = []
     for a in assertions:
         if a.kind in kinds and not (a.negated or a.historical):
-            out.append(replace(a, informational=False, hypothetical=False))
+            out.append(replace(a, informational=False, hypothetical=False, preparing=False))
         elif keep_others:
             out.append(a)
     return tuple(out)
@@ -104,7 +104,7 @@ class RuleTriage:
         self.medicines = medicines
         self.other_medicines = other_medicines if other_medicines is not None else drug_names()
         self.matcher = ConceptMatcher(rules)
-        self.assertion = AssertionModel(rules.context, rules.typos, rules.dating)
+        self.assertion = AssertionModel(rules.context, rules.typos, rules.dating, rules.preparing_question_words)
         self._conditional = frozenset(c.name for c in rules.concepts.values() if c.conditional_counts)
         self._asked = frozenset(c.name for c in rules.concepts.values() if c.asked_counts)
         self._settled_phrases = tuple(phrase_words(p, rules.typos) for p in rules.settled_after_self_harm)
