@@ -160,6 +160,8 @@ _ASKS_WHY = re.compile(r"(?:^|[.?!,]\s*)\W*(?:why|how come)\b|\b(?:tell me|expla
                        # what to watch for, or what it does, before starting: "is isotretinoin really linked to
                        # suicide? my son's about to start it and i want to know what to watch for"
                        r"\bwhat to (?:watch|look|keep an eye) (?:out )?(?:for|on)\b|"
+                       # what is normal on it: "about to start ferrous sulfate and want to know whats normal"
+                       r"\bwhat(?:.s|s| is) normal\b(?! (?:a |the )?(?:dose|dosage|amount|strength))|\bwhat to expect\b|"
                        r"\b(?:want|wanted|need|needed|like|d like) to know\b[^.?!]{0,30}" + _BEFORE_STARTING, re.I)
 _KNOW_BEFORE = re.compile(_BEFORE_STARTING, re.I)
 _ASKS_FOR_A_DECISION = re.compile(

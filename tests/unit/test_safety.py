@@ -369,6 +369,17 @@ def test_how_a_medicine_differs_asks_for_facts_not_a_decision() -> None:
     assert not asks_only_why("how is leflunomide different, i want to stop methotrexate and take that instead")
 
 
+def test_asking_what_is_normal_on_a_medicine_or_how_to_keep_one_ready_asks_for_facts(guard: Guard) -> None:
+    # safety-dev-28: both were routed as requests for a personal medication decision
+    assert guard.check("does iron make your poo go black? about to start ferrous sulfate and want to know whats "
+                       "normal").kind is None
+    assert guard.check("how does naloxone work and can i get some to keep at home? my son is on opioids after his "
+                       "back surgery").kind is None
+    # a change of one's own, or a dose for oneself, is still the prescriber's decision
+    assert guard.check("i want to stop my prednisone, what to expect").kind == "medical_advice"
+    assert not asks_only_why("whats normal dose of pred for me")
+
+
 def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
     assert triage.assess("scratched my shin in the garden 2 days ago, today the skin round it is red, warm and "
                          "spreading a bit. im on enbrel. no fever").tier == "urgent"
