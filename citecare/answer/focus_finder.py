@@ -83,6 +83,10 @@ _DEFINED = re.compile(r"\bwhat\s+(?:actually\s+|exactly\s+|even\s+)?(?:is|are|'s
                       r"\bwhats\s+([^?.!,]+)|\bwhat does\s+([^?.!,]+?)\s+mean\b", re.IGNORECASE)
 
 
+# What a condition is like, which no medicine named around the question changes: "is TPMT deficiency inherited?"
+_CONDITION_QUESTIONS = frozenset({"inheritance", "causes", "symptoms", "prognosis", "definition", "diagnosis"})
+
+
 def _asked_part(question: str) -> str:
     """The sentences with a question mark, when the message also has sentences without one ('' otherwise)."""
     sentences = re.split(r"(?<=[.?!])\s+", question.strip())
@@ -175,7 +179,7 @@ class FocusFinder:
             question_type = own if own not in ("other", "yes_no") else question_type
         if question_type == "definition":
             subjects = self._defined_term(question, subjects)
-        subjects, background = self._background_conditions(asked_part, subjects)
+        subjects, background = self._background_conditions(asked_part, subjects, question_type)
         named = set()
         for s in self.index.find(question):
             named |= content_terms(s.label, drop_generic=False)
@@ -237,16 +241,25 @@ class FocusFinder:
             return subjects  # "what can i take instead of prednisone": its pages name the alternatives
         return kept if len(kept) < len(subjects) else subjects
 
-    def _background_conditions(self, asked_in: str, subjects: list[Subject]) -> tuple[list[Subject], tuple[Subject, ...]]:
+    def _background_conditions(self, asked_in: str, subjects: list[Subject], question_type: str = "other"
+                               ) -> tuple[list[Subject], tuple[Subject, ...]]:
         """Conditions named only in a statement around the question ("i have lupus and psoriasis. can
         hydroxychloroquine make the psoriasis flare?") are the patient's context, preferred but not required, when
-        the question itself names a subject. ``asked_in``: the question sentences (``_asked_part``). Returns
-        (subjects asked about, background conditions)."""
+        the question itself names a subject. So is a medicine, when the question asks what a condition it names is
+        like ("…did a TPMT test before starting him on azathioprine. is TPMT deficiency inherited?", answers-dev-16).
+        ``asked_in``: the question sentences (``_asked_part``). Returns (subjects asked about, background)."""
         if len(subjects) < 2 or not asked_in:
             return subjects, ()
         asked = {s.key for s in self.index.find(asked_in)}
         medicines = self.index.medicines
-        background = tuple(s for s in subjects if s.key not in asked and not (s.is_class or medicines.medicine(s.key)))
+
+        def is_medicine(s: Subject) -> bool:
+            return s.is_class or medicines.medicine(s.key) is not None
+
+        about_a_condition = question_type in _CONDITION_QUESTIONS and any(
+            s.key in asked and not is_medicine(s) for s in subjects) and not any(
+            s.key in asked and is_medicine(s) for s in subjects)
+        background = tuple(s for s in subjects if s.key not in asked and (about_a_condition or not is_medicine(s)))
         if not asked & {s.key for s in subjects} or not background:
             return subjects, ()
         return [s for s in subjects if s not in background], background

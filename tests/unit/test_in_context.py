@@ -72,8 +72,12 @@ def test_a_condition_told_around_the_question_is_context_not_a_second_subject() 
     # asked in the question itself, or with no question mark to tell the question from the story: both required
     assert {s.key for s in finder.focus("is humira ok with lupus?").subjects} == {"adalimumab", "lupus"}
     assert {s.key for s in finder.focus("i have lupus, is humira a pill or a shot").subjects} == {"adalimumab", "lupus"}
-    # a medicine told around the question stays a subject: "i'm on humira. can i have the flu jab?" is about both
-    assert "adalimumab" in {s.key for s in finder.focus("i'm on humira. is lupus inherited?").subjects}
+    # a medicine told around the question stays a subject: "i'm on humira. can i have the flu jab?" is about both…
+    assert "adalimumab" in {s.key for s in finder.focus("i'm on humira. how is lupus treated?").subjects}
+    # …unless the question asks what a condition is like, which no medicine changes (answers-dev-16: "…before starting
+    # him on azathioprine. is TPMT deficiency inherited")
+    focus = finder.focus("i'm on humira. is lupus inherited?")
+    assert [s.key for s in focus.subjects] == ["lupus"] and [s.key for s in focus.context] == ["adalimumab"]
 
 
 def test_the_kind_of_answer_comes_from_the_question_sentence() -> None:

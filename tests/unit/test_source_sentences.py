@@ -139,3 +139,13 @@ def test_work_the_workplace_is_not_whether_a_medicine_works() -> None:
     assert classify("does methotrexate work for psoriasis") == "treatment"
     assert classify("does it take a while to work") == "treatment"
     assert classify("how long does it take to work") == "duration"
+
+
+def test_a_medicine_named_around_a_question_on_what_a_condition_is_like_is_context() -> None:
+    finder = FocusFinder(_index(), [], frozenset())
+    # answers-dev-16: "…a TPMT test before starting him on azathioprine. is TPMT deficiency inherited" led with a
+    # sentence joining both, then said the sources do not cover whether they run in families
+    focus = finder.focus("my mum started prednisone last month. is lupus inherited?")
+    assert [s.key for s in focus.subjects] == ["lupus"] and [s.key for s in focus.context] == ["prednisone"]
+    # how it is treated may well be about the medicine: both stay asked about
+    assert {s.key for s in finder.focus("i take prednisone. how is lupus treated?").subjects} == {"prednisone", "lupus"}
