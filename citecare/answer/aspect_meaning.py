@@ -37,6 +37,9 @@ TRANSLATED_MEANING_DROP = 0.2
 # dev splits 9-11: 4 more honest "not covered", 1 answerable question lost ("does celebrex have to be taken with
 # food?"); on every answer dev split, the seventeenth session counted 7 and 3.
 WORD_SENTENCE_SIMILARITY = 0.2
+# Words that each hardly move the question carry it together when leaving all of them out lowers the cosine this much
+# (more than one word's drop: leaving several words out moves any question more).
+JOINT_MEANING_DROP = 0.15
 _AT_MOST_WORDS = 4  # two embeddings per word: the longest questions are cut to their first few aspect words
 
 
@@ -52,7 +55,12 @@ def aspect_unmet(question: str, query_vector: Sequence[float], aspect_stems: Ite
     if not surface or not len(sentence_vectors):
         return ()
     q = np.asarray(query_vector, dtype=np.float32)
-    meaningful = []
+    meaningful: list[str] = []
+    redundant: list[str] = []  # words that each hardly move the question, maybe because another says the same
+
+    def spoken_of(word: str) -> bool:
+        return float((sentence_vectors @ np.asarray(embed(word), dtype=np.float32)).max()) >= WORD_SENTENCE_SIMILARITY
+
     for word in surface:
         if stem(word) in translated:
             if _carries_as_written(question, word, embed):
@@ -60,10 +68,16 @@ def aspect_unmet(question: str, query_vector: Sequence[float], aspect_stems: Ite
             continue
         without = np.asarray(embed(" ".join(t for t in tokens if t != word)), dtype=np.float32)
         if 1.0 - float(q @ without) < MEANING_DROP:
+            redundant.append(word)
             continue
-        if float((sentence_vectors @ np.asarray(embed(word), dtype=np.float32)).max()) >= WORD_SENTENCE_SIMILARITY:
+        if spoken_of(word):
             return ()
         meaningful.append(word)
+    if not meaningful and len(redundant) >= 2:
+        # "can you drink alcohol on methotrexate": "drink" and "alcohol" each leave the other to carry the question
+        without = np.asarray(embed(" ".join(t for t in tokens if t not in redundant)), dtype=np.float32)
+        if 1.0 - float(q @ without) >= JOINT_MEANING_DROP and not any(spoken_of(w) for w in redundant):
+            return tuple(redundant)
     return tuple(meaningful)
 
 

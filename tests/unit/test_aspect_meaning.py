@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from citecare.answer.aspect_meaning import (
+    JOINT_MEANING_DROP,
     MEANING_DROP,
     TRANSLATED_MEANING_DROP,
     WORD_SENTENCE_SIMILARITY,
@@ -108,3 +109,22 @@ def test_a_word_the_lay_vocabulary_translates_is_unmet_when_its_stand_ins_are_mi
     context, _ = _embedder({"safe while": _at_cosine(1 - TRANSLATED_MEANING_DROP / 2), "breastfeeding": _unit(0, 1, 0),
                             "safe while breastfeeding": _unit(1, 0, 0)})
     assert aspect_unmet("safe while breastfeeding", question, word, near, context, translated=frozenset(word)) == ()
+
+
+def test_words_that_each_leave_the_other_to_carry_the_question_are_weighed_together() -> None:
+    # answers-dev-16: "can you drink alcohol on methotrexate…" quoted a methotrexate sentence about skin creams. Leaving
+    # out "drink" or "alcohol" alone hardly moves the question (the other stays); leaving out both does.
+    question = _unit(1, 0, 0)
+    far = np.stack([_unit(0, 0, 1)])
+    q = "can you drink alcohol on methotrexate"
+    table = {"can you alcohol on methotrexate": _at_cosine(1 - MEANING_DROP / 2),
+             "can you drink on methotrexate": _at_cosine(1 - MEANING_DROP / 2),
+             "can you on methotrexate": _at_cosine(1 - JOINT_MEANING_DROP - 0.01),
+             "drink": _unit(0, 1, 0), "alcohol": _unit(0, 1, 0.1)}
+    embed, _ = _embedder(table)
+    assert aspect_unmet(q, question, {stem("drink"), stem("alcohol")}, far, embed) == ("drink", "alcohol")
+    # …unless a sentence speaks of one of them, or both together still hardly move the question
+    near = np.vstack([far, _unit(0.1, 1, 0)[None, :]])
+    assert aspect_unmet(q, question, {stem("drink"), stem("alcohol")}, near, embed) == ()
+    embed, _ = _embedder({**table, "can you on methotrexate": _at_cosine(1 - JOINT_MEANING_DROP + 0.01)})
+    assert aspect_unmet(q, question, {stem("drink"), stem("alcohol")}, far, embed) == ()
