@@ -20,7 +20,8 @@ from citecare.vocab import Medicines
 _FILLER = frozenset("""actually really exactly usually basically even ever still just always normally generally
     typically ok okay honestly literally anyway maybe probably kind sort bit lot lots something stuff thing things
     anything someone anyone people person doctor doctors dr gp keep keeps kept going get getting else besides
-    instead definitely definately certainly surely necessarily defo deffo make makes made making""".split())
+    instead definitely definately certainly surely necessarily defo deffo make makes made making
+    supposed meant""".split())
 # How the answer should be put is not what it is about: "what is an immunosuppressant, in simple words?"
 # (answers-dev-10) was "not covered" because no sentence speaks of words.
 _REGISTER = re.compile(r"\b(?:in|into|using)\s+(?:very\s+)?(?:simple|simpler|plain|easy|basic|everyday|lay|laymans?|"
@@ -83,6 +84,7 @@ _DEFINED = re.compile(r"\bwhat\s+(?:actually\s+|exactly\s+|even\s+)?(?:is|are|'s
                       r"\bwhats\s+([^?.!,]+)|\bwhat does\s+([^?.!,]+?)\s+mean\b", re.IGNORECASE)
 
 
+_DOSE_FORMS = r"tablets?|pills?|capsules?|caplets?|tabs?|injections?|jabs?|shots?"
 # What a condition is like, which no medicine named around the question changes: "is TPMT deficiency inherited?"
 _CONDITION_QUESTIONS = frozenset({"inheritance", "causes", "symptoms", "prognosis", "definition", "diagnosis"})
 
@@ -185,6 +187,8 @@ class FocusFinder:
             named |= content_terms(s.label, drop_generic=False)
         for form in mentioned:
             named |= content_terms(form, drop_generic=False)
+            # "dexamethasone tablets" names the medicine; "my son cant swallow tablets" asks about its form
+            named |= {stem(m.group(1)) for m in re.finditer(rf"\b{re.escape(form)}\s+({_DOSE_FORMS})\b", question, re.I)}
         skip = named | content_terms(" ".join([*type_words(question), *_FILLER, *_REGISTER.findall(question)]),
                                      drop_generic=False)
         skip |= _generic_stems()
@@ -363,7 +367,10 @@ class FocusFinder:
         tokens, content = _content_tokens(question, skip)
         if not any(content):
             return ""
-        anchor = min((i for i, ok in enumerate(content) if ok), key=lambda i: (self.counts.get(tokens[i], 0), -i))
+        # the rarest in the library; of words it never uses, one that is no everyday word ("how many rabies shots do
+        # you need before travelling abroad" asks about rabies, not travelling), then the last
+        anchor = min((i for i, ok in enumerate(content) if ok),
+                     key=lambda i: (self.counts.get(tokens[i], 0), tokens[i] in self.common, -i))
         if tokens[anchor] in self.common and self.counts.get(tokens[anchor], 0) > 0:
             return ""  # only everyday words the library uses ("will my quality of life get better"): nothing to name
         return _span(tokens, content, anchor)

@@ -143,7 +143,10 @@ _A = {
                            rf"months|weeks)|long[- ]term|until|after|usually go(es)? away|(weeks|months|years)\b{_NOT_AN_AGE})\b",
                            re.I),
     "dosage": re.compile(r"\b(\d+(\.\d+)?\s*(mg|mcg|g|ml|units?)\b|dose|dosage|mg/kg|mg/day|milligrams?)", re.I),
-    "side_effects": re.compile(r"\b(side effects?|adverse|reactions?|cause[sd]?|risks?|may (cause|lead)|"
+    # (not who is "at increased risk for getting pneumococcal disease": that is who catches it, not what a medicine does)
+    "side_effects": re.compile(r"\b(side effects?|adverse|reactions?|cause[sd]?|"
+                               r"(?<!\bat )(?<!\bat increased )(?<!\bat high )(?<!\bat higher )(?<!\bat greater )risks?|"
+                               r"may (cause|lead)|"
                                r"problems?|nausea|rash|infections?|bleeding|damage|toxicity|headache|dizz)", re.I),
     "prognosis": re.compile(r"\b(outlook|prognosis|life expectancy|life ?span|normal life|full life|percent|%|most people|"
                             r"many people|fatal|die|dies|death|deaths|surviv\w*|recover\w*|cured?|curable|go(es)? away|"

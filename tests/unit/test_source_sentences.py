@@ -5,7 +5,7 @@ from __future__ import annotations
 from citecare.answer.focus_finder import FocusFinder
 from citecare.answer.query import expand_lay_terms
 from citecare.answer.quotable import is_quotable
-from citecare.text import split_sentences
+from citecare.text import split_sentences, stem
 from tests.unit.test_subject import _index
 
 CDC_SCHEDULE = """tetanus - Who needs to get tetanus vaccines? (vaccines.gov (HHS))
@@ -149,3 +149,30 @@ def test_a_medicine_named_around_a_question_on_what_a_condition_is_like_is_conte
     assert [s.key for s in focus.subjects] == ["lupus"] and [s.key for s in focus.context] == ["prednisone"]
     # how it is treated may well be about the medicine: both stay asked about
     assert {s.key for s in finder.focus("i take prednisone. how is lupus treated?").subjects} == {"prednisone", "lupus"}
+
+
+def test_a_question_no_source_knows_is_named_by_its_least_everyday_word() -> None:
+    # answers-dev-16: "how many rabies shots do you need before travelling abroad" was "not covered: how often for
+    # travelling abroad". Neither word is in the library; "travelling" is an everyday word, "rabies" is not.
+    finder = FocusFinder(_index(), {}, frozenset({"travelling", "abroad", "shots", "need", "many"}))
+    assert finder._topic("how many rabies shots do you need before travelling abroad", frozenset()) == "rabies shots"
+    # the library's rarest word still comes first
+    finder = FocusFinder(_index(), {"rabies": 3}, frozenset({"travelling", "abroad", "shots", "need", "many"}))
+    assert "travelling" in finder._topic("how many rabies shots do you need before travelling abroad", frozenset())
+
+
+def test_a_dose_form_after_the_medicines_name_is_part_of_the_name_not_the_asked_aspect() -> None:
+    finder = FocusFinder(_index(), [], frozenset())
+    # answers-dev-16: "should dexamethasone tablets be taken with food…" was answered by a label line listing tablets
+    assert stem("tablets") not in finder.focus("should prednisone tablets be taken with food").aspect_terms
+    # a form asked about is the aspect: "does dexamethasone come in a liquid? my son cant swallow tablets"
+    assert stem("tablets") in finder.focus("does prednisone come in a liquid? he cant swallow tablets").aspect_terms
+
+
+def test_who_is_at_risk_of_an_illness_is_no_side_effect_sentence() -> None:
+    from citecare.answer.question_type import answers_type
+
+    side_effect = answers_type("side_effects")
+    # answers-dev-16: the Prevnar question on side effects led with who needs the vaccine
+    assert not side_effect("Adults who are at increased risk for getting pneumococcal disease may also need a dose.")
+    assert side_effect("NSAIDs increase the risk of bleeding.")
