@@ -380,6 +380,17 @@ def test_asking_what_is_normal_on_a_medicine_or_how_to_keep_one_ready_asks_for_f
     assert not asks_only_why("whats normal dose of pred for me")
 
 
+def test_a_dose_asked_for_oneself_in_any_order_is_routed(guard: Guard) -> None:
+    # triage-train: "whats the right methotrexate dose for me, I'm 55kg" got a plain answer from the label
+    for text in ["whats the right methotrexate dose for me, I'm 55kg", "whats normal dose of pred for me",
+                 "what's the normal dose of gabapentin for him, hes 80"]:
+        assert guard.check(text).kind == "medical_advice", text
+    # the dose in general, or a dose someone explained, asks for facts
+    for text in ["what is the usual dose of gabapentin for adults",
+                 "the dose was explained for me by the nurse, but why is it weekly"]:
+        assert guard.check(text).kind is None, text
+
+
 def test_a_scratch_that_spreads_on_a_biologic_is_urgent(triage: RuleTriage) -> None:
     assert triage.assess("scratched my shin in the garden 2 days ago, today the skin round it is red, warm and "
                          "spreading a bit. im on enbrel. no fever").tier == "urgent"
