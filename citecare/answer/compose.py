@@ -20,7 +20,13 @@ import numpy as np
 
 from citecare.answer.aspect_meaning import aspect_unmet
 from citecare.answer.class_facts import with_bridges
-from citecare.answer.lead_source import about_subject, best_lead_document, holds_lead, narrower_topic
+from citecare.answer.lead_source import (
+    about_subject,
+    best_lead_document,
+    holds_lead,
+    narrower_topic,
+    speaking_of_question,
+)
 from citecare.answer.list_items import ELLIPSIS, items_with_lead_ins
 from citecare.answer.population import (
     about_others_only,
@@ -233,6 +239,12 @@ class ExtractiveComposer:
         direct = {c.hit_index for c, d in zip(candidates, is_direct, strict=True) if d or not any(is_direct)}
         about = about_subject(self.subjects, focus)
         top_doc = lead_document(hits, sorted(direct), kind, narrower=narrower_topic(self.subjects, focus))
+        # (the evidence gate still reads the lead of the best-ranked document, below)
+        speaking = top_doc
+        if focus is not None and not (focus.subjects or focus.lock):
+            speaking = lead_document(hits, sorted(speaking_of_question(
+                direct, {c.hit_index for j, c in enumerate(candidates) if aspect[j] > 0})), kind,
+                narrower=narrower_topic(self.subjects, focus))
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list; a
         # health page's sentence with semicolons ("Side effects of prednisone may include weight gain; …") is prose.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) and _from_label(hits[c.hit_index])
@@ -261,7 +273,7 @@ class ExtractiveComposer:
         n_asked = len(focus.subjects or focus.lock) if focus is not None else 0
         joins = [n_asked >= 2 and len(c.covers) >= n_asked for c in candidates]
         doc_of = [hits[c.hit_index].chunk.doc_id for c in candidates]
-        ranked_doc = top_doc
+        ranked_doc, top_doc = top_doc, speaking
         if not holds_lead(next(h.chunk.meta.title for h in hits if h.chunk.doc_id == top_doc), kind, question):
             top_doc = best_lead_document(top_doc, [hits[candidates[j].hit_index].chunk.doc_id for j in eligible],
                                          [float(doc_score[j]) for j in eligible], about)

@@ -56,6 +56,13 @@ def best_lead_document(
     return incumbent
 
 
+def speaking_of_question(ranked: set[int], speaking: set[int]) -> set[int]:
+    """With no subject to lock on, the passages (``ranked``, indexes into the hits) the lead may come from: those
+    with a sentence that speaks of some word of the question (``speaking``), when any does. A section titled "How
+    long does protection from hepatitis B vaccine last?" promises a duration, but not one about artificial joints."""
+    return (ranked & speaking) or ranked
+
+
 def about_subject(index: SubjectIndex | None, focus: Focus | None) -> Callable[[str], bool]:
     """Is a document, by its title, about a subject the question is locked on?"""
     subjects = (focus.subjects or focus.lock) if focus else ()

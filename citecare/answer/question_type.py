@@ -164,8 +164,11 @@ _A = {
                             r"nearly|around|an estimated|up to|over|more than) [\d,.]+|up to [\d,.]+|"
                             r"(about|approximately|around|nearly) [\d,.]+ (people|patients|children|adults|percent|in))\b",
                             re.I),
+    # (a vaccine or a procedure works through the body: "the vaccine triggers the immune system to respond")
     "how_it_works": re.compile(r"\b(works? by|acts? (by|on)|blocks?|binds?|attach(es)?|receptors?|inhibits?|"
-                               r"suppress(es)?|reduces?|lowers?|stops? the|slows?|interferes? with|mimics?)\b", re.I),
+                               r"suppress(es)?|reduces?|lowers?|stops? the|slows?|interferes? with|mimics?|"
+                               r"triggers?|stimulates?|immune (system|response)|build immunity|teach(es)? the body|"
+                               r"filters?|replaces?)\b", re.I),
     "definition": re.compile(r"^[\w'(), -]{2,80}?\b(is|are|refers to|means)\s+(a|an|the|one|any|when|what|"
                              r"used|called|medicines?|drugs?|conditions?|diseases?)\b", re.I),
     "examples": re.compile(r"\b(such as|including|include[sd]?|for example|e\.g\.|like)\b", re.I),

@@ -10,6 +10,7 @@ from citecare.answer.lead_source import (
     about_subject,
     best_lead_document,
     holds_lead,
+    speaking_of_question,
 )
 from citecare.answer.section_title import asks_the_question
 from citecare.answer.subject import Focus, SubjectIndex
@@ -216,3 +217,25 @@ def test_a_health_pages_sentence_with_semicolons_can_lead_a_yes_no_question() ->
     # it was barred from leading as if it were a label's joined list ("Muscle weakness; Steroid myopathy; …"), and
     # the answer to "Can prednisone cause eye problems?" opened with "A health care provider will closely monitor…"
     assert out.text.startswith("Side effects of prednisone may include"), out.text
+
+
+def test_without_a_subject_the_lead_comes_from_a_passage_that_speaks_of_the_question() -> None:
+    # answers-dev-16: a section titled "How long does protection from hepatitis B vaccine last?" promised a duration and
+    # kept the lead of "how long do artificial joints last", ranked above the page that says it
+    vaccine = _chunk("hepb", "hepatitis B vaccine - How long does protection from hepatitis B vaccine last? (CDC)",
+                     "Studies indicate that protection can last for at least 30 years.")
+    joints = _chunk("oa-surgery", "Osteoarthritis - What are the surgical options? (NIH)",
+                    "Artificial joints can last 10 to 15 years or longer.")
+    chunks = [vaccine, joints]
+    index = SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the", "how", "long"}))
+    embedder = FakeEmbedder()
+    finder = FocusFinder(index, ["artificial", "joints", "last", "years", "vaccine", "protection"], frozenset())
+    question = "how long do artificial joints last? my dad's due a hip replacement"
+    focus = finder.focus(question)
+    assert not (focus.subjects or focus.lock) and focus.question_type == "duration"
+    hits = [Hit(chunk=c, score=1.0) for c in chunks]
+    out = ExtractiveComposer(embedder, subjects=index).compose(question, embedder.embed_query(question), hits,
+                                                               focus=focus)
+    assert out.citations[0].doc_id == "oa-surgery", out.text
+    assert speaking_of_question({0, 1}, {1}) == {1}
+    assert speaking_of_question({0, 1}, set()) == {0, 1}  # when none speaks of it, the ranking stands

@@ -176,3 +176,14 @@ def test_who_is_at_risk_of_an_illness_is_no_side_effect_sentence() -> None:
     # answers-dev-16: the Prevnar question on side effects led with who needs the vaccine
     assert not side_effect("Adults who are at increased risk for getting pneumococcal disease may also need a dose.")
     assert side_effect("NSAIDs increase the risk of bleeding.")
+
+
+def test_a_vaccine_or_a_procedure_working_through_the_body_tells_how_it_works() -> None:
+    # answers-dev-16, "how do vaccines actually work?": the immunisation page's sentence is the kind of answer asked for
+    from citecare.answer.question_type import answers_type
+
+    fits = answers_type("how_it_works")
+    assert fits("When given to a healthy person, the vaccine triggers the immune system to respond and thus build "
+                "immunity.")
+    assert fits("Dialysis filters wastes and extra fluid from the blood.")
+    assert not fits("Vaccines help keep your pregnant patients and their growing families healthy.")
