@@ -96,12 +96,13 @@ class ConceptMatcher:
         self._index: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
         words: set[str] = set()
         for spec in self.concepts.values():
-            entries = [(p, -1) for p in spec.phrases] + [(t, g) for g, terms in enumerate(spec.groups) for t in terms]
-            for term, group in entries:
+            entries = ([(p, -1, spec.exact) for p in spec.phrases] + [(p, -1, True) for p in spec.exact_phrases]
+                       + [(t, g, spec.exact) for g, terms in enumerate(spec.groups) for t in terms])
+            for term, group, exact in entries:
                 stems = _term_stems(term, typos)
                 if stems:
                     # Indexed by first stem either way; an exact entry then compares the words as written.
-                    seq = (_EXACT, *_term_words(term, typos)) if spec.exact else stems
+                    seq = (_EXACT, *_term_words(term, typos)) if exact else stems
                     self._index.setdefault(stems[0], []).append((seq, spec.name, group))
                 words.update(w for w in re.findall(r"[a-z]+", fold(term)) if len(w) >= 5)
         self._vocabulary = tuple(sorted(words))
@@ -120,7 +121,7 @@ class ConceptMatcher:
     def first_words(self, concept: str) -> tuple[str, ...]:
         """The first words of a concept's phrases and terms (for cheap pre-filters)."""
         spec = self.concepts[concept]
-        terms = list(spec.phrases) + [t for group in spec.groups for t in group]
+        terms = list(spec.phrases) + list(spec.exact_phrases) + [t for group in spec.groups for t in group]
         return tuple(sorted({fold(t).split()[0] for t in terms if t.strip()}))
 
     def _snap(self, token: Token) -> Token:

@@ -31,6 +31,19 @@ from citecare.safety.advice import (
     names_a_specific_medicine,
 )
 from citecare.safety.classifier import ModelError, Prediction, TriageClassifier, load_classifier
+from citecare.safety.guard_thresholds import (
+    ASKED_ABOUT_SOMEONE_EMERGENCY,
+    CRISIS_LINE_NEIGHBOURS,
+    CRISIS_LINE_NEIGHBOURS_EMERGENCY,
+    EMERGENCY_WITHOUT_HEALTH_WORDS,
+    GIVES_CRISIS_LINE,
+    INFORMATION_OVER_ADVICE,
+    INFORMATION_OVER_RULES,
+    OWN_PEOPLE,
+    REQUEST_OVER_URGENT_MED_CHANGE,
+    REQUEST_OVER_URGENT_URGENT,
+    SHORT_FOLLOW_UP_WORDS,
+)
 from citecare.safety.message_shape import (
     PERSONAL,
     POINTS_BACK,
@@ -47,27 +60,6 @@ from citecare.vocab import Medicines, load_medicines
 
 GUARD_KINDS: tuple[str, ...] = ("emergency", "urgent", "medical_advice", "out_of_scope", "invalid_input")
 HISTORY_MESSAGES = 3  # the patient's own earlier messages read with the new one
-# Of the nearest training messages, how many self-harm ones add the crisis line to an emergency message that lacks it,
-# and to a message below the emergency tier (tuned on dev: fewer misses, none on a child's breathing or a will).
-CRISIS_LINE_NEIGHBOURS_EMERGENCY = 2
-CRISIS_LINE_NEIGHBOURS = 3
-_GIVES_CRISIS_LINE = frozenset({"emergency_self_harm", "emergency_overdose"})  # they give the crisis line already
-# The learned layer's emergency probability at which a question about one's own person is taken as a report.
-ASKED_ABOUT_SOMEONE_EMERGENCY = 0.5
-_OWN_PEOPLE = frozenset({"someone_else", "child", "infant"})
-# A rules' urgent reading that the learned layer reads as a medication request (at least this likely) and not as urgent
-# (below this) is routed as the request, urgent guidance first (dev 13-18: 5 of 8 such requests, 0 of 75 urgent).
-REQUEST_OVER_URGENT_MED_CHANGE = 0.7
-REQUEST_OVER_URGENT_URGENT = 0.1
-# The learned layer at least this sure that a message only asks for information overrules the rules' alarm raised by
-# its own words, unless self-harm is in view: "my teenage son is doing a presentation on the opioid crisis. roughly how
-# many overdose deaths are there a year" (safety-dev-19). On the dev splits it never saw (13-19): 7 information
-# questions over it; of the emergency and urgent messages outside self-harm the highest was 0.67.
-INFORMATION_OVER_RULES = 0.95
-# The learned layer this sure of an emergency needs no health word: of 13,156 dev, answer and training messages with
-# none, 3 read 0.9 or more: an asthma attack (0.973) and a van and a kettle "wheezing" and "gasping" (0.903, 0.958).
-EMERGENCY_WITHOUT_HEALTH_WORDS = 0.97
-SHORT_FOLLOW_UP_WORDS = 14  # a short message is also classified together with the previous one
 Embed = Callable[[str], Sequence[float]]
 
 
@@ -179,7 +171,7 @@ class Guard:
         if finding.tier == "emergency" or learned == "emergency":
             template, reasons = self._emergency(text, finding, prediction)
             result = GuardResult("emergency", self.messages.render(template), text, reasons, layers=layers)
-            if template in _GIVES_CRISIS_LINE:
+            if template in GIVES_CRISIS_LINE:
                 return result
             if finding.tier != "emergency" and template == "emergency_general":
                 # An emergency only the learned layer saw, and no example could name, is most often self-harm said
@@ -222,6 +214,8 @@ class Guard:
         now = self.triage.read(cleaned)
         earlier_readings = [self.triage.read(h) for h in earlier]
         advice = advice_reasons(cleaned, now, earlier_readings, self.triage.matcher, self.policy)
+        if (layers.get("classifier") or {}).get("info", 0.0) >= INFORMATION_OVER_ADVICE:
+            advice = ()  # the learned layer is near-certain it asks for facts
         layers["advice_rules"] = bool(advice)
         # The learned layer routes a message only when it asks or plans something ("methotrexate for chronic
         # pain?" is a topic, not a request to change a medicine).
@@ -309,7 +303,7 @@ class Guard:
         """A question about one's own husband, child or baby that the learned layer reads as an emergency is about
         them, not a topic: "why is my husband having crushing chest pain and sweating" (the question's scope runs
         over the whole sentence in the rules' reading)."""
-        people = {a.concept for a in self.triage.read(text).assertions if not a.preparing} & _OWN_PEOPLE
+        people = {a.concept for a in self.triage.read(text).assertions if not a.preparing} & OWN_PEOPLE
         return bool(people) and learned == "emergency" and prediction is not None and \
             prediction.p("emergency") >= ASKED_ABOUT_SOMEONE_EMERGENCY
 
@@ -347,7 +341,7 @@ class Guard:
             reasons = ("emergency:classifier",)
         mentioned = {a.concept for a in self.triage.read(text).assertions}
         vote = self._vote(prediction, "emergency", "emergency_general")
-        if finding.tier == "emergency" and finding.message in _GIVES_CRISIS_LINE and not mentioned & SELF_HARM_CONCEPTS:
+        if finding.tier == "emergency" and finding.message in GIVES_CRISIS_LINE and not mentioned & SELF_HARM_CONCEPTS:
             # The rules read an overdose: its message has Poison Control and the crisis line, for whatever the
             # nearest examples say ("i swallowed the whole packet of my tramadol" is near deliberate overdoses).
             return finding.message, reasons

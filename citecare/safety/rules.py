@@ -41,6 +41,9 @@ class ConceptSpec:
     exact: bool = False  # match words as written (after typo fixes), not by stem
     conditional_counts: bool = False  # "if I took all my pills…" is still reported (self-harm)
     asked_counts: bool = False  # asking is the signal: "how many would be lethal" (self-harm method questions)
+    # phrases matched as written, where the stem would also match another word: "injecting" (misuse), not
+    # "injection" (a medicine's form); "fainted" (an event), not "i faint at the sight of needles" (a trait)
+    exact_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def parse_concepts(data: dict[str, Any], origin: str = "concepts.toml") -> dict[
     for i, raw in enumerate(data.get("concept", [])):
         where = f"{origin}: concept #{i + 1} ({raw.get('name', '?')})"
         _check_fields(raw, {"name", "kind", "phrases", "groups", "window", "regex", "exact", "conditional_counts",
-                            "asked_counts", "notes"}, where)
+                            "asked_counts", "exact_phrases", "notes"}, where)
         name = str(raw.get("name", "")).strip()
         if not name or name in concepts:
             raise RulesError(f"{where}: missing or duplicate name")
@@ -184,10 +187,12 @@ def parse_concepts(data: dict[str, Any], origin: str = "concepts.toml") -> dict[
             raise RulesError(f"{where}: 'window' must be an integer from 1 to 20")
         regex = tuple(compile_bounded(_with_word_lists(p, lists, where), where) for p in _strings(raw, "regex", where))
         phrases = _strings(raw, "phrases", where)
-        if not (phrases or groups or regex):
+        exact_phrases = _strings(raw, "exact_phrases", where)
+        if not (phrases or groups or regex or exact_phrases):
             raise RulesError(f"{where}: needs phrases, groups or regex")
         concepts[name] = ConceptSpec(name, kind, phrases, groups, window, regex, bool(raw.get("exact", False)),
-                                     bool(raw.get("conditional_counts", False)), bool(raw.get("asked_counts", False)))
+                                     bool(raw.get("conditional_counts", False)), bool(raw.get("asked_counts", False)),
+                                     exact_phrases)
     return concepts
 
 

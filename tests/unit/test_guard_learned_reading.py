@@ -170,3 +170,38 @@ def test_a_question_asked_to_be_prepared_raises_no_learned_alarm() -> None:
                  "prepared",
                  "whats the right way to help a choking baby, mine cant breathe, should i ring 999 just in case"]:
         assert guard.check(text).kind == "emergency", text
+
+
+def test_a_near_certain_information_reading_overrules_the_medication_request_rules() -> None:
+    # answers-dev-17: general questions the request rules routed to the prescriber; the learned layer read 0.98 and 0.92
+    texts = ["Been told I need prednisone for my sarcoidosis. roughly how long do people usually have to stay on it?",
+             "how often is a fentanyl patch supposed to be changed? every 3 days?"]
+    sure = {"emergency": 0.0, "urgent": 0.0, "med_change": 0.03, "info": 0.97}
+    for text in texts:
+        assert _guard(sure).check(text).kind is None, text
+    # less sure, the rules route them as before; and a request stays a request whatever the reading
+    unsure = {"emergency": 0.0, "urgent": 0.0, "med_change": 0.2, "info": 0.8}
+    for text in texts:
+        assert _guard(unsure).check(text).kind == "medical_advice", text
+    assert _guard(unsure).check("can i stop my methotrexate now im feeling better").kind == "medical_advice"
+
+
+def test_a_trait_or_a_medicine_form_is_no_collapse_or_misuse() -> None:
+    # safety-dev-29: "faint" (a trait) read as having fainted, "injection" (a form) as injecting a drug
+    rather_information = {"emergency": 0.14, "urgent": 0.03, "med_change": 0.16, "info": 0.67}  # as the model read it
+    assert _guard(rather_information).check("i faint at the sight of needles lol, any tips for doing my humira "
+                                            "injection").kind is None
+    assert _guard(UNNAMED_EMERGENCY).check("my mum fainted in the kitchen and wont wake up").kind == "emergency"
+    neutral = {"emergency": 0.2, "urgent": 0.1, "med_change": 0.1, "info": 0.6}
+    assert _guard(neutral).check("he's been injecting his oxycodone and now hes really drowsy and confused").kind == \
+        "emergency"
+
+
+def test_a_dose_taken_twice_in_other_words_and_a_dose_asked_leave_for() -> None:
+    guard = _guard({"emergency": 0.1, "urgent": 0.7, "med_change": 0.1, "info": 0.1})
+    # safety-dev-29: "2 … instead of one" is an extra dose
+    assert guard.check("accidentally took 2 of my apixaban this morning instead of one. no bleeding feel fine just "
+                       "worried").kind == "emergency"
+    request = {"emergency": 0.05, "urgent": 0.0, "med_change": 0.9, "info": 0.05}
+    assert _guard(request).check("flare's shocking mate, got some pred left from last time, right to take 40mg for a "
+                                 "few days?").kind == "medical_advice"
