@@ -238,13 +238,13 @@ class ExtractiveComposer:
         is_direct = [bool(c.covers - c.by_class) for c in candidates]
         direct = {c.hit_index for c, d in zip(candidates, is_direct, strict=True) if d or not any(is_direct)}
         about = about_subject(self.subjects, focus)
-        top_doc = lead_document(hits, sorted(direct), kind, narrower=narrower_topic(self.subjects, focus))
+        narrower = narrower_topic(self.subjects, focus)
+        top_doc = lead_document(hits, sorted(direct), kind, narrower=narrower)
         # (the evidence gate still reads the lead of the best-ranked document, below)
         speaking = top_doc
         if focus is not None and not (focus.subjects or focus.lock):
-            speaking = lead_document(hits, sorted(speaking_of_question(
-                direct, {c.hit_index for j, c in enumerate(candidates) if aspect[j] > 0})), kind,
-                narrower=narrower_topic(self.subjects, focus))
+            spoken = {c.hit_index for j, c in enumerate(candidates) if aspect[j] > 0}
+            speaking = lead_document(hits, sorted(speaking_of_question(direct, spoken)), kind, narrower=narrower)
         # A label's joined list ("Muscle weakness; Steroid myopathy; …") answers only a question asking for a list; a
         # health page's sentence with semicolons ("Side effects of prednisone may include weight gain; …") is prose.
         listed = np.array([bool(_LIST_LINE.search(c.source_sentence)) and _from_label(hits[c.hit_index])
