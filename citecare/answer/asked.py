@@ -18,6 +18,8 @@ _ASPECT_PHRASES = {
     "interactions": "taking {} with other things",
     "prevention": "preventing {}",
     "who_should_not": "who should not take {}",
+    "research": "research on {}",
+    "who_gets": "who gets {}",
 }
 
 

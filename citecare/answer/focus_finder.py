@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from citecare.answer.abbreviations import acronym
+from citecare.answer.asker_words import NEVER_NAMED, RELATIONS, WHO_QUESTIONS
 from citecare.answer.population import asked_population
 from citecare.answer.rare_subject import rare_phrases
 from citecare.answer.short_names import clipped_topic
@@ -27,18 +29,6 @@ _FILLER = frozenset("""actually really exactly usually basically even ever still
 _REGISTER = re.compile(r"\b(?:in|into|using)\s+(?:very\s+)?(?:simple|simpler|plain|easy|basic|everyday|lay|laymans?|"
                        r"layman's|normal|non[- ]medical)\s+(?:words|terms|english|language)\b|"
                        r"\bin\s+a\s+nutshell\b|\blike\s+i'?m\s+(?:5|five)\b", re.IGNORECASE)
-# Who asks, and how they feel, is not what they ask about: "my son is 4 and they think he has kawasaki disease"
-# asks about kawasaki disease, and a "not covered" answer must never name "son" or "worried" as its subject.
-# Nor is the age group ("what are early signs of arthritis in a toddler" was locked on "toddler", the rarest
-# word, and answered "My sources don't cover the symptoms of toddler"): Focus.population reads it.
-# (They stay aspect words: "what are the chances for his brother" asks about siblings.)
-_NEVER_NAMED = frozenset("""worried worry worrying wondering scared concerned curious nervous
-    toddler toddlers baby babies infant infants newborn newborns child children teen teens teenager teenagers
-    youngster youngsters adult adults elderly pensioner pensioners
-    son sons daughter daughters mum mums mom moms mam mammy mother mothers dad dads father
-    fathers husband hubby wife partner boyfriend girlfriend fiance fiancee brother brothers sister sisters aunt
-    auntie aunty uncle nan nana nanna gran granny grandma grandpa grandad granddad grandmother grandfather
-    grandson granddaughter grandkids grandchildren niece nephew cousin stepson stepdaughter kids kid""".split())
 
 
 # Side effects, doses and interactions belong to one medicine: asked with none named, they cannot be answered.
@@ -173,7 +163,7 @@ class FocusFinder:
         question_type = classify(asked_part) if asked_part else "other"
         if question_type == "other":
             question_type = classify(question)
-        elif question_type in ("yes_no", "likelihood") and classify(question) == "inheritance":
+        elif question_type in ("yes_no", "likelihood", "who_gets") and classify(question) == "inheritance":
             question_type = "inheritance"  # "my mum has rheumatoid arthritis. will i get it too?": across sentences
         if follow_up and question_type in ("other", "yes_no"):
             # "will our children get it?" made "will our children get multiple sclerosis?" reads as a plain yes/no
@@ -183,8 +173,9 @@ class FocusFinder:
             subjects = self._defined_term(question, subjects)
         subjects, background = self._background_conditions(asked_part, subjects, question_type)
         named = set()
-        for s in self.index.find(question):
-            named |= content_terms(s.label, drop_generic=False)
+        for s in [*self.index.find(question), *subjects]:
+            # and the subject's acronym ("diagnosed with JIA. what causes it?" asks nothing of "jia")
+            named |= content_terms(f"{s.label} {s.said} {acronym(s.label)}", drop_generic=False)
         for form in mentioned:
             named |= content_terms(form, drop_generic=False)
             # "dexamethasone tablets" names the medicine; "my son cant swallow tablets" asks about its form
@@ -192,6 +183,9 @@ class FocusFinder:
         skip = named | content_terms(" ".join([*type_words(question), *_FILLER, *_REGISTER.findall(question)]),
                                      drop_generic=False)
         skip |= _generic_stems()
+        if question_type not in WHO_QUESTIONS and subjects:
+            # (with no subject, the story's words are all there is to tell what the sources must speak of)
+            skip |= content_terms(" ".join(RELATIONS), drop_generic=False)
         aspect = frozenset(t for t in content_terms(question) if t not in skip)
         tokens, content = _content_tokens(original or question, skip)
         # An unknown name is named with the words around it: "myasthenia gravis", "ehlers danlos syndrome".
@@ -383,7 +377,7 @@ def _content_tokens(question: str, skip: frozenset[str] | set[str]) -> tuple[lis
 
     tokens = [w.strip("'-") for w in words(question)]
     content = [bool(w) and w.isalpha() and w not in STOPWORDS and w not in GENERIC_QUESTION_WORDS
-               and w not in _FILLER and w not in _NEVER_NAMED and stem(w) not in skip for w in tokens]
+               and w not in _FILLER and w not in NEVER_NAMED and stem(w) not in skip for w in tokens]
     return tokens, content
 
 

@@ -25,7 +25,8 @@ ADDED_SECTIONS = 2  # at most this many sections are added (several publishers t
 # the disease, while patients asking what causes something often mean a trigger ("what sets off psoriasis
 # flares") or a symptom's cause; "definition" and "other" are what every page of a topic starts with.
 TITLED_KINDS = frozenset({"side_effects", "dosage", "interactions", "who_should_not", "symptoms", "inheritance",
-                          "prevention", "treatment", "monitoring", "frequency", "duration", "diagnosis"})
+                          "prevention", "treatment", "monitoring", "frequency", "duration", "diagnosis", "research",
+                          "who_gets"})
 
 
 def with_promised_sections(found: Retrieval, focus: Focus, index: SubjectIndex,

@@ -17,6 +17,16 @@ _SIBLING_OR_CHILD = r"(brothers?|sisters?|siblings?|kids?|children|child|sons?|d
 _RELATIVE = rf"({_SIBLING_OR_CHILD}|mum|mom|mother|dad|father|famil(y|ies))"
 
 _Q = [  # first match wins: the more specific kinds come first
+    # "is anyone researching a cure for cushing's", "will they ever find a cure for lupus", "are they looking into
+    # whether a virus triggers polymyositis" ask what is being studied (many pages answer it in their own section,
+    # "what research (or clinical trials) is being done for Shingles?"), not how it is treated or caused now
+    # (answers-dev-18). Not "i've been researching the side effects": research done, not asked about.
+    ("research", r"\b(any|new|newer|latest|recent|current|ongoing|more|much) (research|studies|trials|clinical trials)\b|"
+                 r"\bresearch(ing)? (into|on|for|being done|going on|happening)\b|\bclinical trials?\b|"
+                 r"\b(is|are|isn'?t|aren'?t) (anyone|anybody|scientists?|researchers?|doctors?|they|people) "
+                 r"(researching|studying|working on|looking into|trying to find|developing|testing)\b|"
+                 r"\b(find|found|finding|discover|discovering|develop|developing) a cure\b|"
+                 r"\b(being|been) (developed|researched|studied|tested|worked on)\b|\bin the pipeline\b|\bon the horizon\b"),
     # "what blood tests show rheumatoid arthritis", "how do they know it's lupus": how a condition is found
     # (many pages answer it in their own section, "How to diagnose Lupus Nephritis?"), not routine monitoring.
     ("diagnosis", r"\bdiagnos\w*|\b(tests?|scans?|x-?rays?)\b.*\b(show|shows|confirm|detect|find|tell if|tell whether)\b|"
@@ -37,6 +47,23 @@ _Q = [  # first match wins: the more specific kinds come first
                    r"probability|percentage|proportion)\b|\bhow (likely|common|rare|probable)\b|"
                    r"\bwhat (percent|percentage|proportion|fraction)\b|\bhow many (people|patients|of them|cases)\b|"
                    r"\b(chances?|odds) (are|is) (that|of)\b)"),
+    # Who gets it: "is autoimmune hepatitis mainly a women's disease? and can kids get it", "what age does MS normally
+    # start at" (answers-dev-18, -10): answered by who ("About 70 percent of people with type 1 autoimmune hepatitis
+    # are female", "…typically begins… around age 40"), in sections titled "Who gets lupus?" or "Who is at risk
+    # for Gout?". Not how likely an outcome is ("how many people with lupus nephritis end up with kidney failure"):
+    # that is a quantity. Children named without "my" are a group, not the patient's own (those ask about
+    # inheritance above).
+    ("who_gets", r"\bwho (usually |mostly |mainly |typically |normally )?(gets?|is at risk|are at risk|is more likely|"
+                 r"is most likely|can get|develops?)\b|"
+                 r"\b(mainly|mostly|only|just) (a |an )?(women'?s|womens|mens|men'?s|kids'?|childrens?'?|old (people'?s|"
+                 r"persons?'?)|older (people'?s|persons?'?)|young (people'?s|persons?'?)) (disease|condition|thing|illness|"
+                 r"problem)\b|\bcan (kids|children|babies|men|women|teenagers|teens|young people|adults|toddlers) "
+                 r"(get|have|develop)\b|"
+                 r"\b(what|which) age (do|does|did|is|are|will|would) [^?]{0,30}\b(start|starts|begin|begins|develop|"
+                 r"develops|appear|appears|diagnosed|show|shows|strike|strikes|come on|kick in)\b"),
+    # "how many kids get juvenile arthritis in the US" (answers-dev-11): a quantity
+    ("likelihood", r"\bhow many (kids|children|adults|americans|women|men|babies|older people|teens|teenagers) "
+                   r"(get|have|develop|are affected|are diagnosed)\b"),
     ("frequency", r"\bhow (often|many times|frequently)\b|\bhow far apart\b|\bhow long between\b|\bhow many\b[\w' -]{0,20}\b(shots|doses|jabs|injections|vaccinations|boosters)\b|\btimes a (day|week|month|year)\b|\bevery (day|week)\b"),
     # "will lupus shorten my life expectancy", "how many people end up with kidney failure", "what happens if
     # wegeners isnt treated"; titled "What is the outlook for…?", "What are the complications of…?"
@@ -107,7 +134,9 @@ _Q = [  # first match wins: the more specific kinds come first
     ("how_it_works", r"\bhow (do|does|did)\b(?![^?.!]{0,6}\bwell\b)[^?.!]{1,40}\b(work|works|act|acts|affect|affects)\b(?!\s+for\b)|"
                      r"\bmechanism of action\b|\bhow [\w' -]{1,30} works\b"),
     # "what causes lupus" asks for causes; "does prednisone cause insomnia" is a yes/no question about an effect.
+    # "Why have I got shingles now at 74?" (answers-dev-18) asks why it came about
     ("causes", r"\b(what|which)\b.*\b(causes?|triggers?|sets? off)\b|\bcauses? of\b|\bwhy (do|does|did)\b|"
+               r"\bwhy (have|has|would|could|might) (i|he|she|they|you|we|my [\w'-]+) (got|get|gotten|developed|develop)\b|"
                r"\bgenetic\b|^\s*(causes?|triggers?)\b"),
     ("prevention", r"\bprevent|\bavoid getting\b"),
     # "does methotrexate work", not the workplace: "can i catch it from her at work?", "can i still go to work with
@@ -115,7 +144,12 @@ _Q = [  # first match wins: the more specific kinds come first
     ("treatment", r"\btreat|\btherap|\bmeds?\b|\bmedications?\b|\bmedicines?\b|\bhelp|"
                   r"(?<!\bat )(?<!\bgo to )(?<!\bback to )(?<!\bget to )(?<!\bfrom )(?<!\bof )(?<!\boff )"
                   r"(?<!\bmy )(?<!\bi )(?<!\bwe )\bwork\b|\bcure\b|"
-                  r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b"),
+                  r"\bremed|\boptions?\b|\bused for\b|\bfor what\b|\bprescribed\b|"
+                  # "what creams can you put on psoriasis", "what do doctors give for a gout flare" (answers-dev-18, -1);
+                  # not "what can i take with methotrexate" (what goes with a medicine)
+                  r"\bwhat\b[^?]{0,30}\b(can|could|should|do|does|would|will) (you|i|we|they|people|he|she|doctors?|gps?|"
+                  r"the doctors?|the hospital) (put|use|take|apply|rub|try|give|prescribe|do (for|about))\b"
+                  r"(?![^?]{0,12}\b(with|while|alongside|together|before|after)\b)"),
     # "what is lupus", and after some context "…for my psoriasis. what actually is a biologic"; "whats sjogrens"
     ("definition", r"(^|[.?!]\s+)(what|whats|what's)\s+(actually |exactly |even )?(is|are|'s)\s+(a |an |the )?[\w' -]+\??\s*$|"
                    r"^\s*whats\s+[\w' -]+\??\s*$|"
@@ -187,6 +221,17 @@ _A = {
     "who_should_not": re.compile(r"\b(should not|shouldn't|must not|do not|don't|contraindicated|not recommended|"
                                  r"avoid|allergic)\b", re.I),
     "prevention": re.compile(r"\b(prevent(ed|ion|s)?|avoid|reduce (the )?risk|vaccin)", re.I),
+    # ("Lupus is much more common in women than in men and most often strikes during the child-bearing years",
+    # "Primary progressive MS typically begins later than the other forms, around age 40")
+    "who_gets": re.compile(r"\b(women|men|females?|males?|children|kids|adults|older|younger|ages?|aged|years old|"
+                           r"people (who|with|over|under|of)|(more|most|less) common|(most|more) (often|commonly)|"
+                           r"more likely|at (an )?(increased |higher |greater )?risk|risk factors?|anyone|"
+                           r"child-?bearing|teens|twenties|thirties|forties|fifties|percent|"
+                           r"(typically|usually|often) (begins?|starts?|appears?|develops?))\b", re.I),
+    # ("NINDS supports research on Cushing's syndrome aimed at finding new ways to diagnose, treat, and cure the
+    # disorder", "Researchers are studying whether…", "Clinical trials are testing…")
+    "research": re.compile(r"\b(research\w*|stud(y|ies|ying)|clinical trials?|trials?|scientists?|investigat\w*|"
+                           r"being (developed|tested|studied)|experimental)\b", re.I),
     "yes_no": re.compile(r"\b(yes|no|not|can|cannot|can't|may|should|is|are|does|do)\b", re.I),
 }
 
@@ -238,4 +283,5 @@ def type_words(question: str) -> list[str]:
 # Question kinds whose lead must be that kind of sentence, or the sources do not answer them.
 LEAD_MUST_FIT = frozenset({"side_effects", "inheritance", "dosage"})  # "is sarcoidosis hereditary": not what it is
 # Kinds whose answer has a recognisable shape: an answer with no sentence of that shape does not answer.
-STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes", "likelihood"})
+STRICT_TYPES = frozenset({"side_effects", "dosage", "frequency", "duration", "symptoms", "causes", "likelihood",
+                          "research", "who_gets"})

@@ -67,6 +67,15 @@ def test_how_the_answer_should_be_put_is_not_its_aspect() -> None:
     assert _finder().focus("what are psoriasis words?").aspect_terms  # the words themselves are asked here
 
 
+def test_the_askers_own_people_are_not_the_aspect_unless_who_is_asked() -> None:
+    # "mum has polymyositis. are they researching any new treatments…": no source sentence needs to say "mum"
+    focus = _finder().focus("my mum has psoriasis. how is it treated?")
+    assert "mum" not in focus.aspect_terms, focus.aspect_terms
+    # who gets it, or whether it runs in families, is asked of the people named
+    assert "sister" in _finder().focus("is psoriasis inherited? my sister has it").aspect_terms
+    assert "sister" in _finder().focus("who gets psoriasis? my sister has it").aspect_terms
+
+
 def test_a_verb_after_an_unknown_name_is_not_part_of_it() -> None:
     # "My sources don't cover this question about psoriasis and propranolol make"
     finder = FocusFinder(SubjectIndex(CHUNKS, load_medicines()), {"psoriasis": 1, "skin": 1},

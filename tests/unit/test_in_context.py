@@ -84,3 +84,15 @@ def test_the_kind_of_answer_comes_from_the_question_sentence() -> None:
     focus = FINDER.focus("My mother is 74 and was diagnosed with crohn's disease. How quickly does humira work?")
     assert focus.question_type == "duration"  # not "diagnosis", from the story
     assert FINDER.focus("what is crohn's disease? my aunt has just been told she has it").question_type == "definition"
+
+
+def test_a_subject_named_by_its_acronym_is_not_what_is_asked_of_it() -> None:
+    # "our 7 year old daughter was just diagnosed with JIA. what causes it?" looked for a sentence saying "jia", found
+    # none and answered "not covered" (answers-dev-16)
+    chunks = [*CHUNKS, _chunk("jia", "juvenile idiopathic arthritis - What causes juvenile idiopathic arthritis? (GHR)",
+                              "Juvenile idiopathic arthritis is thought to arise from genetic and environmental factors.")]
+    finder = FocusFinder(SubjectIndex(chunks, load_medicines(), frozenset({"what", "is", "the", "a", "or"})), [],
+                         frozenset())
+    focus = finder.focus("our daughter was just diagnosed with JIA. what causes it?")
+    assert [s.key for s in focus.subjects] == ["juvenile idiopathic arthritis"]
+    assert "jia" not in focus.aspect_terms, focus.aspect_terms

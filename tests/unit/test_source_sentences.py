@@ -91,6 +91,34 @@ def test_texting_fillers_and_everyday_compounds_are_not_what_is_asked() -> None:
     assert classify("will the rash go away for good once treated") == "prognosis"
 
 
+def test_research_who_gets_it_and_what_is_given_for_it_are_kinds_of_question() -> None:
+    from citecare.answer.question_type import classify
+
+    # what is being studied, asked in patients' words (answers-dev-18); research done by the asker is not the question
+    assert classify("Is anyone researching a cure for Cushing's?") == "research"
+    assert classify("is there any research going on for CRPS? i developed it after breaking my wrist") == "research"
+    assert classify("will they ever find a cure for lupus? my wife has had it 10 years") == "research"
+    assert classify("Shingles - what research (or clinical trials) is being done for Shingles?") == "research"
+    assert classify("i have been researching the side effects of methotrexate, what are they") == "side_effects"
+    assert classify("is there a cure for lupus") == "treatment"
+    # who gets it: a group, not one's own children (that asks about inheritance)
+    assert classify("is autoimmune hepatitis mainly a women's disease? and can kids get it") == "who_gets"
+    assert classify("how many kids get juvenile arthritis in the US") == "likelihood"
+    assert classify("what age does MS normally start at") == "who_gets"
+    assert classify("Gout - Who is at risk for Gout??") == "who_gets"
+    assert classify("what age can my baby have the flu jab") != "who_gets"
+    assert classify("can my kids get it from me") != "who_gets"
+    # how likely an outcome is stays a quantity, not who gets the condition
+    assert classify("how many people with lupus nephritis end up with kidney failure") == "likelihood"
+    # what is put on, given or prescribed for a condition is its treatment; what goes with a medicine is not
+    assert classify("what creams or ointments can you put on psoriasis?") == "treatment"
+    assert classify("what do doctors give for a gout flare") == "treatment"
+    assert classify("what can i take with methotrexate") != "treatment"
+    assert classify("if my cushing's is from the steroid tablets, what will they do about it?") == "treatment"
+    # why it came about is its cause
+    assert classify("Why have I got shingles now at 74? I had chickenpox when I was a little girl") == "causes"
+
+
 def test_a_list_item_flattened_into_the_paragraph_after_it_is_split_from_it() -> None:
     page = ("You may need to take corticosteroids to treat:\n- Asthma\n- Some kinds of cancer Steroids are strong "
             "medicines, and they can have side effects, including weakened bones and cataracts.\n")
