@@ -6,7 +6,7 @@ from __future__ import annotations
 # asks about kawasaki disease, and a "not covered" answer must never name "son" or "worried" as its subject.
 # Nor is the age group ("what are early signs of arthritis in a toddler" was locked on "toddler", the rarest
 # word, and answered "My sources don't cover the symptoms of toddler"): Focus.population reads it.
-# (They stay aspect words: "what are the chances for his brother" asks about siblings.)
+# (Whether they are aspect words is for RELATIONS below: "what are the chances for his brother" asks about siblings.)
 NEVER_NAMED = frozenset("""worried worry worrying wondering scared concerned curious nervous
     toddler toddlers baby babies infant infants newborn newborns child children teen teens teenager teenagers
     youngster youngsters adult adults elderly pensioner pensioners
