@@ -55,6 +55,11 @@ def _generic_stems() -> frozenset[str]:
     return frozenset(stem(w) for w in STOPWORDS | GENERIC_QUESTION_WORDS | _FILLER)
 
 
+@lru_cache(maxsize=1)
+def _relation_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in RELATIONS)
+
+
 def name_words(index: SubjectIndex) -> frozenset[str]:
     """Words of every name the library knows (title topics, vocabulary forms), a possessive also without its
     "'s" as patients write it ("cushing's" → "cushing", "cushings"): typo correction must not turn them into
@@ -185,7 +190,7 @@ class FocusFinder:
         skip |= _generic_stems()
         if question_type not in WHO_QUESTIONS and subjects:
             # (with no subject, the story's words are all there is to tell what the sources must speak of)
-            skip |= content_terms(" ".join(RELATIONS), drop_generic=False)
+            skip |= _relation_stems()
         aspect = frozenset(t for t in content_terms(question) if t not in skip)
         tokens, content = _content_tokens(original or question, skip)
         # An unknown name is named with the words around it: "myasthenia gravis", "ehlers danlos syndrome".
